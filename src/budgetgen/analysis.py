@@ -1,0 +1,53 @@
+"""One department file through load → validate → compute → check, as a pure function of its inputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .checks import Context, run_checks
+from .ledger import Ledger, build_ledger
+from .loading import SourceMap, load_file
+from .model import Budget
+from .problems import InputRejected, Problem, Severity, has_errors
+from .tables import StandardTables, standard_tables
+from .theme import Theme, load_theme
+from .validation import parse_budget
+
+
+@dataclass
+class Analysis:
+    path: Path
+    source: SourceMap
+    budget: Budget
+    theme: Theme
+    ledger: Ledger
+    tables: StandardTables
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.problems)
+
+
+def analyse(path: Path, template_dirs: tuple[Path, ...] = ()) -> Analysis:
+    """Raises InputRejected when the file cannot be read or does not fit the model."""
+    loaded = load_file(path)
+    budget = parse_budget(loaded)
+    try:
+        theme = load_theme(budget.template, template_dirs)
+    except InputRejected as exc:
+        raise InputRejected([p.located(loaded.source.position(("模板",))) for p in exc.problems])
+    ledger = build_ledger(budget)
+    problems = run_checks(Context(budget, ledger))
+    problems = [p.located(loaded.source.position(p.path)) for p in problems]
+    problems.sort(key=_order)
+    return Analysis(path, loaded.source, budget, theme, ledger, standard_tables(ledger, theme), problems)
+
+
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}
+
+
+def _order(problem: Problem) -> tuple:
+    position = problem.position
+    return (_SEVERITY_ORDER[problem.severity], position.line if position else 0, position.column if position else 0)

@@ -1,0 +1,276 @@
+"""Checks: identities of SPEC §3 that typed inputs can break, as plain functions.
+
+Each check takes the validated budget, its ledger and the computed tables and returns problems
+that point back at the typed value (Beancount-style: `check(...) -> list[Problem]`). Identities that
+hold by construction (parents = Σ children, 收入总计 = 支出总计 when nothing is typed twice) are
+asserted in the tests instead; here are the ones a department's typing can break.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable
+
+from . import catalog
+from .ledger import Ledger
+from .model import FISCAL_FUNDS, FUNDS, Budget
+from .money import format_text_amount, to_wan, total
+from .problems import Problem, error, note, warning
+
+
+@dataclass
+class Context:
+    budget: Budget
+    ledger: Ledger
+
+
+Check = Callable[[Context], list[Problem]]
+
+
+def check_codes(ctx: Context) -> list[Problem]:
+    """Every function/economic code must be known to the catalog or named in the input."""
+    problems = []
+    functions = catalog.function_codes()
+    for i, item in enumerate(ctx.budget.expenditures):
+        problems += _function_code_problems(ctx, item.code, ("支出", i, "科目"), has_name=bool(item.name))
+    for i, project in enumerate(ctx.budget.projects):
+        if project.code:
+            problems += _function_code_problems(ctx, project.code, ("项目", i, "科目"), has_name=False)
+    for i, line in enumerate(ctx.budget.economic_lines):
+        path = ("基本支出经济分类", i, "科目")
+        for code in (line.code[:3], line.code):
+            if ctx.ledger.economic_name(code) is None:
+                problems.append(_unknown_code(code, "经济分类", path))
+        if line.code[:3] not in ("301", "302", "303", "307", "309", "310", "311", "312", "313", "399"):
+            problems.append(error("科目", f"经济分类科目 {line.code} 的类 {line.code[:3]} 不是部门预算支出经济分类的类", "检查编码是否输错。", path))
+    for code, name in ctx.budget.code_names.items():
+        known = (functions.name(code, ctx.budget.year) if len(code) != 5 or code[0] == "2" else None) or (
+            catalog.economic_codes().name(code, ctx.budget.year) if code[0] == "3" else None
+        )
+        if known and known != name:
+            problems.append(
+                warning("科目", f"科目 {code} 在目录中名为「{known}」，输入写的是「{name}」；表中将印「{name}」", "确认名称；如目录名称正确，请删除“科目名称”中的这一项。", ("科目名称", code))
+            )
+    return _unique(problems)
+
+
+def _function_code_problems(ctx: Context, code: str, path, has_name: bool) -> list[Problem]:
+    problems = []
+    if catalog.class_number(code) is None:
+        problems.append(error("科目", f"功能分类科目 {code} 的类 {code[:3]} 不在《政府收支分类科目》支出功能分类的 30 个类中", "检查编码前三位是否输错。", path))
+        return problems
+    for part in (code[:3], code[:5], code):
+        if ctx.ledger.function_name(part) is None and not (part == code and has_name):
+            problems.append(_unknown_code(part, "功能分类", path))
+    return problems
+
+
+def _unknown_code(code: str, kind: str, path) -> Problem:
+    return error(
+        "科目",
+        f"{kind}科目 {code} 不在内置目录中，也没有给出名称",
+        f"如编码无误，请在“科目名称”下加一行“{code}: 科目名称”（或在该行写“名称:”）；否则请更正编码。",
+        path,
+    )
+
+
+def check_fiscal_kinds(ctx: Context) -> list[Problem]:
+    """T5/T7/T8 show fiscal money only as 基本 or 项目 支出."""
+    problems = []
+    for line in ctx.ledger.lines:
+        if line.fund in FISCAL_FUNDS and line.kind not in ("基本", "项目"):
+            path = line.path[:-1] + ("类型",)
+            problems.append(
+                error("H4", f"财政拨款（{line.fund}）只能安排基本支出或项目支出，这一行是「{line.kind}」", "把类型改为基本或项目，或把资金来源改为单位资金等非财政资金。", path)
+            )
+    return problems
+
+
+def check_basic_economic(ctx: Context) -> list[Problem]:
+    """X3: 基本支出表 合计 = 一般公共预算 基本支出 by function code."""
+    ledger = ctx.ledger
+    by_function = ledger.sum_lines(lambda l: l.fund == "一般公共预算" and l.kind == "基本")
+    by_economic = total(e.amount for e in ledger.economic)
+    if by_function == by_economic:
+        return []
+    difference = by_economic - by_function
+    return [
+        error(
+            "X3",
+            f"一般公共预算基本支出按功能分类合计 {_wan(ledger, by_function)} 万元，按经济分类合计 {_wan(ledger, by_economic)} 万元，相差 {_wan(ledger, difference)} 万元",
+            "两者必须相等：核对“基本支出经济分类”各行与“支出”中资金为一般公共预算、类型为基本的各行。",
+            ("基本支出经济分类",),
+        )
+    ]
+
+
+def check_projects(ctx: Context) -> list[Problem]:
+    """Project money reconciles with the 项目支出 column: every project has money, every line names a real project."""
+    problems = []
+    names = [p.name for p in ctx.budget.projects]
+    for i, name in enumerate(names):
+        if names.index(name) != i:
+            problems.append(error("X16", f"项目「{name}」写了两次", "合并为一个项目，或改用不同的名称。", ("项目", i, "名称")))
+    funded = {n for line in ctx.ledger.lines for n in line.projects}
+    for line in ctx.ledger.lines:
+        for name in line.projects:
+            if name not in names:
+                close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+                hint = f"是否指「{close[0]}」？" if close else "在“项目”中添加该项目，或更正名称。"
+                problems.append(error("X16", f"支出行注明的项目「{name}」不在“项目”列表中", hint, line.path[:-1] + ("项目",)))
+        if line.projects and line.kind != "项目":
+            problems.append(error("X16", f"注明了项目的支出行类型应为“项目”，这里是「{line.kind}」", "把类型改为项目，或删除“项目:”。", line.path[:-1] + ("类型",)))
+    for i, project in enumerate(ctx.budget.projects):
+        if project.name not in funded:
+            problems.append(
+                error("X16", f"项目「{project.name}」没有安排资金", "在项目下写“科目”和“金额”，或在“支出”中相应的项目支出行加上“项目: 项目名称”。", ("项目", i))
+            )
+    unassigned = [l for l in ctx.ledger.lines if l.kind == "项目" and not l.projects]
+    if unassigned and ctx.budget.projects:
+        amount = total(l.amount for l in unassigned)
+        for line in unassigned:
+            problems.append(
+                warning(
+                    "X16",
+                    f"项目支出 {_wan(ctx.ledger, line.amount)} 万元（科目 {line.code}）没有对应项目；未对应项目的项目支出共 {_wan(ctx.ledger, amount)} 万元",
+                    "在该行加上“项目: 项目名称”，使项目预算与支出总表的项目支出一致。",
+                    line.path[:-1],
+                )
+            )
+    return problems
+
+
+THREE_PUBLIC_ECONOMIC = {
+    "公务用车运行维护费": ("30231",),
+    "公务接待费": ("30217",),
+    "公务用车购置费": ("31013",),
+    "因公出国（境）费": ("30212",),
+}
+
+
+def check_three_public(ctx: Context) -> list[Problem]:
+    """X10: a 三公 item covers at least what the basic-expenditure economic lines spend on it."""
+    ledger = ctx.ledger
+    items = ledger.three_public
+    problems = []
+    for item, codes in THREE_PUBLIC_ECONOMIC.items():
+        if item == "因公出国（境）费":
+            typed = total(items["教学科研人员因公出国（境）费"].values()) + total(items["其他因公出国（境）费"].values())
+        else:
+            typed = total(items[item].values())
+        economic = total(e.amount for e in ledger.economic if e.code in codes)
+        path = ("三公经费", item if item in items else "其他因公出国（境）费")
+        if typed < economic:
+            problems.append(
+                warning(
+                    "X10",
+                    f"“三公”经费中{item} {_wan(ledger, typed)} 万元，少于基本支出经济分类 {'/'.join(codes)} 的 {_wan(ledger, economic)} 万元",
+                    "“三公”经费应至少包含基本支出中的相应科目金额；核对两处填写。",
+                    path,
+                )
+            )
+        elif typed > economic:
+            problems.append(
+                note(
+                    "X10",
+                    f"“三公”经费中{item} {_wan(ledger, typed)} 万元，多于基本支出经济分类 {'/'.join(codes)} 的 {_wan(ledger, economic)} 万元（差额应为项目支出安排）",
+                    "如差额不是项目支出安排的，请核对。",
+                    path,
+                )
+            )
+    return problems
+
+
+def check_year_end(ctx: Context) -> list[Problem]:
+    if not any(ctx.ledger.year_end_balance.values()):
+        return []
+    return [
+        warning(
+            "X6",
+            f"填写了年终结转结余 {_wan(ctx.ledger, ctx.ledger.year_end())} 万元：收支总表按资金列示，但收入总表按功能科目列示，其中不含这部分收入",
+            "部门预算通常不安排年终结转结余；请确认该数。",
+            ("年终结转结余",),
+        )
+    ]
+
+
+DECLARED: dict[str, Callable[[Ledger], Decimal]] = {
+    "income_total": lambda l: l.income_this_year(FUNDS) + l.carried_over(),
+    "income_this_year": lambda l: l.income_this_year(FUNDS),
+    "carried_forward": lambda l: l.carried_over(),
+    "expenditure_total": lambda l: l.sum_lines() + l.year_end(),
+    "expenditure_this_year": lambda l: l.sum_lines(),
+    "basic": lambda l: l.sum_lines(lambda x: x.kind == "基本"),
+    "project": lambda l: l.sum_lines(lambda x: x.kind == "项目"),
+    "personnel": lambda l: total(e.amount for e in l.economic if e.category == "人员经费"),
+    "public": lambda l: total(e.amount for e in l.economic if e.category == "公用经费"),
+    "general_budget": lambda l: l.income_this_year(["一般公共预算"]),
+    "gov_fund": lambda l: l.income_this_year(["政府性基金"]),
+    "state_capital": lambda l: l.income_this_year(["国有资本经营"]),
+    "three_public": lambda l: total(total(v.values()) for v in l.three_public.values()),
+}
+
+
+def check_declared(ctx: Context) -> list[Problem]:
+    """Totals copied from the budget system against the computed ones (万元, as systems print)."""
+    problems = []
+    ledger = ctx.ledger
+    declared = ctx.budget.declared
+    for field_name, compute in DECLARED.items():
+        typed = getattr(declared, field_name)
+        if typed is None:
+            continue
+        alias = type(declared).model_fields[field_name].alias
+        exact = compute(ledger)
+        printed = ledger.printed(exact)
+        if typed == printed:
+            continue
+        tolerance = _rounding_tolerance(ledger)
+        exact_wan = exact / 10000 if ledger.unit == "元" else exact
+        difference = typed - exact_wan
+        path = ("申报数", alias)
+        if abs(difference) <= tolerance:
+            problems.append(
+                note("申报", f"申报数「{alias}」{typed} 万元与计算值 {format_text_amount(printed)} 万元相差 {format_text_amount(typed - printed)} 万元，在舍入误差范围内", "文件印出计算值。", path)
+            )
+        else:
+            problems.append(
+                error("申报", f"申报数「{alias}」{typed} 万元与按明细计算的 {format_text_amount(printed)} 万元不符（相差 {format_text_amount(typed - printed)} 万元）", "核对明细行是否漏填、重填或填错，或更正申报数。", path)
+            )
+    return problems
+
+
+def _rounding_tolerance(ledger: Ledger) -> Decimal:
+    """How far a budget system's rounded total may sit from ours without anything being wrong."""
+    if ledger.unit == "元":
+        return Decimal("0.005")
+    leaves = len(ledger.lines) + len(ledger.economic)
+    return max(Decimal("0.01"), Decimal("0.005") * leaves)
+
+
+def _wan(ledger: Ledger, exact: Decimal) -> str:
+    return format_text_amount(to_wan(exact, ledger.unit))
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen = set()
+    result = []
+    for p in problems:
+        key = (p.message, p.path)
+        if key not in seen:
+            seen.add(key)
+            result.append(p)
+    return result
+
+
+INPUT_CHECKS: tuple[Check, ...] = (check_codes, check_fiscal_kinds, check_projects)
+LEDGER_CHECKS: tuple[Check, ...] = (check_basic_economic, check_three_public, check_year_end, check_declared)
+
+
+def run_checks(ctx: Context) -> list[Problem]:
+    problems: list[Problem] = []
+    for check in INPUT_CHECKS + LEDGER_CHECKS:
+        problems += check(ctx)
+    return problems

@@ -1,0 +1,133 @@
+"""Command line: budgetgen check | tables | schema."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Optional
+
+import typer
+
+from .analysis import Analysis, analyse
+from .model import json_schema
+from .problems import InputRejected, Problem, Severity
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="budgetgen：从部门预算 YAML 计算九张标准表并生成部门预算信息公开文件。",
+)
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
+
+TemplatesOption = typer.Option(None, "--templates", help="额外的模板集目录（城市自定义模板）")
+
+
+@app.command()
+def check(
+    file: Path = typer.Argument(..., help="部门预算 YAML 文件"),
+    templates: Optional[Path] = TemplatesOption,
+) -> None:
+    """检查输入：列出所有错误、警告和提示。无错误时退出码 0，有错误 1，文件无法读取 2。"""
+    analysis = _analyse_or_exit(file, templates)
+    _print_problems(analysis.problems, file)
+    _print_summary(analysis.problems, analysis)
+    raise typer.Exit(EXIT_ERRORS if not analysis.ok else EXIT_OK)
+
+
+@app.command()
+def tables(
+    file: Path = typer.Argument(..., help="部门预算 YAML 文件"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（否则为制表符分隔的文本，可粘贴到电子表格）"),
+    templates: Optional[Path] = TemplatesOption,
+) -> None:
+    """输出计算得到的九张标准表。输入有错误时不输出。"""
+    analysis = _analyse_or_exit(file, templates)
+    if not analysis.ok:
+        _print_problems(analysis.problems, file, only=Severity.ERROR, err=True)
+        typer.echo("输入有错误，未输出表格。请先运行 budgetgen check 并改正。", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    if as_json:
+        typer.echo(json.dumps(analysis.tables.to_json(), ensure_ascii=False, indent=1))
+        return
+    for table in analysis.tables:
+        typer.echo(table.title)
+        typer.echo("\t".join(c.label for c in table.columns))
+        for row in table.as_printed():
+            typer.echo("\t".join(row))
+        if table.note:
+            typer.echo(table.note)
+        typer.echo("")
+
+
+@app.command()
+def schema(
+    output: Path = typer.Option(Path("schemas/budget.schema.json"), "-o", "--output", help="写入的 JSON Schema 文件"),
+) -> None:
+    """导出输入文件的 JSON Schema，供编辑器在输入时校验。"""
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+    _write_atomically(output, text.encode("utf-8"))
+    typer.echo(f"已写入 {output}")
+
+
+def _analyse_or_exit(file: Path, templates: Optional[Path]) -> Analysis:
+    dirs = (templates,) if templates else ()
+    try:
+        return _guarded(lambda: analyse(file, dirs))
+    except InputRejected as exc:
+        _print_problems(exc.problems, file, err=True)
+        count = sum(1 for p in exc.problems if p.severity is Severity.ERROR)
+        typer.echo(f"共 {count} 个错误。", err=True)
+        raise typer.Exit(EXIT_UNREADABLE if exc.unreadable else EXIT_ERRORS)
+
+
+def _guarded(action: Callable):
+    """Bugs in budgetgen itself still end with a Chinese message, not a traceback."""
+    try:
+        return action()
+    except (InputRejected, typer.Exit):
+        raise
+    except Exception as exc:  # noqa: BLE001 - last line of defence for finance staff
+        if os.environ.get("BUDGETGEN_DEBUG"):
+            raise
+        typer.echo(
+            f"budgetgen 内部错误（{type(exc).__name__}: {exc}）。输入文件未被修改。"
+            "请把输入文件和这条信息发给维护人员；设置环境变量 BUDGETGEN_DEBUG=1 可看到详细信息。",
+            err=True,
+        )
+        raise typer.Exit(EXIT_INTERNAL)
+
+
+def _print_problems(problems: list[Problem], file: Path, only: Severity | None = None, err: bool = False) -> None:
+    for problem in problems:
+        if only is None or problem.severity is only:
+            typer.echo(problem.render(file), err=err)
+
+
+def _print_summary(problems: list[Problem], analysis: Analysis) -> None:
+    counts = {s: sum(1 for p in problems if p.severity is s) for s in Severity}
+    mode = "元（每格由精确值四舍五入到 0.01 万元）" if analysis.budget.unit == "元" else "万元（上级数为所列明细之和）"
+    typer.echo(
+        f"检查完成：{counts[Severity.ERROR]} 个错误，{counts[Severity.WARNING]} 个警告，{counts[Severity.NOTE]} 个提示。"
+        f"金额单位：{mode}；模板集：{analysis.theme.name}。"
+    )
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

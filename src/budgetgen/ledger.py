@@ -1,0 +1,116 @@
+"""The ledger: every typed amount as one flat list of line items, the single source of all tables.
+
+A line item is (7-digit function code, fund, kind, exact amount, carried-over flag). Project money
+written on a project becomes a line item here, so a number typed once is counted once. Amounts stay
+in the input unit until a table cell is printed (money.to_wan).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable, Iterable
+
+from . import catalog
+from .model import THREE_PUBLIC_ITEMS, Budget
+from .money import ZERO, Unit, to_wan, total
+from .problems import Path_
+
+
+@dataclass(frozen=True)
+class Line:
+    code: str
+    fund: str
+    kind: str
+    amount: Decimal
+    carried_over: bool
+    projects: tuple[str, ...]
+    path: Path_  # where the amount was typed
+
+
+@dataclass(frozen=True)
+class EconomicAmount:
+    code: str
+    category: str  # 人员经费 | 公用经费
+    amount: Decimal
+    path: Path_
+
+
+@dataclass
+class Ledger:
+    year: int
+    unit: Unit
+    lines: list[Line]
+    economic: list[EconomicAmount]
+    three_public: dict[str, dict[str, Decimal]]  # item -> fund -> exact amount
+    year_end_balance: dict[str, Decimal]
+    custom_names: dict[str, str] = field(default_factory=dict)
+
+    def printed(self, exact: Decimal) -> Decimal:
+        return to_wan(exact, self.unit)
+
+    def function_name(self, code: str) -> str | None:
+        return self.custom_names.get(code) or catalog.function_codes().name(code, self.year)
+
+    def economic_name(self, code: str) -> str | None:
+        return self.custom_names.get(code) or catalog.economic_codes().name(code, self.year)
+
+    def sum_lines(self, keep: Callable[[Line], bool] = lambda line: True) -> Decimal:
+        return total(line.amount for line in self.lines if keep(line))
+
+    def carried_over(self, funds: Iterable[str] | None = None) -> Decimal:
+        funds = set(funds) if funds is not None else None
+        return self.sum_lines(lambda l: l.carried_over and (funds is None or l.fund in funds))
+
+    def income_this_year(self, funds: Iterable[str]) -> Decimal:
+        """Current-year income of these funds: what they pay for this year plus what they leave for next year."""
+        funds = set(funds)
+        spent = self.sum_lines(lambda l: not l.carried_over and l.fund in funds)
+        return spent + total(v for f, v in self.year_end_balance.items() if f in funds)
+
+    def year_end(self, funds: Iterable[str] | None = None) -> Decimal:
+        funds = set(funds) if funds is not None else None
+        return total(v for f, v in self.year_end_balance.items() if funds is None or f in funds)
+
+
+def build_ledger(budget: Budget) -> Ledger:
+    lines = [
+        Line(item.code, item.fund, item.kind, item.amount, item.carried_over, tuple(item.project_names), ("支出", i, "金额"))
+        for i, item in enumerate(budget.expenditures)
+    ]
+    lines += [
+        Line(p.code, p.fund, "项目", p.amount, p.carried_over, (p.name,), ("项目", i, "金额"))
+        for i, p in enumerate(budget.projects)
+        if p.code is not None and p.amount is not None
+    ]
+    economic = [
+        EconomicAmount(e.code, e.resolved_category, e.amount, ("基本支出经济分类", i, "金额"))
+        for i, e in enumerate(budget.economic_lines)
+    ]
+    names = dict(budget.code_names)
+    names.update({item.code: item.name for item in budget.expenditures if item.name})
+    names.update({e.code: e.name for e in budget.economic_lines if e.name})
+    three_public = {item: dict(amounts) for item, amounts in budget.three_public.by_item().items()}
+    assert tuple(three_public) == THREE_PUBLIC_ITEMS
+    return Ledger(
+        year=budget.year,
+        unit=budget.unit,
+        lines=lines,
+        economic=economic,
+        three_public=three_public,
+        year_end_balance=dict(budget.year_end_balance),
+        custom_names=names,
+    )
+
+
+def project_amounts(ledger: Ledger) -> dict[str, Decimal | None]:
+    """Each project's exact amount; None when its money shares a line with other projects."""
+    amounts: dict[str, Decimal | None] = {}
+    for line in ledger.lines:
+        if len(line.projects) == 1:
+            name = line.projects[0]
+            current = amounts.get(name, ZERO)
+            amounts[name] = None if current is None else current + line.amount
+        for name in line.projects if len(line.projects) > 1 else ():
+            amounts[name] = None
+    return amounts

@@ -1,0 +1,49 @@
+"""Money arithmetic: Decimal only, explicit half-up rounding to 0.01 万元."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Iterable, Literal
+
+Unit = Literal["万元", "元"]
+
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+YUAN_PER_WAN = Decimal("10000")
+
+
+def round_half_up(value: Decimal, step: Decimal = CENT) -> Decimal:
+    return value.quantize(step, rounding=ROUND_HALF_UP)
+
+
+def to_wan(exact: Decimal, unit: Unit) -> Decimal:
+    """The printed 万元 figure for an exact amount held in the input unit.
+
+    With 万元 input every leaf already has at most two decimals, so sums of
+    leaves are exact and this is only a normalisation; with 元 input this is
+    where each printed cell gets rounded from its exact value.
+    """
+    if unit == "元":
+        exact = exact / YUAN_PER_WAN
+    return round_half_up(exact)
+
+
+def total(values: Iterable[Decimal]) -> Decimal:
+    return sum(values, ZERO)
+
+
+def decimal_places(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def format_amount(value: Decimal | None) -> str:
+    """Two decimals, no thousands separator, blank for zero or missing (SPEC §2)."""
+    if value is None or value == ZERO:
+        return ""
+    return f"{round_half_up(value):.2f}"
+
+
+def format_text_amount(value: Decimal) -> str:
+    """Narrative amounts always print two decimals, zero included (0.00万元)."""
+    return f"{round_half_up(value):.2f}"

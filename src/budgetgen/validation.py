@@ -1,0 +1,168 @@
+"""Validate loaded data against the input model; turn pydantic's errors into Chinese problems.
+
+Pydantic reports a location as a tuple of keys and type tags (for unions); the tags are dropped by
+walking the loaded data, so each problem points at the YAML key or value that caused it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .loading import Loaded
+from .model import Budget
+from .problems import InputRejected, Path_, Problem, error
+
+
+def parse_budget(loaded: Loaded) -> Budget:
+    data = loaded.data
+    if not isinstance(data, dict):
+        raise InputRejected(
+            [error("结构", "文件顶层应是“字段: 值”的形式（部门、预算年度、支出……）", "参照 examples/ 中的示例文件。").located(loaded.source.position(()))]
+        )
+    unit = data.get("金额单位", "万元")
+    try:
+        return Budget.model_validate(data, context={"unit": unit if unit in ("万元", "元") else "万元"})
+    except ValidationError as exc:
+        raise InputRejected(_problems_from(exc, loaded))
+
+
+def _problems_from(exc: ValidationError, loaded: Loaded) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[tuple[Path_, str]] = set()
+    for item in exc.errors(include_url=False):
+        path = data_path(loaded.data, item["loc"])
+        problem = _translate(item, path, loaded.data)
+        key = (problem.path, problem.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        prefer_key = item["type"] in ("extra_forbidden",)
+        problems.append(problem.located(loaded.source.position(problem.path, prefer_key=prefer_key)))
+    return _drop_union_noise(problems)
+
+
+def data_path(data: Any, loc: tuple) -> Path_:
+    """The part of a pydantic location that names real keys and list positions in the data."""
+    path: list = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and not _is_type_tag(part):
+            path.append(part)  # a missing field: name it, though it has no value
+            node = None
+    return tuple(path)
+
+
+def _is_type_tag(part: str) -> bool:
+    return any(ch in part for ch in "[]()") or part in ("str", "int", "list", "dict", "decimal", "bool")
+
+
+def _translate(item: dict, path: Path_, data: Any) -> Problem:
+    kind = item["type"]
+    field = next((p for p in reversed(path) if isinstance(p, str)), "")
+    value = item.get("input")
+    shown = _show(value)
+    ctx = item.get("ctx") or {}
+    if kind == "missing":
+        return error("输入", f"缺少必填字段「{field}」", f"请在此处补上“{field}: …”。", path)
+    if kind == "extra_forbidden":
+        return _unknown_field(path, field)
+    if kind == "literal_error":
+        options = _options(ctx.get("expected", ""))
+        return error("输入", f"「{field}」的值「{shown}」不是可选值", f"只能填写：{options}。", path)
+    if kind in ("decimal_parsing", "decimal_type", "float_parsing", "decimal_max_places"):
+        return error("输入", f"「{field}」应为数字金额，这里写的是「{shown}」", "只写数字，如 12.50；不要带“万元”、逗号或空格。", path)
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return error("输入", f"「{field}」应为整数，这里写的是「{shown}」", "只写数字，如 2023。", path)
+    if kind in ("bool_parsing", "bool_type"):
+        return error("输入", f"「{field}」应为 true 或 false，这里写的是「{shown}」", "填写 true（是）或 false（否）。", path)
+    if kind in ("string_type", "string_too_short"):
+        return error("输入", f"「{field}」应填写文字，这里是「{shown}」", "填写非空的文字。", path)
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return error("输入", f"「{field or '此处'}」应是一组“字段: 值”", "参照示例文件，在下一行缩进两个空格后逐项填写。", path)
+    if kind == "list_type":
+        return error("输入", f"「{field}」应是列表，每条以“- ”开头", "参照示例文件，每条数据单独一行，以“- ”开头。", path)
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return error("输入", f"「{field}」的值「{shown}」超出合理范围", "检查是否输错。", path)
+    if kind == "negative_amount":
+        return error("输入", item["msg"], "金额应为正数；如确为调减，请在该行加上“调整: true”。", path)
+    if kind == "money_decimals":
+        return error("输入", item["msg"], "请四舍五入到两位小数（万元）；如需精确到元，请把“金额单位”改为“元”并以元填写全部金额。", path)
+    if kind in ("budget_code", "project_money", "money_type"):
+        return error("输入", item["msg"], _code_hint(kind), path)
+    return error("输入", f"「{field}」填写有误：{item['msg']}", "请对照示例文件检查该字段。", path)
+
+
+def _code_hint(kind: str) -> str:
+    return {
+        "budget_code": "科目编码只写数字，如 2150501；功能分类写到“项”（7 位），经济分类写到“款”（5 位）。",
+        "project_money": "在项目下同时写“科目”和“金额”，或都不写并在“支出”的行中用“项目:”注明。",
+        "money_type": "金额只写数字。",
+    }[kind]
+
+
+def _unknown_field(path: Path_, field: str) -> Problem:
+    allowed = allowed_fields(path[:-1])
+    close = difflib.get_close_matches(field, allowed, n=1, cutoff=0.3)
+    suggestion = f"是否想写「{close[0]}」？" if close else ""
+    listing = "、".join(allowed) if allowed else ""
+    hint = suggestion + (f"此处可用的字段：{listing}。" if listing else "删除该字段。")
+    return error("输入", f"未知字段「{field}」", hint, path)
+
+
+def allowed_fields(path: Path_) -> list[str]:
+    """The YAML keys valid at `path`, found by walking the model's annotations."""
+    model: Any = Budget
+    for part in path:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return []
+        field = next((f for f in model.model_fields.values() if f.alias == part), None)
+        if field is None:
+            return []
+        model = _model_in(field.annotation)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return [f.alias for f in model.model_fields.values() if f.alias]
+    return []
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    if isinstance(annotation, types.UnionType):
+        return None
+    return None
+
+
+def _options(expected: str) -> str:
+    return expected.replace("' or '", "、").replace("', '", "、").strip("'")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return "（一组数据）"
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _drop_union_noise(problems: list[Problem]) -> list[Problem]:
+    """A union field (项目: 名称 or a list of names) fails once per branch; keep one per path."""
+    kept: dict[Path_, Problem] = {}
+    for problem in problems:
+        kept.setdefault(problem.path, problem)
+    return list(kept.values())
