@@ -79,7 +79,7 @@ def load_bytes(raw: bytes, filename: str) -> Loaded:
     except yaml.YAMLError as exc:
         raise _unreadable(f"YAML 格式错误：{exc}", "请对照示例文件检查缩进和冒号。")
     if root is None:
-        raise _unreadable("文件中没有数据", "请按 examples/ 中的示例填写部门预算数据。")
+        raise _unreadable("文件是空的（只有注释，没有数据）", "请按 examples/ 中的示例填写部门预算数据。")
     builder = _Builder(filename)
     data = builder.build(root, ())
     if builder.problems:
@@ -125,8 +125,12 @@ def _syntax_problem(exc: yaml.MarkedYAMLError) -> "Problem":  # noqa: F821
         message = "YAML 格式错误：缩进中使用了制表符（Tab）"
         hint = "YAML 只能用空格缩进：请把该行开头的 Tab 换成空格（建议每级 2 个空格）。"
     elif "mapping values are not allowed" in problem_text:
-        message = "YAML 格式错误：这一行的冒号位置不对，或上一行缩进不一致"
-        hint = "检查该行和上一行的缩进是否对齐；字段名后的冒号后面要有一个空格。"
+        message = "YAML 格式错误：这一行的冒号位置不对，或上一行缺少冒号、缩进不一致"
+        hint = "检查该行和上一行：字段名后要有冒号和一个空格（如“编码: 471”），同一层的字段缩进要对齐。"
+    elif "expected <block end>" in problem_text:
+        started = f"（第 {exc.context_mark.line + 1} 行开始的这一段）" if exc.context_mark else ""
+        message = f"YAML 格式错误：这一行的缩进与上文不一致，或上文的引号没有配对{started}"
+        hint = "检查引号是否成对（\"…\"），同一层的字段缩进是否对齐。"
     elif "could not find expected ':'" in problem_text:
         message = "YAML 格式错误：缺少冒号"
         hint = "每个字段写成“字段名: 值”，冒号后加一个空格。"

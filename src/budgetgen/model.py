@@ -115,7 +115,7 @@ class InputModel(BaseModel):
 
 
 class AdjustableAmount(InputModel):
-    """An amount that must not be negative unless the line says it is an adjustment (调减)."""
+    """金额不得为负数，注明“调整: true”的调整行除外。"""
 
     amount: Money = Field(alias="金额")
     adjustment: bool = Field(False, alias="调整", description="调减等调整行可为负数；普通行为负数时报错")
@@ -132,13 +132,15 @@ class AdjustableAmount(InputModel):
 
 
 class Department(InputModel):
+    """部门基本信息。"""
+
     code: Text = Field(alias="编码", description="部门编码，如 471")
     name: Text = Field(alias="名称", description="部门全称，与公开文件一致")
     level: Literal["市", "区", "县"] = Field(alias="级次")
 
 
 class LineItem(AdjustableAmount):
-    """One 功能分类 项 line: function code × fund × kind."""
+    """一行功能分类“项”级支出：科目 × 资金来源 × 类型 × 金额。"""
 
     code: FunctionCode = Field(alias="科目", description="7 位功能分类科目编码（项）")
     name: Text | None = Field(None, alias="名称", description="目录中没有的科目才需要写名称")
@@ -160,7 +162,7 @@ class LineItem(AdjustableAmount):
 
 
 class EconomicLine(AdjustableAmount):
-    """One 款 line of 一般公共预算 基本支出 by 经济分类."""
+    """一般公共预算基本支出按经济分类“款”的一行。"""
 
     code: EconomicCode = Field(alias="科目", description="5 位经济分类科目编码（款）")
     name: Text | None = Field(None, alias="名称")
@@ -189,7 +191,7 @@ ThreePublicEntry = Annotated[FundAmounts, BeforeValidator(_amount_or_by_fund)]
 
 
 class ThreePublic(InputModel):
-    """"三公"经费 leaf rows; parents and 合计 are computed."""
+    """财政拨款“三公”经费明细；只写数字即为一般公共预算，也可按资金来源分别填写。合计由程序计算。"""
 
     abroad_research: ThreePublicEntry = Field(default_factory=dict, alias="教学科研人员因公出国（境）费")
     abroad_other: ThreePublicEntry = Field(default_factory=dict, alias="其他因公出国（境）费")
@@ -202,7 +204,7 @@ class ThreePublic(InputModel):
 
 
 class Project(InputModel):
-    """A project (项目). Its money is either written here (科目/金额) or in 支出 lines naming it."""
+    """项目：资金写在项目下（科目、金额），或写在“支出”中注明该项目的行。"""
 
     name: Text = Field(alias="名称")
     project_code: Text | None = Field(None, alias="项目编码")
@@ -225,7 +227,7 @@ class Project(InputModel):
 
 
 class Declared(InputModel):
-    """Totals copied from the budget system; each is compared with the computed value."""
+    """从预算系统抄录的合计数（万元），只用于与计算值核对。"""
 
     income_total: Money | None = Field(None, alias="收入总计")
     income_this_year: Money | None = Field(None, alias="本年收入合计")
@@ -243,7 +245,7 @@ class Declared(InputModel):
 
 
 class Budget(InputModel):
-    """One department, one budget year."""
+    """一个部门一个预算年度的源数据。"""
 
     department: Department = Field(alias="部门")
     year: int = Field(alias="预算年度", ge=2000, le=2100)

@@ -41,7 +41,7 @@ def _problems_from(exc: ValidationError, loaded: Loaded) -> list[Problem]:
         if key in seen:
             continue
         seen.add(key)
-        prefer_key = item["type"] in ("extra_forbidden",)
+        prefer_key = item["type"] in ("extra_forbidden", "missing")
         problems.append(problem.located(loaded.source.position(problem.path, prefer_key=prefer_key)))
     return _drop_union_noise(problems)
 

@@ -1,0 +1,71 @@
+"""The command line as a finance officer uses it (typer's runner, like sqlite-utils' CLI tests)."""
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from budgetgen.cli import app
+from budgetgen.model import json_schema
+from conftest import REFERENCE_EXAMPLES, ROOT
+
+runner = CliRunner()
+
+
+def test_check_passes_on_every_example():
+    for example in REFERENCE_EXAMPLES.values():
+        result = runner.invoke(app, ["check", str(example)])
+        assert result.exit_code == 0, result.output
+        assert "0 个错误" in result.output
+
+
+def test_tables_json_shape():
+    result = runner.invoke(app, ["tables", str(REFERENCE_EXAMPLES["001"]), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    titles = [t["title"] for t in data["tables"]]
+    assert titles[6] == "部门预算政府性基金预算财政拨款支出表"
+    income = data["tables"][1]
+    assert income["columns"] == ["科目编码", "科目名称", "合计", "小计", "财政拨款收入", "财政专户收入", "事业收入", "经营收入", "上级补助收入", "附属单位上缴收入", "其他收入", "上年结转"]
+    assert income["rows"][0] == ["", "合计", "724.00", "431.00", "431.00", "", "", "", "", "", "", "293.00"]
+    assert data["tables"][6]["rows"] == [] and data["tables"][6]["note"] == "注：无政府性基金预算财政拨款预算，空表列示。"
+
+
+def test_tables_refuses_input_with_errors(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text('部门: {编码: "9", 名称: 局, 级次: 市}\n预算年度: 2023\n支出:\n  - {科目: 2150501, 类型: 基本, 金额: 1.00}\n', encoding="utf-8")
+    result = runner.invoke(app, ["tables", str(path), "--json"])
+    assert result.exit_code == 1
+    assert "X3" in result.output
+
+
+def test_schema_command_writes_the_committed_schema(tmp_path):
+    target = tmp_path / "schema.json"
+    result = runner.invoke(app, ["schema", "-o", str(target)])
+    assert result.exit_code == 0
+    written = json.loads(target.read_text(encoding="utf-8"))
+    assert written == json_schema()
+    committed = json.loads((ROOT / "schemas" / "budget.schema.json").read_text(encoding="utf-8"))
+    assert committed == written, "schemas/budget.schema.json is stale: run `budgetgen schema`"
+
+
+def test_examples_point_editors_at_the_schema():
+    for example in REFERENCE_EXAMPLES.values():
+        assert example.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=../schemas/budget.schema.json")
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    command = "python3 -m pytest -q"
+    assert f"```bash\n{command}\n```" in readme
+    assert command in ci.splitlines()
+    assert "bash scripts/setup.sh" in readme and "bash scripts/setup.sh" in ci
+
+
+def test_carried_over_project_fills_carry_forward_rows():
+    result = runner.invoke(app, ["tables", str(REFERENCE_EXAMPLES["001"]), "--json"])
+    fiscal = json.loads(result.output)["tables"][3]["rows"]
+    assert fiscal[32][:2] == ["年初财政拨款结转和结余", "293.00"]
+    assert fiscal[33][:2] == ["一、一般公共预算拨款", "293.00"]
+    assert fiscal[36] == ["收入总计", "724.00", "支出总计", "724.00", "724.00", "", ""]
