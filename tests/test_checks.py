@@ -77,3 +77,9 @@ def test_catalog_covers_every_code_of_the_references():
         for row in expected["tables"]["一般公共预算财政拨款基本支出表"]:
             if row[0]:
                 assert catalog.economic_codes().name(row[0], expected["year"]) == row[1]
+
+
+def test_line_name_contradicting_catalog_is_a_warning(tmp_path):
+    body = BASIC.replace("金额: 10.00}", "金额: 10.00, 名称: 机关运行}") + "三公经费:\n  公务用车运行维护费: 4.00\n"
+    (problem,) = problems_of(tmp_path, body)
+    assert problem.severity is Severity.WARNING and problem.position.line == 4

@@ -32,7 +32,6 @@ Check = Callable[[Context], list[Problem]]
 def check_codes(ctx: Context) -> list[Problem]:
     """Every function/economic code must be known to the catalog or named in the input."""
     problems = []
-    functions = catalog.function_codes()
     for i, item in enumerate(ctx.budget.expenditures):
         problems += _function_code_problems(ctx, item.code, ("支出", i, "科目"), has_name=bool(item.name))
     for i, project in enumerate(ctx.budget.projects):
@@ -45,13 +44,15 @@ def check_codes(ctx: Context) -> list[Problem]:
                 problems.append(_unknown_code(code, "经济分类", path))
         if line.code[:3] not in ("301", "302", "303", "307", "309", "310", "311", "312", "313", "399"):
             problems.append(error("科目", f"经济分类科目 {line.code} 的类 {line.code[:3]} 不是部门预算支出经济分类的类", "检查编码是否输错。", path))
-    for code, name in ctx.budget.code_names.items():
-        known = (functions.name(code, ctx.budget.year) if len(code) != 5 or code[0] == "2" else None) or (
-            catalog.economic_codes().name(code, ctx.budget.year) if code[0] == "3" else None
-        )
+    typed_names = [(code, name, ("科目名称", code)) for code, name in ctx.budget.code_names.items()]
+    typed_names += [(item.code, item.name, ("支出", i, "名称")) for i, item in enumerate(ctx.budget.expenditures) if item.name]
+    typed_names += [(line.code, line.name, ("基本支出经济分类", i, "名称")) for i, line in enumerate(ctx.budget.economic_lines) if line.name]
+    for code, name, path in typed_names:
+        codes = catalog.function_codes() if code.startswith("2") else catalog.economic_codes()
+        known = codes.name(code, ctx.budget.year)
         if known and known != name:
             problems.append(
-                warning("科目", f"科目 {code} 在目录中名为「{known}」，输入写的是「{name}」；表中将印「{name}」", "确认名称；如目录名称正确，请删除“科目名称”中的这一项。", ("科目名称", code))
+                warning("科目", f"科目 {code} 在目录中名为「{known}」，输入写的是「{name}」；表中将印「{name}」", "确认名称；如目录名称正确，请删除输入中的名称。", path)
             )
     return _unique(problems)
 
