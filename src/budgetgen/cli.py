@@ -38,6 +38,37 @@ def check(
 
 
 @app.command()
+def build(
+    file: Path = typer.Argument(..., help="部门预算 YAML 文件"),
+    output: Path = typer.Option(Path("output"), "-o", "--output", help="输出文件夹"),
+    formats: str = typer.Option("pdf,docx", "--format", help="输出格式，逗号分隔：pdf、docx、html"),
+    pdfa: bool = typer.Option(False, "--pdfa", help="PDF 按 PDF/A-2b 归档格式输出"),
+    templates: Optional[Path] = TemplatesOption,
+) -> None:
+    """生成部门预算信息公开文件（PDF、DOCX）。先检查输入，有错误时不生成。"""
+    from .build import FORMATS, build as run_build
+
+    chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        typer.echo(f"不支持的格式：{'、'.join(unknown) or '（空）'}。可选：pdf、docx、html。", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    dirs = (templates,) if templates else ()
+    try:
+        result = _guarded(lambda: run_build(file, output, chosen, dirs, pdfa))
+    except InputRejected as exc:
+        _print_problems(exc.problems, file, err=True)
+        errors = sum(1 for p in exc.problems if p.severity is Severity.ERROR)
+        typer.echo(f"共 {errors} 个错误，未生成文件（原有输出文件未改动）。", err=True)
+        raise typer.Exit(EXIT_UNREADABLE if exc.unreadable else EXIT_ERRORS)
+    _print_problems([p for p in result.analysis.problems], file)
+    for path in result.written:
+        typer.echo(f"已生成 {path}")
+    timings = "，".join(f"{k} {v:.2f} 秒" for k, v in result.seconds.items())
+    typer.echo(f"用时：{timings}")
+
+
+@app.command()
 def tables(
     file: Path = typer.Argument(..., help="部门预算 YAML 文件"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（否则为制表符分隔的文本，可粘贴到电子表格）"),

@@ -1,0 +1,157 @@
+"""Compose the format-neutral document from an analysis: cover, contents, the nine tables.
+
+Wording comes from the template set (theme.yaml); figures come from the computed tables, already
+printed as strings. Renderers receive only this document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Mapping
+
+from .analysis import Analysis
+from .document import (
+    BodyRow,
+    Contents,
+    ContentsEntry,
+    CoverPage,
+    Document,
+    HeaderCell,
+    Heading,
+    Meta,
+    TableBlock,
+    TopLine,
+)
+from .tables import Column, Table
+from .theme import Theme
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def fill(template: str, values: Mapping[str, object]) -> str:
+    """Substitute `{name}` placeholders of theme wording; unknown names stay as written.
+
+    Deliberately not str.format: a theme must not reach attributes such as {x.__class__}.
+    """
+    return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), template)
+
+
+def wording_values(analysis: Analysis) -> dict[str, object]:
+    department = analysis.budget.department
+    return {
+        "code": department.code,
+        "name": department.name,
+        "year": analysis.budget.year,
+        "previous_year": analysis.budget.year - 1,
+        "level": department.level,
+        "unit": "万元",
+    }
+
+
+def compose(analysis: Analysis) -> Document:
+    theme = analysis.theme
+    values = wording_values(analysis)
+    text = lambda key: fill(theme.require(key), values)  # noqa: E731
+    meta = Meta(
+        title=text("document.title"),
+        author=analysis.budget.department.name,
+        subject=text("document.subject"),
+        keywords=(analysis.budget.department.name, f"{analysis.budget.year}年", "部门预算", "预算公开"),
+        year=analysis.budget.year,
+    )
+    tables = [table_block(table, theme, values) for table in analysis.tables]
+    # The references print no heading above the tables; the part exists for navigation only.
+    tables[0] = replace(tables[0], new_page=False)
+    body = [Heading(text("document.tables_part"), 1, "part-tables", new_page=True, visible=False)] + tables
+    document = Document(meta)
+    document.blocks.append(CoverPage(text("document.cover_title"), text("document.cover_subtitle")))
+    document.blocks.append(Contents(text("document.contents_title"), ()))
+    document.blocks.extend(body)
+    entries = tuple(ContentsEntry(t, a, lvl) for t, a, lvl in document.headings())
+    document.blocks[1] = Contents(text("document.contents_title"), entries)
+    return document
+
+
+def table_block(table: Table, theme: Theme, values: Mapping[str, object]) -> TableBlock:
+    settings = theme.get(f"tables.{table.key}", {}) or {}
+    page_top = theme.require("page_top")
+    serial_label = theme.require("labels.serial")
+    columns = [Column(serial_label)] + list(table.columns)
+    header, depth = header_grid(columns)
+    rows = tuple(
+        BodyRow((str(number),) + tuple(cells), role=row.role, level=row.level)
+        for number, (cells, row) in enumerate(zip(table.as_printed(), table.rows), start=1)
+    )
+    return TableBlock(
+        anchor=f"table-{_anchor(table.key)}",
+        title=table.title,
+        top_line=TopLine(fill(page_top["left"], values), fill(page_top.get("middle", ""), values), fill(page_top.get("right", ""), values)),
+        header=tuple(header),
+        header_rows=depth,
+        column_count=len(columns),
+        column_numbers=(theme.require("labels.column_numbers"),) + tuple(str(i) for i in range(1, len(columns))),
+        rows=rows,
+        align=tuple(_align(c) for c in columns),
+        widths=tuple(_width(c) for c in columns),
+        note=table.note,
+        orientation=settings.get("orientation", "portrait"),
+    )
+
+
+def header_grid(columns: list[Column]) -> tuple[list[HeaderCell], int]:
+    """Header cells with spans: a group label spans its columns; a short path spans down."""
+    paths = [c.group + (c.label,) for c in columns]
+    depth = max(len(p) for p in paths)
+    cells: list[HeaderCell] = []
+    for row in range(depth):
+        column = 0
+        while column < len(paths):
+            path = paths[column]
+            if row >= len(path):
+                column += 1
+                continue
+            rowspan = depth - row if row == len(path) - 1 else 1
+            span = 1
+            while (
+                column + span < len(paths)
+                and len(paths[column + span]) > row
+                and paths[column + span][: row + 1] == path[: row + 1]
+                and row < len(path) - 1
+            ):
+                span += 1
+            cells.append(HeaderCell(path[row], row, column, rowspan, span))
+            column += span
+    return cells, depth
+
+
+def _align(column: Column) -> str:
+    if column.numeric:
+        return "right"
+    if column.label in ("科目编码",) or not column.group and column.label == "序号":
+        return "center"
+    return "left"
+
+
+def _width(column: Column) -> float:
+    if column.numeric:
+        return 1.25
+    if column.label == "科目编码":
+        return 1.0
+    if column.label in ("序号",):
+        return 0.55
+    return 3.0
+
+
+def _anchor(key: str) -> str:
+    return {
+        "收支总表": "t1",
+        "收入总表": "t2",
+        "支出总表": "t3",
+        "财政拨款收支总表": "t4",
+        "一般公共预算财政拨款支出表": "t5",
+        "一般公共预算财政拨款基本支出表": "t6",
+        "政府性基金预算财政拨款支出表": "t7",
+        "国有资本经营预算财政拨款支出表": "t8",
+        "三公经费支出表": "t9",
+    }.get(key, key)

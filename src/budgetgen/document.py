@@ -1,0 +1,125 @@
+"""The format-neutral document: what a disclosure contains, with every figure already printed.
+
+Composed once from the computed data (compose.py); the PDF and DOCX renderers only lay it out.
+Nothing here or downstream adds numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+Orientation = Literal["portrait", "landscape"]
+Align = Literal["left", "center", "right"]
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    author: str
+    subject: str
+    language: str = "zh-CN"
+    keywords: tuple[str, ...] = ()
+    year: int = 2000  # fixes the documents' own dates, so identical input gives identical bytes
+
+
+@dataclass(frozen=True)
+class CoverPage:
+    title: str
+    subtitle: str = ""
+    footer: str = ""
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    text: str
+    anchor: str
+    level: int  # 1 = part, 2 = table or section
+
+
+@dataclass(frozen=True)
+class Contents:
+    title: str
+    entries: tuple[ContentsEntry, ...]
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int  # 1 = part (第一部分…), 2 = table / section title, 3 = sub-section
+    anchor: str
+    new_page: bool = False
+    orientation: Orientation = "portrait"
+    in_contents: bool = True
+    visible: bool = True  # False: a bookmark and contents entry only, nothing printed
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    style: Literal["body", "center", "note", "right", "label"] = "body"
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    text: str
+    row: int
+    column: int
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass(frozen=True)
+class BodyRow:
+    cells: tuple[str, ...]
+    role: str = "item"  # total | class | section | item
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class TopLine:
+    """The line above every page of a table: `{code} {部门}` | `预算年度：{Y}` | `单位：万元`."""
+
+    left: str
+    middle: str = ""
+    right: str = ""
+
+
+@dataclass(frozen=True)
+class TableBlock:
+    anchor: str
+    title: str
+    top_line: TopLine | None
+    header: tuple[HeaderCell, ...]
+    header_rows: int
+    column_count: int
+    column_numbers: tuple[str, ...] | None  # the 栏次 row, or None
+    rows: tuple[BodyRow, ...]
+    align: tuple[Align, ...]
+    widths: tuple[float, ...]  # relative column widths
+    note: str | None = None
+    notes_after: tuple[str, ...] = ()
+    orientation: Orientation = "portrait"
+    new_page: bool = True
+    title_level: int = 2
+    in_contents: bool = True
+
+
+Block = Union[CoverPage, Contents, Heading, Paragraph, TableBlock]
+
+
+@dataclass
+class Document:
+    meta: Meta
+    blocks: list[Block] = field(default_factory=list)
+
+    def headings(self) -> list[tuple[str, str, int]]:
+        """(text, anchor, level) of everything a reader navigates to, in order."""
+        found = []
+        for block in self.blocks:
+            if isinstance(block, Heading) and block.in_contents:
+                found.append((block.text, block.anchor, block.level))
+            elif isinstance(block, TableBlock) and block.in_contents:
+                found.append((block.title, block.anchor, block.title_level))
+        return found

@@ -1,0 +1,1 @@
+"""Renderers: each lays out the same format-neutral Document in one output format."""

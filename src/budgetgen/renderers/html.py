@@ -1,0 +1,66 @@
+"""Document → HTML through the template set's Jinja templates (sandboxed, autoescaped)."""
+
+from __future__ import annotations
+
+from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from ..document import Contents, CoverPage, Document, Heading, Paragraph, TableBlock
+from ..theme import Theme
+
+BLOCK_KINDS = {CoverPage: "cover", Contents: "contents", Heading: "heading", Paragraph: "paragraph", TableBlock: "table"}
+
+
+def environment(theme: Theme) -> ImmutableSandboxedEnvironment:
+    """Templates load from the set's chain only (most specific first), in Jinja's sandbox."""
+    return ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader([str(folder) for folder in theme.chain]),
+        autoescape=select_autoescape(enabled_extensions=("html.j2", "html"), disabled_extensions=("css.j2", "css"), default=True),
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+
+
+def render_html(document: Document, theme: Theme) -> str:
+    template = environment(theme).get_template("document.html.j2")
+    return template.render(
+        meta=document.meta,
+        blocks=[(BLOCK_KINDS[type(block)], block) for block in document.blocks],
+        fonts=css_fonts(theme),
+        page=theme.require("page"),
+        widths=column_percentages,
+        header_rows=header_rows,
+    )
+
+
+def css_fonts(theme: Theme) -> dict:
+    """Font lists for CSS, keeping only installed families where fontconfig can tell.
+
+    fontconfig answers a missing family (SimHei on Linux) with a Latin-only substitute, and CJK
+    glyphs then fall back to whatever is the default; naming only installed fonts keeps 黑体 black.
+    """
+    from .pdf import installed_cjk_families
+
+    installed = installed_cjk_families()
+    fonts = dict(theme.require("fonts"))
+    for key in ("body", "heading"):
+        names = [n for n in fonts[key] if installed is None or n in installed] or list(fonts[key])
+        fonts[key] = ", ".join(_css_string(name) for name in names) + (", serif" if key == "body" else ", sans-serif")
+    return fonts
+
+
+def _css_string(name: str) -> str:
+    return '"' + "".join(ch for ch in str(name) if ch not in '"\\<>{};\n') + '"'
+
+
+def column_percentages(block: TableBlock) -> list[str]:
+    total = sum(block.widths)
+    return [f"{100 * w / total:.2f}" for w in block.widths]
+
+
+def header_rows(block: TableBlock) -> list[list]:
+    rows: list[list] = [[] for _ in range(block.header_rows)]
+    for cell in block.header:
+        rows[cell.row].append(cell)
+    return rows

@@ -1,0 +1,200 @@
+"""The published files: every reference number in the PDF text and the DOCX tables, page furniture,
+fonts, bookmarks, metadata, determinism."""
+
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document as open_docx
+from pypdf import PdfReader
+
+from budgetgen.build import build
+from conftest import REFERENCE_EXAMPLES, load_expected
+from expected_tables import corrected_expected_rows
+
+TABLE_KEYS = (
+    "收支总表",
+    "收入总表",
+    "支出总表",
+    "财政拨款收支总表",
+    "一般公共预算财政拨款支出表",
+    "一般公共预算财政拨款基本支出表",
+    "政府性基金预算财政拨款支出表",
+    "国有资本经营预算财政拨款支出表",
+    "三公经费支出表",
+)
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """Each example built once to PDF, DOCX and HTML."""
+    results = {}
+    for ref, example in REFERENCE_EXAMPLES.items():
+        folder = tmp_path_factory.mktemp(f"build-{ref}")
+        build(example, folder, ("pdf", "docx", "html"))
+        results[ref] = {fmt: folder / f"{example.stem}.{fmt}" for fmt in ("pdf", "docx", "html")}
+    return results
+
+
+@pytest.fixture(params=sorted(REFERENCE_EXAMPLES))
+def ref(request):
+    return request.param
+
+
+def pdf_text(path: Path, *args: str) -> str:
+    return subprocess.run(["pdftotext", "-layout", *args, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def amounts_in_order(ref: str) -> list[str]:
+    expected = load_expected(ref)
+    tokens = []
+    for key in TABLE_KEYS:
+        for row in corrected_expected_rows(ref, key, expected):
+            tokens += [cell for cell in row if re.fullmatch(r"\d+\.\d\d", cell)]
+    return tokens
+
+
+def is_subsequence(needles: list[str], haystack: list[str]) -> tuple[bool, int]:
+    position = 0
+    for index, needle in enumerate(needles):
+        try:
+            position = haystack.index(needle, position) + 1
+        except ValueError:
+            return False, index
+    return True, len(needles)
+
+
+def test_every_reference_amount_is_in_the_pdf_text_in_order(built, ref):
+    text = pdf_text(built[ref]["pdf"])
+    found = re.findall(r"\d+\.\d\d", text)
+    wanted = amounts_in_order(ref)
+    ok, reached = is_subsequence(wanted, found)
+    assert ok, f"amount #{reached} ({wanted[reached]}) missing or out of order"
+
+
+def test_every_row_code_and_name_is_in_the_pdf_text(built, ref):
+    text = pdf_text(built[ref]["pdf"]).replace(" ", "")
+    expected = load_expected(ref)
+    for key in ("收入总表", "一般公共预算财政拨款基本支出表"):
+        for row in corrected_expected_rows(ref, key, expected):
+            if row[0]:
+                assert row[0] + row[1][:4] in text, row[:2]
+
+
+def docx_tables(path: Path) -> list[list[list[str]]]:
+    return [[[cell.text for cell in row.cells] for row in table.rows] for table in open_docx(str(path)).tables]
+
+
+def header_row_count(table) -> int:
+    return sum(1 for row in table._tbl.tr_lst if row.trPr is not None and row.trPr.find(f"{W}tblHeader") is not None)
+
+
+def test_docx_tables_hold_every_reference_cell(built, ref):
+    expected = load_expected(ref)
+    document = open_docx(str(built[ref]["docx"]))
+    assert len(document.tables) == 9
+    for key, table in zip(TABLE_KEYS, document.tables):
+        headers = header_row_count(table)
+        body = [[c.text for c in row.cells] for row in table.rows[headers:]]
+        want = corrected_expected_rows(ref, key, expected)
+        assert [row[1:] for row in body] == want, key
+        assert [row[0] for row in body] == [str(i) for i in range(1, len(want) + 1)], "序号 runs 1..n"
+
+
+def test_docx_header_rows_repeat(built, ref):
+    for table in open_docx(str(built[ref]["docx"])).tables:
+        rows = table._tbl.tr_lst
+        headers = header_row_count(table)
+        assert headers >= 3  # page-top line, column headers, 栏次
+        assert all(r.trPr is not None and r.trPr.find(f"{W}tblHeader") is not None for r in rows[:headers])
+        assert rows[headers - 1].xpath("string(.)").startswith("栏次")
+
+
+def test_docx_east_asian_fonts_on_every_run(built, ref):
+    with zipfile.ZipFile(built[ref]["docx"]) as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+    runs = re.findall(r"<w:r>(.*?)</w:r>", xml, flags=re.S)
+    table_runs = [r for r in runs if "<w:t" in r and "w:rFonts" in r]
+    assert table_runs and all('w:eastAsia="宋体"' in r for r in table_runs)
+    styles = zipfile.ZipFile(built[ref]["docx"]).read("word/styles.xml").decode("utf-8")
+    assert 'w:eastAsia="黑体"' in styles and 'w:eastAsia="宋体"' in styles
+
+
+def test_docx_furniture(built, ref):
+    path = built[ref]["docx"]
+    document = open_docx(str(path))
+    expected = load_expected(ref)
+    assert document.core_properties.title == f"{expected['dept_name']}{expected['year']}年部门预算信息公开"
+    assert document.core_properties.author == expected["dept_name"]
+    orientations = [s.orientation for s in document.sections]
+    assert 1 in [int(o) for o in orientations], "landscape sections for the wide tables"
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:1] == ["部门预算公开表"] and headings[1:10] == expected["table_titles"]
+    with zipfile.ZipFile(path) as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+        settings = package.read("word/settings.xml").decode("utf-8")
+        footers = "".join(package.read(n).decode("utf-8") for n in package.namelist() if "footer" in n)
+    assert "TOC \\o" in xml and "w:updateFields" in settings
+    assert 'w:instr=" PAGE "' in footers
+
+
+def test_pdf_furniture(built, ref):
+    path = built[ref]["pdf"]
+    expected = load_expected(ref)
+    reader = PdfReader(str(path))
+    info = reader.metadata
+    assert info.title == f"{expected['dept_name']}{expected['year']}年部门预算信息公开"
+    assert info.author == expected["dept_name"]
+    assert reader.trailer["/Root"].get("/Lang") == "zh-CN"
+    outline = [item.title for item in _flatten(reader.outline)]
+    assert "部门预算公开表" in outline
+    for title in expected["table_titles"]:
+        assert title in outline
+    landscape = [i for i, page in enumerate(reader.pages) if page.mediabox.width > page.mediabox.height]
+    assert landscape, "收入总表 and the other wide tables are on landscape pages"
+
+
+def test_pdf_contents_has_page_numbers_that_point_at_the_tables(built, ref):
+    path = built[ref]["pdf"]
+    expected = load_expected(ref)
+    contents = pdf_text(path, "-f", "2", "-l", "2")
+    for title in expected["table_titles"]:
+        match = re.search(re.escape(title) + r"\s*\.{3,}\s*(\d+)", contents)
+        assert match, title
+        page = int(match.group(1))
+        assert title in pdf_text(path, "-f", str(page), "-l", str(page)).replace(" ", "")
+
+
+def test_pdf_fonts_are_all_embedded(built, ref):
+    output = subprocess.run(["pdffonts", str(built[ref]["pdf"])], capture_output=True, text=True, check=True).stdout
+    rows = output.splitlines()[2:]
+    assert rows, "the PDF has text"
+    assert all(row.split()[-5] == "yes" for row in rows), output
+    assert any("CJK" in row for row in rows)
+
+
+def test_pdf_header_repeats_on_continuation_pages(built):
+    """000's 收入总表 spans two pages; the top line and 栏次 row repeat on the second."""
+    path = built["000"]["pdf"]
+    reader = PdfReader(str(path))
+    pages = [i + 1 for i in range(len(reader.pages)) if "部门预算收入总表" in pdf_text(path, "-f", str(i + 1), "-l", str(i + 1)).replace(" ", "")]
+    first = pages[0]
+    following = pdf_text(path, "-f", str(first + 1), "-l", str(first + 1))
+    assert "471 秦皇岛市工业和信息化局" in following and "预算年度：2023" in following and "栏次" in following
+
+
+def test_builds_are_byte_identical(built, ref, tmp_path):
+    again = build(REFERENCE_EXAMPLES[ref], tmp_path, ("pdf", "docx"))
+    for path in again.written:
+        assert path.read_bytes() == built[ref][path.suffix[1:]].read_bytes(), path.name
+
+
+def _flatten(outline):
+    for item in outline:
+        if isinstance(item, list):
+            yield from _flatten(item)
+        else:
+            yield item
