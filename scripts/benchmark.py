@@ -1,4 +1,10 @@
-"""Benchmark: time each stage for every example (median of several runs).
+"""Benchmark: build time of each example beside LibreOffice's conversion of the same DOCX.
+
+For every example it measures (median of --runs):
+- check: load + validate + compute + checks, in process;
+- pdf / docx: rendering each format, in process (WeasyPrint and python-docx already imported);
+- `budgetgen build --format pdf` as a fresh process, the way finance staff run it;
+- `soffice --headless --convert-to pdf` of the DOCX we built, as a fresh process (if installed).
 
 Run: python scripts/benchmark.py [--runs N]
 """
@@ -6,16 +12,26 @@ Run: python scripts/benchmark.py [--runs N]
 from __future__ import annotations
 
 import argparse
+import io
+import shutil
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
+from pypdf import PdfReader
+
 from budgetgen.analysis import analyse
+from budgetgen.compose import compose
+from budgetgen.renderers.docx import render_docx
+from budgetgen.renderers.pdf import render_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def timed(action, runs: int) -> float:
+def median_seconds(action, runs: int) -> float:
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -24,15 +40,40 @@ def timed(action, runs: int) -> float:
     return statistics.median(samples)
 
 
+def run(command: list[str]) -> None:
+    subprocess.run(command, check=True, capture_output=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    analyse(ROOT / "examples" / "haigang-kgxj-2025.yaml")  # warm caches (catalog, templates)
-    print(f"{'example':32} {'check (load+compute+checks)':>28}")
-    for example in sorted((ROOT / "examples").glob("*.yaml")):
-        seconds = timed(lambda: analyse(example), args.runs)
-        print(f"{example.name:32} {seconds * 1000:>25.1f} ms")
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    budgetgen = [sys.executable, "-m", "budgetgen.cli"]
+    examples = sorted((ROOT / "examples").glob("*.yaml"))
+    render_pdf(compose(analyse(examples[0])), analyse(examples[0]).theme)  # warm imports and fonts
+    header = f"{'example':28} {'pages':>5} {'check':>8} {'pdf':>8} {'docx':>8} {'build pdf (process)':>20} {'soffice docx→pdf':>17}"
+    print(header)
+    print("-" * len(header))
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        for example in examples:
+            analysis = analyse(example)
+            document = compose(analysis)
+            check = median_seconds(lambda: analyse(example), args.runs)
+            pdf_bytes = render_pdf(document, analysis.theme)
+            pdf = median_seconds(lambda: render_pdf(document, analysis.theme), args.runs)
+            docx = median_seconds(lambda: render_docx(document, analysis.theme), args.runs)
+            process = median_seconds(lambda: run(budgetgen + ["build", str(example), "-o", str(scratch), "--format", "pdf,docx"]), args.runs)
+            pages = len(PdfReader(io.BytesIO(pdf_bytes)).pages)
+            converted = "not installed"
+            if soffice:
+                docx_path = scratch / f"{example.stem}.docx"
+                profile = (scratch / "lo-profile").as_uri()
+                convert = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(scratch / "lo"), str(docx_path)]
+                run(convert)  # first start creates the profile; not counted
+                converted = f"{median_seconds(lambda: run(convert), args.runs):.2f} s"
+            print(f"{example.stem:28} {pages:>5} {check * 1000:>6.0f}ms {pdf:>7.2f}s {docx:>7.2f}s {process:>19.2f}s {converted:>17}")
 
 
 if __name__ == "__main__":

@@ -38,16 +38,15 @@ def build(
     result = BuildResult(analysis)
     result.seconds["check"] = time.perf_counter() - started
     document = compose(analysis)
-    html = render_html(document, analysis.theme)
     outputs: dict[str, bytes] = {}
     for fmt in formats:
         started = time.perf_counter()
         if fmt == "html":
-            outputs[fmt] = html.encode("utf-8")
+            outputs[fmt] = render_html(document, analysis.theme).encode("utf-8")
         elif fmt == "pdf":
             from .renderers.pdf import render_pdf
 
-            outputs[fmt] = render_pdf(html, analysis.theme, pdfa=pdfa)
+            outputs[fmt] = render_pdf(document, analysis.theme, pdfa=pdfa)
         elif fmt == "docx":
             from .renderers.docx import render_docx
 

@@ -137,9 +137,9 @@ def _width(column: Column) -> float:
     if column.numeric:
         return 1.25
     if column.label == "科目编码":
-        return 1.0
+        return 1.2
     if column.label in ("序号",):
-        return 0.55
+        return 0.7
     return 3.0
 
 

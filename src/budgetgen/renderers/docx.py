@@ -237,7 +237,7 @@ class TableXml:
         return (
             f"<w:tbl {W}><w:tblPr><w:tblW w:w=\"{sum(self.widths)}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>"
             f"<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
-            f'<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+            f'<w:tblCellMar><w:top w:w="20" w:type="dxa"/><w:left w:w="57" w:type="dxa"/><w:bottom w:w="20" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
             f'<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
             f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
         )
@@ -264,7 +264,7 @@ class TableXml:
     def _top_line_row(self) -> str:
         line = self.block.top_line
         width = sum(self.widths)
-        tabs = f'<w:tabs><w:tab w:val="center" w:pos="{width // 2}"/><w:tab w:val="right" w:pos="{width - 120}"/></w:tabs>'
+        tabs = f'<w:tabs><w:tab w:val="left" w:pos="{width // 2}"/><w:tab w:val="right" w:pos="{width - 120}"/></w:tabs>'
         runs = "".join(
             f'<w:r><w:rPr>{self.run_props}</w:rPr>{"<w:tab/>" if i else ""}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
             for i, text in enumerate((line.left, line.middle, line.right))

@@ -1,4 +1,4 @@
-"""HTML → PDF with WeasyPrint: embedded CJK fonts, bookmarks, page numbers, PDF/A on request."""
+"""Document → PDF with WeasyPrint: embedded CJK fonts, bookmarks, page numbers, PDF/A on request."""
 
 from __future__ import annotations
 
@@ -7,19 +7,21 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
+from ..document import Document
 from ..problems import InputRejected, error
 from ..theme import Theme
+from .html import render_html
 
 
-def render_pdf(html: str, theme: Theme, pdfa: bool = False) -> bytes:
+def render_pdf(document: Document, theme: Theme, pdfa: bool = False) -> bytes:
     from weasyprint import HTML  # imported here: loading pango costs time the other commands don't need
 
     ensure_cjk_font(theme)
-    fetcher = RestrictedFetcher(theme)
-    document = HTML(string=html, base_url=str(theme.chain[0]) + "/", url_fetcher=fetcher)
+    html = render_html(document, theme)
+    laid_out = HTML(string=html, base_url=str(theme.chain[0]) + "/", url_fetcher=RestrictedFetcher(theme))
     options = {"pdf_variant": "pdf/a-2b"} if pdfa else {}
     # A fixed identifier keeps identical input byte-identical (WeasyPrint would otherwise hash the time).
-    return document.write_pdf(pdf_identifier=b"budgetgen", **options)
+    return laid_out.write_pdf(pdf_identifier=b"budgetgen", **options)
 
 
 class RestrictedFetcher:
