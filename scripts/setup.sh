@@ -10,6 +10,7 @@ DEBIAN_PACKAGES=(
   libpangoft2-1.0-0
   libharfbuzz-subset0     # 字体子集化（无此库时生成 PDF 慢约 10 倍）
   poppler-utils           # pdftotext / pdffonts / pdftoppm：测试与检查 PDF
+  libreoffice-writer-nogui  # 测试 DOCX 能被 LibreOffice 正常打开；性能对比基准
 )
 
 missing=()

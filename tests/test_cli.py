@@ -60,7 +60,8 @@ def test_ci_runs_the_readme_test_command():
     command = "python3 -m pytest -q"
     assert f"```bash\n{command}\n```" in readme
     assert command in ci.splitlines()
-    assert "bash scripts/setup.sh" in readme and "bash scripts/setup.sh" in ci
+    assert "bash scripts/setup.sh && budgetgen build examples/qinhuangdao-gxj-2023.yaml" in readme
+    assert "bash scripts/setup.sh" in ci
 
 
 def test_carried_over_project_fills_carry_forward_rows():

@@ -76,6 +76,7 @@ def write_all(output_dir: Path, stem: str, outputs: dict[str, bytes]) -> list[Pa
                 stream.write(data)
                 stream.flush()
                 os.fsync(stream.fileno())
+            os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; published files are readable
         for temporary, target in staged:
             os.replace(temporary, target)
     except OSError as exc:
@@ -84,6 +85,12 @@ def write_all(output_dir: Path, stem: str, outputs: dict[str, bytes]) -> list[Pa
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
     return [target for _, target in staged]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _write_problem(folder: Path, exc: OSError) -> Problem:

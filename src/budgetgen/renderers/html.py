@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+import traceback
+from pathlib import Path
+
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, select_autoescape
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..document import Contents, CoverPage, Document, Heading, Paragraph, TableBlock
+from ..problems import InputRejected, Problem, error
 from ..theme import Theme
 
 BLOCK_KINDS = {CoverPage: "cover", Contents: "contents", Heading: "heading", Paragraph: "paragraph", TableBlock: "table"}
@@ -23,6 +28,33 @@ def environment(theme: Theme) -> ImmutableSandboxedEnvironment:
 
 
 def render_html(document: Document, theme: Theme) -> str:
+    try:
+        return _render(document, theme)
+    except TemplateError as exc:
+        raise InputRejected([template_problem(exc, theme)]) from None
+
+
+def template_problem(exc: TemplateError, theme: Theme) -> Problem:
+    """Name the template file, line and set of a template error, as a finance bureau edits them."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if filename is None:
+        for frame, frame_line in traceback.walk_tb(exc.__traceback__):
+            name = frame.f_code.co_filename
+            if name.endswith(".j2"):
+                filename, line = name, frame_line
+    owner = next((folder.name for folder in theme.chain if filename and Path(filename).is_relative_to(folder)), theme.name)
+    where = f"{filename}:{line}" if filename else "模板"
+    kind = "语法错误" if isinstance(exc, TemplateSyntaxError) else "运行错误"
+    if isinstance(exc, SecurityError):
+        kind = "不允许的操作"
+    return error(
+        "模板",
+        f"模板{kind}（{where}，模板集「{owner}」）：{exc.message or exc}",
+        "修改该模板文件的这一行；可对照 templates/base 中的同名文件。",
+    )
+
+
+def _render(document: Document, theme: Theme) -> str:
     template = environment(theme).get_template("document.html.j2")
     return template.render(
         meta=document.meta,

@@ -1,0 +1,159 @@
+"""A failed build exits non-zero with a Chinese message, writes nothing and keeps yesterday's files."""
+
+import errno
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from budgetgen import build as build_module
+from budgetgen.cli import app
+from conftest import REFERENCE_EXAMPLES, ROOT
+
+runner = CliRunner()
+EXAMPLE = REFERENCE_EXAMPLES["001"]
+
+
+def invoke(*args):
+    result = runner.invoke(app, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture
+def previous_output(tmp_path):
+    """An output folder holding yesterday's good build."""
+    folder = tmp_path / "out"
+    result = invoke("build", EXAMPLE, "-o", folder, "--format", "docx,html")
+    assert result.exit_code == 0, result.output
+    return folder, {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def assert_untouched(folder: Path, before: dict) -> None:
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before, "previous output changed or temporary files left"
+
+
+def test_input_with_errors_is_not_built(tmp_path, previous_output):
+    folder, before = previous_output
+    bad = tmp_path / EXAMPLE.name
+    bad.write_text(EXAMPLE.read_text(encoding="utf-8").replace("金额: 63.19", "金额: 63.20"), encoding="utf-8")
+    result = invoke("build", bad, "-o", folder, "--format", "docx,html")
+    assert result.exit_code == 1
+    assert "X3" in result.output and "未生成文件" in result.output
+    assert_untouched(folder, before)
+
+
+def test_disk_full_keeps_previous_files(monkeypatch, previous_output):
+    folder, before = previous_output
+    real_fdopen = os.fdopen
+    calls = {"n": 0}
+
+    def failing_fdopen(handle, mode="r", *args, **kwargs):
+        stream = real_fdopen(handle, mode, *args, **kwargs)
+        calls["n"] += 1
+        if calls["n"] == 2:  # the second file of the build hits a full disk
+            def write(_data):
+                raise OSError(errno.ENOSPC, "No space left on device")
+
+            stream.write = write
+        return stream
+
+    monkeypatch.setattr(build_module.os, "fdopen", failing_fdopen)
+    result = invoke("build", EXAMPLE, "-o", folder, "--format", "docx,html")
+    assert result.exit_code == 1
+    assert "磁盘空间不足" in result.output
+    assert_untouched(folder, before)
+
+
+def test_output_folder_that_is_a_file(tmp_path):
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder")
+    result = invoke("build", EXAMPLE, "-o", blocker, "--format", "html")
+    assert result.exit_code == 1
+    assert "无法写入输出文件夹" in result.output
+    assert blocker.read_text() == "not a folder"
+
+
+def test_unwritable_output_folder(tmp_path, monkeypatch, previous_output):
+    folder, before = previous_output
+
+    def denied(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(build_module.tempfile, "mkstemp", denied)
+    result = invoke("build", EXAMPLE, "-o", folder, "--format", "docx")
+    assert result.exit_code == 1 and "没有写入权限" in result.output
+    assert_untouched(folder, before)
+
+
+def city_set(tmp_path: Path, name: str, theme: str, files: dict | None = None) -> Path:
+    root = tmp_path / "sets"
+    (root / name).mkdir(parents=True)
+    (root / name / "theme.yaml").write_text(theme, encoding="utf-8")
+    for filename, text in (files or {}).items():
+        (root / name / filename).write_text(text, encoding="utf-8")
+    return root
+
+
+def example_using(tmp_path: Path, template: str) -> Path:
+    path = tmp_path / "dept.yaml"
+    path.write_text(EXAMPLE.read_text(encoding="utf-8").replace("模板: hebei-district-2025", f"模板: {template}"), encoding="utf-8")
+    return path
+
+
+def test_template_error_names_file_line_and_set(tmp_path):
+    base_table = (ROOT / "templates" / "base" / "table.html.j2").read_text(encoding="utf-8")
+    broken = base_table.replace("{{ block.title }}", "{{ block.title | nonexistent_filter }}", 1)
+    root = city_set(tmp_path, "broken-city", "extends: base\n", {"table.html.j2": broken})
+    result = invoke("build", example_using(tmp_path, "broken-city"), "-o", tmp_path / "out", "--templates", root, "--format", "html")
+    assert result.exit_code == 1
+    assert "table.html.j2:2" in result.output and "broken-city" in result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_missing_cjk_font_is_a_clear_error(tmp_path):
+    theme = "extends: base\nfonts:\n  body: [不存在的字体]\n  heading: [也不存在的字体]\n"
+    root = city_set(tmp_path, "no-fonts", theme)
+    result = invoke("build", example_using(tmp_path, "no-fonts"), "-o", tmp_path / "out", "--templates", root, "--format", "pdf")
+    assert result.exit_code == 1
+    assert "没有找到模板集「no-fonts」要求的中文字体" in result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_unknown_format_is_refused(tmp_path):
+    result = invoke("build", EXAMPLE, "-o", tmp_path, "--format", "odt")
+    assert result.exit_code == 1 and "不支持的格式" in result.output
+
+
+def test_pdfa_build_declares_pdfa_2b(tmp_path):
+    from pypdf import PdfReader
+
+    result = invoke("build", EXAMPLE, "-o", tmp_path, "--format", "pdf", "--pdfa")
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(str(tmp_path / f"{EXAMPLE.stem}.pdf"))
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    assert 'pdfaid:part="2"' in xmp and 'pdfaid:conformance="B"' in xmp
+    first = (tmp_path / f"{EXAMPLE.stem}.pdf").read_bytes()
+    invoke("build", EXAMPLE, "-o", tmp_path, "--format", "pdf", "--pdfa")
+    assert (tmp_path / f"{EXAMPLE.stem}.pdf").read_bytes() == first
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is installed by scripts/setup.sh")
+def test_docx_opens_in_libreoffice(tmp_path):
+    import subprocess
+
+    invoke("build", EXAMPLE, "-o", tmp_path, "--format", "docx")
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path / "lo"), str(tmp_path / f"{EXAMPLE.stem}.docx")],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    converted = tmp_path / "lo" / f"{EXAMPLE.stem}.pdf"
+    text = subprocess.run(["pdftotext", str(converted), "-"], capture_output=True, text=True, check=True).stdout.replace(" ", "")
+    for title in ("部门预算收支总表", "部门预算财政拨款“三公”经费支出表", "724.00", "293.00"):
+        assert title in text
