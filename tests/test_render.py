@@ -116,9 +116,13 @@ def test_docx_header_rows_repeat(built, ref):
 def test_docx_east_asian_fonts_on_every_run(built, ref):
     with zipfile.ZipFile(built[ref]["docx"]) as package:
         xml = package.read("word/document.xml").decode("utf-8")
-    runs = re.findall(r"<w:r>(.*?)</w:r>", xml, flags=re.S)
-    table_runs = [r for r in runs if "<w:t" in r and "w:rFonts" in r]
+    runs = [r for r in re.findall(r"<w:r>(.*?)</w:r>", xml, flags=re.S) if "<w:t" in r]
+    assert runs and all('w:eastAsia="' in r for r in runs), "every run with text names its East-Asian font"
+    body = xml[xml.index("<w:tbl>"):]
+    table_runs = [r for r in re.findall(r"<w:tc>.*?</w:tc>", body, flags=re.S) if "<w:t" in r]
     assert table_runs and all('w:eastAsia="宋体"' in r for r in table_runs)
+    titles = [p for p in re.findall(r"<w:p>.*?</w:p>", xml, flags=re.S) if 'w:val="Heading2"' in p]
+    assert titles and all('w:eastAsia="黑体"' in p for p in titles)
     styles = zipfile.ZipFile(built[ref]["docx"]).read("word/styles.xml").decode("utf-8")
     assert 'w:eastAsia="黑体"' in styles and 'w:eastAsia="宋体"' in styles
 

@@ -142,19 +142,24 @@ class DocxWriter:
     def _cover(self, block: CoverPage) -> None:
         for _ in range(8):
             self.docx.add_paragraph()
-        self.docx.add_paragraph(block.title, style="Title")
+        title = self.docx.add_paragraph(block.title, style="Title")
         subtitle = self.docx.add_paragraph(block.subtitle, style="Title")
         subtitle.runs[0].font.size = Pt(22)
+        for paragraph in (title, subtitle):
+            _stamp_fonts(paragraph, self.fonts["docx_heading"])
 
     def _contents(self, block: Contents) -> None:
         heading = self.docx.add_paragraph(block.title, style="Title")
         heading.runs[0].font.size = Pt(self.fonts["size_title_pt"])
         heading.paragraph_format.page_break_before = True
+        _stamp_fonts(heading, self.fonts["docx_heading"])
+        body_font = escape(self.fonts["docx_body"], {'"': "&quot;"})
+        run_fonts = f'<w:rPr><w:rFonts w:ascii="{body_font}" w:hAnsi="{body_font}" w:eastAsia="{body_font}" w:cs="{body_font}"/></w:rPr>'
         # A TOC field: Word fills in page numbers when it opens the file (settings: updateFields).
         # Until then the entries themselves stand as the field's result.
         entries = "".join(
             f'<w:p><w:pPr><w:ind w:left="{(e.level - 1) * 420}"/></w:pPr>'
-            f"<w:r><w:t xml:space=\"preserve\">{escape(e.text)}</w:t></w:r></w:p>"
+            f"<w:r>{run_fonts}<w:t xml:space=\"preserve\">{escape(e.text)}</w:t></w:r></w:p>"
             for e in block.entries
         )
         field = parse_xml(
@@ -172,6 +177,7 @@ class DocxWriter:
     def _heading(self, block: Heading) -> None:
         broke = self._start(block.orientation, block.new_page)
         paragraph = self.docx.add_paragraph(block.text, style=HEADING_STYLES.get(block.level, "Heading 3"))
+        _stamp_fonts(paragraph, self.fonts["docx_heading"])
         _bookmark(paragraph._p, block.anchor)
         if block.new_page and not broke:
             paragraph.paragraph_format.page_break_before = True
@@ -182,6 +188,7 @@ class DocxWriter:
 
     def _paragraph(self, block: Paragraph) -> None:
         paragraph = self.docx.add_paragraph(block.text)
+        _stamp_fonts(paragraph, self.fonts["docx_body"])
         if block.style == "body":
             paragraph.paragraph_format.first_line_indent = Pt(self.fonts["size_body_pt"] * 2)
         elif block.style == "center":
@@ -195,6 +202,7 @@ class DocxWriter:
     def _table(self, block: TableBlock) -> None:
         broke = self._start(block.orientation, block.new_page)
         title = self.docx.add_paragraph(block.title, style=HEADING_STYLES.get(block.title_level, "Heading 2"))
+        _stamp_fonts(title, self.fonts["docx_heading"])
         _bookmark(title._p, block.anchor)
         if block.new_page and not broke:
             title.paragraph_format.page_break_before = True
@@ -202,6 +210,7 @@ class DocxWriter:
         self.body.insert_element_before(parse_xml(TableXml(block, width_mm, self.fonts).xml()), "w:sectPr")
         for note in ([block.note] if block.note else []) + list(block.notes_after):
             paragraph = self.docx.add_paragraph(note)
+            _stamp_fonts(paragraph, self.fonts["docx_body"])
             paragraph.paragraph_format.space_before = Pt(4)
 
 
@@ -295,6 +304,14 @@ class TableXml:
                 column += cell.colspan
             rows.append(self._row(cells, header=True))
         return rows
+
+
+def _stamp_fonts(paragraph, font: str) -> None:
+    """Name the East-Asian font on each run itself, not only in the style: Word and WPS both honour it."""
+    for run in paragraph.runs:
+        fonts = run._r.get_or_add_rPr().get_or_add_rFonts()
+        for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(attribute), font)
 
 
 def _set_font(style, font: str, size_pt: float) -> None:
