@@ -64,6 +64,11 @@ def compose(analysis: Analysis) -> Document:
     # The references print no heading above the tables; the part exists for navigation only.
     tables[0] = replace(tables[0], new_page=False)
     body = [Heading(text("document.tables_part"), 1, "part-tables", new_page=True, visible=False)] + tables
+    if analysis.theme.get("narrative.sections"):
+        from .narrative import narrative_blocks
+
+        body += narrative_blocks(analysis)
+    body = _return_to_portrait(body)
     document = Document(meta)
     document.blocks.append(CoverPage(text("document.cover_title"), text("document.cover_subtitle")))
     document.blocks.append(Contents(text("document.contents_title"), ()))
@@ -71,6 +76,22 @@ def compose(analysis: Analysis) -> Document:
     entries = tuple(ContentsEntry(t, a, lvl) for t, a, lvl in document.headings())
     document.blocks[1] = Contents(text("document.contents_title"), entries)
     return document
+
+
+def _return_to_portrait(blocks: list) -> list:
+    """What follows a landscape table starts a new portrait page (PDF named pages, DOCX sections)."""
+    result = []
+    for block in blocks:
+        previous = result[-1] if result else None
+        if (
+            isinstance(previous, TableBlock)
+            and previous.orientation == "landscape"
+            and getattr(block, "orientation", "portrait") == "portrait"
+            and hasattr(block, "new_page")
+        ):
+            block = replace(block, new_page=True)
+        result.append(block)
+    return result
 
 
 def table_block(table: Table, theme: Theme, values: Mapping[str, object]) -> TableBlock:

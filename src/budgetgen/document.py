@@ -57,13 +57,24 @@ class Heading:
 @dataclass(frozen=True)
 class Paragraph:
     text: str
-    style: Literal["body", "center", "note", "right", "label"] = "body"
+    style: Literal["body", "center", "note", "right", "label", "plain", "title-line"] = "body"
     bold: bool = False
+    lead: str = ""  # printed bold before the text, e.g. a glossary term
 
 
 @dataclass(frozen=True)
 class HeaderCell:
     text: str
+    row: int
+    column: int
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A body cell spanning rows and/or columns; the cells it covers are not printed."""
+
     row: int
     column: int
     rowspan: int = 1
@@ -104,6 +115,21 @@ class TableBlock:
     new_page: bool = True
     title_level: int = 2
     in_contents: bool = True
+    merges: tuple[Merge, ...] = ()
+    continues: bool = False  # sits directly under the previous table, as its lower part
+
+    def covered(self) -> set[tuple[int, int]]:
+        """Body cells hidden under a merge (the merge's own top-left cell excluded)."""
+        cells = set()
+        for merge in self.merges:
+            for r in range(merge.row, merge.row + merge.rowspan):
+                for c in range(merge.column, merge.column + merge.colspan):
+                    if (r, c) != (merge.row, merge.column):
+                        cells.add((r, c))
+        return cells
+
+    def merge_at(self, row: int, column: int) -> Merge | None:
+        return next((m for m in self.merges if m.row == row and m.column == column), None)
 
 
 Block = Union[CoverPage, Contents, Heading, Paragraph, TableBlock]
@@ -120,6 +146,6 @@ class Document:
         for block in self.blocks:
             if isinstance(block, Heading) and block.in_contents:
                 found.append((block.text, block.anchor, block.level))
-            elif isinstance(block, TableBlock) and block.in_contents:
+            elif isinstance(block, TableBlock) and block.in_contents and block.title:
                 found.append((block.title, block.anchor, block.title_level))
         return found

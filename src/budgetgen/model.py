@@ -203,6 +203,52 @@ class ThreePublic(InputModel):
         return dict(zip(THREE_PUBLIC_ITEMS, (self.abroad_research, self.abroad_other, self.vehicle_purchase, self.vehicle_operation, self.reception)))
 
 
+INDICATOR_LEVELS = {
+    "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标"),
+    "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"),
+    "满意度指标": ("服务对象满意度指标",),
+}
+
+
+def _indicator_row(value: Any) -> Any:
+    """An indicator is typed as one flow list: [一级, 二级, 三级, 描述, 指标值, 依据]."""
+    if isinstance(value, list):
+        keys = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")
+        if len(value) not in (5, 6):
+            raise PydanticCustomError(
+                "indicator_shape",
+                "绩效指标应写成 [一级指标, 二级指标, 三级指标, 绩效指标描述, 指标值, 指标值确定依据]（6 项，依据可省略），这里有 {count} 项",
+                {"count": len(value)},
+            )
+        return dict(zip(keys, ["" if v is None else str(v) for v in value]))
+    return value
+
+
+class Indicator(InputModel):
+    """绩效指标：一级 → 二级 → 三级。"""
+
+    level1: Literal["产出指标", "效益指标", "满意度指标"] = Field(alias="一级指标")
+    level2: str = Field(alias="二级指标")
+    level3: str = Field("", alias="三级指标")
+    description: str = Field("", alias="绩效指标描述")
+    value: str = Field("", alias="指标值")
+    basis: str = Field("", alias="指标值确定依据")
+
+    @model_validator(mode="after")
+    def _level2_belongs_to_level1(self):
+        allowed = INDICATOR_LEVELS[self.level1]
+        if self.level2 not in allowed:
+            raise PydanticCustomError(
+                "indicator_level",
+                "二级指标「{level2}」不属于一级指标「{level1}」；可选：{allowed}",
+                {"level2": self.level2, "level1": self.level1, "allowed": "、".join(allowed)},
+            )
+        return self
+
+
+Lines = Annotated[list[Text], BeforeValidator(lambda v: [v] if isinstance(v, str) else v)]
+
+
 class Project(InputModel):
     """项目：资金写在项目下（科目、金额），或写在“支出”中注明该项目的行。"""
 
@@ -212,6 +258,12 @@ class Project(InputModel):
     fund: Fund = Field("一般公共预算", alias="资金")
     amount: Money | None = Field(None, alias="金额")
     carried_over: bool = Field(False, alias="上年结转")
+    purpose: Text | None = Field(None, alias="资金用途", description="预算规模及资金用途（2025 版式）")
+    goals: Lines = Field(default_factory=list, alias="绩效目标", description="绩效目标，每条一行（编号自动加）")
+    indicators: list[Annotated[Indicator, BeforeValidator(_indicator_row)]] = Field(default_factory=list, alias="绩效指标")
+    spending_plan: list[Money] | None = Field(
+        None, alias="资金支出计划", description="3月底、6月底、10月底、12月底累计金额；不写时按 25/50/75/100% 计算"
+    )
 
     @model_validator(mode="after")
     def _code_and_amount_together(self):
@@ -224,6 +276,136 @@ class Project(InputModel):
         if self.amount is not None and self.amount < ZERO:
             raise PydanticCustomError("negative_amount", "项目金额不能为负数（{value}）", {"value": str(self.amount)})
         return self
+
+
+class OrgUnit(InputModel):
+    """部门机构设置情况的一行。"""
+
+    name: Text = Field(alias="单位名称")
+    nature: Text = Field(alias="单位性质", description="行政 / 事业 / 参公")
+    rank: Text = Field(alias="单位规格", description="如 正处（县）级、正科级")
+    funding: Text = Field(alias="经费保障形式", description="如 财政拨款、财政性资金基本保证")
+
+
+class Duties(InputModel):
+    """一、部门职责及机构设置情况。"""
+
+    intro: Lines = Field(default_factory=list, alias="职责引言", description="职责列表前的段落（可选）")
+    duties: Lines = Field(default_factory=list, alias="职责", description="每条职责一行，编号由模板添加")
+    organisation_text: Text | None = Field(None, alias="机构设置说明", description="内设机构说明（可选）")
+    units: list[OrgUnit] = Field(default_factory=list, alias="机构", description="部门机构设置情况表，本级在前")
+
+
+class PriorYear(InputModel):
+    """上年预算数（万元），用于“比上年增减情况”。"""
+
+    total: Money | None = Field(None, alias="收支总计", description="可选：与 基本支出+项目支出 核对")
+    basic: Money | None = Field(None, alias="基本支出")
+    project: Money | None = Field(None, alias="项目支出")
+    personnel: Money | None = Field(None, alias="人员经费")
+    public: Money | None = Field(None, alias="公用经费")
+    three_public: dict[Literal["因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费"], Money] | None = Field(
+        None, alias="三公经费", description="上年“三公”经费分项；不分项时可只写 合计"
+    )
+    three_public_total: Money | None = Field(None, alias="三公经费合计")
+
+
+class Reasons(InputModel):
+    """增减变化的原因（文字）。"""
+
+    basic: Text | None = Field(None, alias="基本支出", description="如：主要为增加人员经费支出")
+    project: Text | None = Field(None, alias="项目支出")
+    three_public: Text | None = Field(None, alias="三公经费")
+    three_public_items: dict[Literal["因公出国（境）费", "公务用车购置及运维费", "公务接待费"], Text] = Field(
+        default_factory=dict, alias="三公经费分项"
+    )
+
+
+class GoalItem(InputModel):
+    """分项绩效目标的一项。"""
+
+    title: Text = Field(alias="标题")
+    goal: Text | None = Field(None, alias="绩效目标")
+    measure: Text | None = Field(None, alias="绩效指标")
+    lines: Lines = Field(default_factory=list, alias="条目", description="不分“绩效目标/绩效指标”时的各条")
+
+
+class Safeguard(InputModel):
+    """工作保障措施的一项：标题与内容。"""
+
+    title: Text = Field(alias="标题")
+    text: Lines = Field(default_factory=list, alias="内容")
+
+
+class Performance(InputModel):
+    """部门整体绩效目标。"""
+
+    overall: Lines = Field(default_factory=list, alias="总体绩效目标")
+    items: list[GoalItem] = Field(default_factory=list, alias="分项绩效目标")
+    safeguards: list[Safeguard] = Field(default_factory=list, alias="工作保障措施")
+    special_funds: Lines = Field(default_factory=list, alias="专项资金", description="有专项资金时的说明；不写时印“无专项资金”")
+
+
+class PurchaseItem(InputModel):
+    """一项政府采购物品或服务。合计 = 数量 × 单价（单价按原值保存，不四舍五入）。"""
+
+    name: Text = Field(alias="名称")
+    catalogue: Text = Field(alias="目录序号", description="政府采购目录序号，如 A02020100")
+    unit: Text = Field(alias="计量单位")
+    quantity: Decimal = Field(alias="数量", gt=0)
+    price: Decimal = Field(alias="单价", ge=0, description="万元，可多于两位小数（如 0.0036）")
+    fund: Literal["一般公共预算", "政府性基金", "国有资本经营", "财政专户", "单位资金", "财政拨款结转", "非财政拨款结转结余", "上年结转结余"] = Field(
+        "一般公共预算", alias="资金"
+    )
+    sme_share: bool | Money = Field(False, alias="预留中小微企业份额", description="true 表示全部预留，或写预留金额")
+    fixed_asset: bool = Field(False, alias="固定资产", description="购置的是固定资产时写 true（计入拟购置固定资产总额）")
+
+
+class PurchaseSource(InputModel):
+    """政府采购项目来源：项目列表中的项目，或写明预算资金的其他来源（如日常公用经费）。"""
+
+    project: Text | None = Field(None, alias="项目", description="“项目”中的项目名称，预算资金自动取项目金额")
+    name: Text | None = Field(None, alias="名称", description="不在项目列表中的来源名称")
+    budget: Money | None = Field(None, alias="预算资金", description="来源不是项目时的预算资金")
+    items: list[PurchaseItem] = Field(alias="物品", min_length=1)
+
+    @model_validator(mode="after")
+    def _project_or_named_budget(self):
+        if (self.project is None) == (self.name is None):
+            raise PydanticCustomError("purchase_source", "采购来源写“项目”（项目名称）或“名称”加“预算资金”，二者选一", {})
+        if self.name is not None and self.budget is None:
+            raise PydanticCustomError("purchase_source", "采购来源「{name}」不是项目，需要写“预算资金”", {"name": self.name})
+        return self
+
+
+class PurchaseUnit(InputModel):
+    unit: Text = Field(alias="单位", description="机构设置中的单位名称")
+    sources: list[PurchaseSource] = Field(alias="来源", min_length=1)
+
+
+class AssetRow(InputModel):
+    quantity: Decimal | None = Field(None, alias="数量", ge=0)
+    value: Money | None = Field(None, alias="价值")
+
+
+class Assets(InputModel):
+    """部门固定资产占用情况（上年末）。资产总额由各项相加。"""
+
+    buildings: AssetRow | None = Field(None, alias="房屋")
+    offices: AssetRow | None = Field(None, alias="办公用房")
+    vehicles: AssetRow | None = Field(None, alias="车辆")
+    large_equipment: AssetRow | None = Field(None, alias="单价在20万元以上的设备")
+    general_equipment: AssetRow | None = Field(None, alias="通用设备")
+    other: AssetRow | None = Field(None, alias="其他固定资产")
+
+
+class Narrative(InputModel):
+    """情况说明中需要文字的部分；其中的金额全部由表格计算。"""
+
+    main_projects: list[Text] = Field(default_factory=list, alias="主要项目", description="支出说明中列举的项目（项目名称，按列举顺序）")
+    operating_cost_personnel: Text | None = Field(None, alias="人员经费主要包括")
+    operating_cost_public: Text | None = Field(None, alias="公用经费主要包括")
+    other_matters: Lines = Field(default_factory=list, alias="其他需要说明的事项", description="不写时印“我部门无其他需要说明的事项。”")
 
 
 class Declared(InputModel):
@@ -262,6 +444,13 @@ class Budget(InputModel):
         default_factory=dict, alias="年终结转结余", description="本年收入中留待以后年度使用的部分，按资金来源"
     )
     declared: Declared = Field(default_factory=Declared, alias="申报数")
+    duties: Duties = Field(default_factory=Duties, alias="职责与机构")
+    prior_year: PriorYear = Field(default_factory=PriorYear, alias="上年")
+    reasons: Reasons = Field(default_factory=Reasons, alias="增减原因")
+    performance: Performance = Field(default_factory=Performance, alias="绩效")
+    procurement: list[PurchaseUnit] = Field(default_factory=list, alias="政府采购")
+    assets: Assets = Field(default_factory=Assets, alias="国有资产")
+    narrative: Narrative = Field(default_factory=Narrative, alias="说明")
 
 
 def json_schema() -> dict:

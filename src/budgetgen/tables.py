@@ -14,6 +14,7 @@ from . import catalog
 from .ledger import EconomicAmount, Ledger, Line
 from .model import FISCAL_FUNDS, FUNDS, KINDS, THREE_PUBLIC_ITEMS
 from .money import ZERO, format_amount
+from .numbering import chinese_numeral
 from .theme import Theme
 
 Cell = str | Decimal | None
@@ -344,15 +345,3 @@ def standard_tables(ledger: Ledger, theme: Theme) -> StandardTables:
 
 def _maybe(printed: Callable[[Decimal], Decimal], value: Decimal | None) -> Decimal | None:
     return None if value is None else printed(value)
-
-
-_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_numeral(number: int) -> str:
-    """1 → 一, 10 → 十, 21 → 二十一 (up to 99, enough for rows and sections)."""
-    if not 0 < number < 100:
-        raise ValueError(number)
-    tens, ones = divmod(number, 10)
-    text = ("" if tens == 1 else _DIGITS[tens]) + "十" if tens else ""
-    return text + (_DIGITS[ones] if ones else "")

@@ -187,8 +187,20 @@ class DocxWriter:
                 run.font.hidden = True
 
     def _paragraph(self, block: Paragraph) -> None:
-        paragraph = self.docx.add_paragraph(block.text)
+        paragraph = self.docx.add_paragraph()
+        if block.lead:
+            paragraph.add_run(block.lead).bold = True
+        lines = block.text.split("\n")
+        for number, line in enumerate(lines):
+            run = paragraph.add_run(line)
+            if number < len(lines) - 1:
+                run.add_break()
         _stamp_fonts(paragraph, self.fonts["docx_body"])
+        if block.style in ("label", "title-line"):
+            for run in paragraph.runs:
+                run.bold = True
+        if block.style == "title-line":
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if block.style == "body":
             paragraph.paragraph_format.first_line_indent = Pt(self.fonts["size_body_pt"] * 2)
         elif block.style == "center":
@@ -201,11 +213,19 @@ class DocxWriter:
 
     def _table(self, block: TableBlock) -> None:
         broke = self._start(block.orientation, block.new_page)
-        title = self.docx.add_paragraph(block.title, style=HEADING_STYLES.get(block.title_level, "Heading 2"))
-        _stamp_fonts(title, self.fonts["docx_heading"])
-        _bookmark(title._p, block.anchor)
-        if block.new_page and not broke:
-            title.paragraph_format.page_break_before = True
+        if block.continues:
+            # Word joins tables that touch; a 1-point empty paragraph keeps the header row its own.
+            spacer = self.docx.add_paragraph()
+            spacer.paragraph_format.space_after = Pt(0)
+            spacer.paragraph_format.line_spacing = Pt(1)
+        elif block.title:
+            title = self.docx.add_paragraph(block.title, style=HEADING_STYLES.get(block.title_level, "Heading 3"))
+            _stamp_fonts(title, self.fonts["docx_heading"])
+            _bookmark(title._p, block.anchor)
+            if block.new_page and not broke:
+                title.paragraph_format.page_break_before = True
+        elif block.new_page and not broke:
+            self.docx.add_paragraph().paragraph_format.page_break_before = True
         width_mm = (A4_LONG_MM if block.orientation == "landscape" else A4_SHORT_MM) - self.page["margin_left_mm"] - self.page["margin_right_mm"]
         self.body.insert_element_before(parse_xml(TableXml(block, width_mm, self.fonts).xml()), "w:sectPr")
         for note in ([block.note] if block.note else []) + list(block.notes_after):
@@ -238,10 +258,7 @@ class TableXml:
         rows += self._header_rows()
         if block.column_numbers:
             rows.append(self._row([self._cell(i, label, bold=True, align="center") for i, label in enumerate(block.column_numbers)], header=True))
-        for row in block.rows:
-            bold = row.role == "total"
-            cells = [self._cell(i, text, bold=bold, align=block.align[i]) for i, text in enumerate(row.cells)]
-            rows.append(self._row(cells, header=False))
+        rows += [self._body_row(r, row) for r, row in enumerate(block.rows)]
         borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
         return (
             f"<w:tbl {W}><w:tblPr><w:tblW w:w=\"{sum(self.widths)}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>"
@@ -250,6 +267,25 @@ class TableXml:
             f'<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
             f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
         )
+
+    def _body_row(self, r: int, row) -> str:
+        block = self.block
+        bold = row.role == "total"
+        cells = []
+        column = 0
+        while column < block.column_count:
+            merge = next((m for m in block.merges if m.row <= r < m.row + m.rowspan and m.column <= column < m.column + m.colspan), None)
+            if merge is None:
+                cells.append(self._cell(column, row.cells[column], bold=bold, align=block.align[column]))
+                column += 1
+                continue
+            vmerge = None
+            if merge.rowspan > 1:
+                vmerge = "restart" if r == merge.row else "continue"
+            text = row.cells[merge.column] if r == merge.row else ""
+            cells.append(self._cell(merge.column, text, bold=bold, align=block.align[merge.column], span=merge.colspan, vmerge=vmerge))
+            column = merge.column + merge.colspan
+        return self._row(cells, header=False)
 
     def _row(self, cells: list[str], header: bool) -> str:
         props = "<w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>"
@@ -266,7 +302,8 @@ class TableXml:
         jc = {"left": "left", "center": "center", "right": "right"}[align]
         run = ""
         if text:
-            run = f'<w:r><w:rPr>{self.run_props}{"<w:b/><w:bCs/>" if bold else ""}</w:rPr><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+            pieces = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in text.split("\n"))
+            run = f'<w:r><w:rPr>{self.run_props}{"<w:b/><w:bCs/>" if bold else ""}</w:rPr>{pieces}</w:r>'
         paragraph = f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="{jc}"/><w:rPr>{self.run_props}</w:rPr></w:pPr>{run}</w:p>'
         return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraph}</w:tc>"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import traceback
 from pathlib import Path
 
+from markupsafe import Markup, escape
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, select_autoescape
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -18,13 +19,20 @@ BLOCK_KINDS = {CoverPage: "cover", Contents: "contents", Heading: "heading", Par
 
 def environment(theme: Theme) -> ImmutableSandboxedEnvironment:
     """Templates load from the set's chain only (most specific first), in Jinja's sandbox."""
-    return ImmutableSandboxedEnvironment(
+    env = ImmutableSandboxedEnvironment(
         loader=FileSystemLoader([str(folder) for folder in theme.chain]),
         autoescape=select_autoescape(enabled_extensions=("html.j2", "html"), disabled_extensions=("css.j2", "css"), default=True),
         undefined=StrictUndefined,
         trim_blocks=False,
         keep_trailing_newline=True,
     )
+    env.filters["lines"] = _lines
+    return env
+
+
+def _lines(text: str) -> Markup:
+    """Line breaks inside a cell or paragraph, each line escaped."""
+    return Markup("<br>").join(escape(line) for line in str(text).split("\n"))
 
 
 def render_html(document: Document, theme: Theme) -> str:

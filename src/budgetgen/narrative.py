@@ -1,0 +1,563 @@
+"""The explanatory part (情况说明): sections composed from derived figures and the set's wording.
+
+Sentences are Jinja templates of the template set, rendered in a sandbox as plain text with the
+figures of figures.py; a department's own text is passed in as values, so whatever it contains
+prints literally. Each section key of the set's `narrative.sections` has one builder here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .analysis import Analysis
+from .document import BodyRow, Block, Heading, Merge, Paragraph, TableBlock, TopLine
+from .figures import Change, Figures, changes, derive, three_public_groups
+from .model import INDICATOR_LEVELS, Indicator
+from .money import ZERO, format_amount, format_text_amount, round_half_up
+from .numbering import number_label
+from .problems import InputRejected, error
+from .theme import Theme
+
+INDICATOR_HEADER = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")
+
+
+def _wan(value) -> str:
+    return format_text_amount(value if isinstance(value, Decimal) else Decimal(str(value or 0)))
+
+
+def _change(value: Change | None) -> str:
+    if value is None:
+        return ""
+    if value.word == "持平":
+        return "持平"
+    return f"{value.word}{format_text_amount(value.amount)}万元"
+
+
+def _fullwidth(text: str) -> str:
+    return str(text).replace("(", "（").replace(")", "）")
+
+
+def sentence_environment() -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env.filters.update(wan=_wan, change=_change, fullwidth=_fullwidth)
+    return env
+
+
+@dataclass
+class Narrator:
+    analysis: Analysis
+    figures: Figures
+    env: ImmutableSandboxedEnvironment
+
+    @property
+    def theme(self) -> Theme:
+        return self.analysis.theme
+
+    def setting(self, key: str, default=None):
+        return self.theme.get(f"narrative.{key}", default)
+
+    def say(self, key: str, **extra) -> str:
+        """Render the set's sentence `narrative.<key>` with the figures."""
+        source = self.setting(key)
+        if source is None:
+            raise InputRejected([error("模板", f"模板集「{self.theme.name}」缺少句子 narrative.{key}", "在 theme.yaml 中补上，或继承 base。")])
+        return self.render(source, key, **extra)
+
+    def render(self, source: str, where: str, **extra) -> str:
+        try:
+            return self.env.from_string(str(source)).render(**self.context(), **extra).strip()
+        except TemplateError as exc:
+            raise InputRejected(
+                [error("模板", f"模板集「{self.theme.name}」的句子 narrative.{where} 有错误：{exc}", "对照 templates/base/theme.yaml 中的同名句子修改。")]
+            ) from None
+
+    def context(self) -> dict:
+        budget, figures = self.analysis.budget, self.figures
+        department = budget.department
+        change = changes(budget, figures)
+        groups = three_public_groups(figures.three_public)
+        tp_changes = [
+            {"name": name, "change": change[f"三公.{name}"]}
+            for name in ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
+            if f"三公.{name}" in change and change[f"三公.{name}"].word != "持平"
+        ]
+        return {
+            "name": department.name,
+            "code": department.code,
+            "year": budget.year,
+            "previous_year": budget.year - 1,
+            "level": department.level,
+            "level_name": f"{department.level}级",
+            "income": {"total": figures.income_total, "parts": self.income_parts()},
+            "expense": {
+                "total": figures.expense_total,
+                "basic": figures.basic,
+                "project": figures.project,
+                "personnel": figures.personnel,
+                "public": figures.public,
+            },
+            "project_classes": [{"name": name, "amount": amount} for name, amount in figures.project_by_class],
+            "main_projects": self.main_projects(),
+            "change": {key: value for key, value in change.items() if "." not in key},
+            "reasons": {
+                "basic": budget.reasons.basic or "",
+                "project": budget.reasons.project or "",
+                "three_public": budget.reasons.three_public or "",
+                "three_public_items": dict(budget.reasons.three_public_items),
+            },
+            "operating": {
+                "total": figures.public,
+                "goods": figures.goods_and_services,
+                "capital": figures.capital,
+                "goods_items": [{"code": c, "name": n, "amount": a} for c, n, a in figures.operating_items if c.startswith("302")],
+                "capital_items": [{"code": c, "name": n, "amount": a} for c, n, a in figures.operating_items if c.startswith("310")],
+                "personnel_text": budget.narrative.operating_cost_personnel or "",
+                "public_text": budget.narrative.operating_cost_public or "",
+            },
+            "tp": {
+                "total": groups["合计"],
+                "abroad": groups["因公出国（境）费"],
+                "vehicles": groups["公务用车购置及运维费"],
+                "purchase": groups["公务用车购置费"],
+                "operation": groups["公务用车运行维护费"],
+                "reception": groups["公务接待费"],
+                "change": change.get("三公.合计"),
+                "by_item": {key: change.get(f"三公.{key}") for key in ("因公出国（境）费", "公务用车购置及运维费", "公务接待费")},
+                "changed_items": tp_changes,
+            },
+            "procurement": {"total": figures.purchase_total},
+            "assets": {"total": figures.assets_total or ZERO, "purchases": figures.fixed_asset_purchases},
+        }
+
+    def income_parts(self) -> list[dict]:
+        parts = []
+        for part in self.setting("overview.income_parts", []):
+            if part.get("carried_over"):
+                amount = self.figures.carried_in
+            else:
+                amount = sum((self.figures.income_by_fund.get(f, ZERO) for f in part.get("funds", [])), ZERO)
+            parts.append({"label": part["label"], "amount": amount})
+        if self.setting("overview.income_parts_nonzero_only", False):
+            parts = [p for p in parts if p["amount"]]
+        return parts
+
+    def main_projects(self) -> list[dict]:
+        listed = []
+        for name in self.analysis.budget.narrative.main_projects:
+            project = self.figures.find_project(name)
+            listed.append({"name": name, "amount": project.amount if project and project.amount is not None else ZERO})
+        return listed
+
+    # ------------------------------------------------------------ the part
+    def blocks(self) -> list[Block]:
+        blocks: list[Block] = [
+            Heading(self.say("part_title"), 1, "part-narrative", new_page=True),
+        ]
+        title_line = self.say("title_line")
+        if title_line:
+            blocks.append(Paragraph(title_line, style="title-line"))
+        blocks.append(Paragraph(self.say("intro")))
+        style = self.setting("section_numbering", "chinese")
+        for index, section in enumerate(self.setting("sections", []), start=1):
+            builder = SECTION_BUILDERS.get(section["key"])
+            if builder is None:
+                raise InputRejected(
+                    [error("模板", f"模板集「{self.theme.name}」的 narrative.sections 中有未知的部分「{section['key']}」", f"可用：{'、'.join(SECTION_BUILDERS)}。")]
+                )
+            title = f"{number_label(style, index)}{section['title']}"
+            blocks.append(Heading(title, 2, f"section-{index}"))
+            blocks += builder(self)
+        return blocks
+
+
+# ---------------------------------------------------------------- sections
+
+
+def duties(n: Narrator) -> list[Block]:
+    budget = n.analysis.budget
+    part = budget.duties
+    blocks: list[Block] = [Paragraph(n.say("duties.duties_label"), style="label")]
+    blocks += [Paragraph(text, style="plain" if i == 0 and len(part.intro) > 1 else "body") for i, text in enumerate(part.intro)]
+    style = n.setting("duties.duties_numbering", "paren_chinese")
+    blocks += [Paragraph(f"{number_label(style, i)}{text}") for i, text in enumerate(part.duties, start=1)]
+    blocks.append(Paragraph(n.say("duties.units_label"), style="label"))
+    if part.organisation_text:
+        blocks.append(Paragraph(part.organisation_text))
+    rows = tuple(BodyRow((u.name, u.nature, u.rank, u.funding)) for u in part.units)
+    blocks.append(simple_table(n.say("duties.units_table_title"), "table-units", ("单位名称", "单位性质", "单位规格", "经费保障形式"), rows, (3, 1.2, 1.6, 2)))
+    return blocks
+
+
+def overview(n: Narrator) -> list[Block]:
+    style = n.setting("overview.subsection_numbering", "arabic_comma")
+    blocks: list[Block] = [Paragraph(n.say("overview.lead"))]
+    for index, key in enumerate(("income", "expense", "change"), start=1):
+        blocks.append(Heading(f"{number_label(style, index)}{n.say(f'overview.{key}_title')}", 3, f"overview-{key}", in_contents=False))
+        blocks.append(Paragraph(n.say(f"overview.{key}")))
+    return blocks
+
+
+def operating_costs(n: Narrator) -> list[Block]:
+    return [Paragraph(n.say("operating_costs.text"))]
+
+
+def three_public(n: Narrator) -> list[Block]:
+    return [Paragraph(n.say("three_public.text"))]
+
+
+def performance_overall(n: Narrator) -> list[Block]:
+    """（一）总体绩效目标 （二）分项绩效目标 （三）工作保障措施."""
+    perf = n.analysis.budget.performance
+    style = n.setting("performance.subsection_numbering", "paren_chinese")
+    titles = [n.say("performance.overall_title"), n.say("performance.items_title"), n.say("performance.safeguards_title")]
+    blocks: list[Block] = []
+    blocks.append(Heading(f"{number_label(style, 1)}{titles[0]}", 3, "performance-overall", in_contents=False))
+    blocks += [Paragraph(text) for text in perf.overall]
+    blocks.append(Heading(f"{number_label(style, 2)}{titles[1]}", 3, "performance-items", in_contents=False))
+    blocks += goal_items(n)
+    blocks.append(Heading(f"{number_label(style, 3)}{titles[2]}", 3, "performance-safeguards", in_contents=False))
+    blocks += safeguards(n)
+    return blocks
+
+
+def goal_items(n: Narrator) -> list[Block]:
+    perf = n.analysis.budget.performance
+    item_style = n.setting("performance.item_numbering", "chinese")
+    line_style = n.setting("performance.item_line_numbering", "arabic_comma")
+    bold_labels = n.setting("performance.labels_bold", False)
+    blocks: list[Block] = []
+    for index, item in enumerate(perf.items, start=1):
+        blocks.append(Paragraph(f"{number_label(item_style, index)}{item.title}", style="label"))
+        if item.goal:
+            blocks.append(_labelled(n.say("performance.goal_label"), item.goal, bold_labels))
+        if item.measure:
+            blocks.append(_labelled(n.say("performance.measure_label"), item.measure, bold_labels))
+        blocks += [Paragraph(f"{number_label(line_style, i)}{line}") for i, line in enumerate(item.lines, start=1)]
+    return blocks
+
+
+def _labelled(label: str, text: str, bold: bool) -> Paragraph:
+    return Paragraph(text, lead=label) if bold else Paragraph(label + text)
+
+
+def safeguards(n: Narrator) -> list[Block]:
+    perf = n.analysis.budget.performance
+    style = n.setting("performance.safeguard_style", "inline")
+    numbering = n.setting("performance.safeguard_numbering", "arabic_comma")
+    separator = n.setting("performance.safeguard_separator", "：")
+    blocks: list[Block] = []
+    for index, item in enumerate(perf.safeguards, start=1):
+        head = f"{number_label(numbering, index)}{item.title}"
+        if style == "heading":
+            blocks.append(Paragraph(head, style="label"))
+            blocks += [Paragraph(text) for text in item.text]
+        else:
+            first, *rest = item.text or [""]
+            blocks.append(Paragraph(f"{head}{separator}{first}"))
+            blocks += [Paragraph(text) for text in rest]
+    return blocks
+
+
+def special_funds(n: Narrator) -> list[Block]:
+    texts = n.analysis.budget.performance.special_funds
+    return [Paragraph(t) for t in texts] if texts else [Paragraph(n.say("performance.special_funds_none"))]
+
+
+def projects(n: Narrator) -> list[Block]:
+    blocks: list[Block] = []
+    layout = n.setting("performance.project_table", "simple")
+    for index, project in enumerate(n.figures.projects, start=1):
+        title = n.render(n.setting("performance.project_title"), "performance.project_title", number=index, project=project.name)
+        anchor = f"project-{index}"
+        if layout == "with_budget":
+            blocks.append(project_budget_block(n, project, title, anchor))
+        else:
+            blocks.append(project_goal_block(project, title, anchor))
+        blocks.append(indicator_block(project.project.indicators, f"{anchor}-indicators"))
+    return blocks
+
+
+def project_goal_block(project, title: str, anchor: str) -> TableBlock:
+    goals = "\n".join(f"{i}.{g}" for i, g in enumerate(project.project.goals, start=1))
+    rows = (BodyRow(("绩效目标", goals, "", "", "", "")),)
+    return _free_table(title, anchor, rows, (Merge(0, 1, 1, 5),), INDICATOR_WIDTHS, ("center", "left", "left", "left", "left", "left"))
+
+
+INDICATOR_WIDTHS = (1.2, 1.4, 2.2, 2.6, 1.4, 2.2)
+
+
+def project_budget_block(n: Narrator, project, title: str, anchor: str) -> TableBlock:
+    """2025 header block: 项目编码, 预算规模及资金用途, 资金支出计划, 绩效目标 (SPEC §5)."""
+    p = project.project
+    plan = project.plan or ()
+    periods = n.setting("performance.spending_plan_periods", ["3月底", "6月底", "10月底", "12月底"])
+    goals = "\n".join(f"{i}.{g}" for i, g in enumerate(p.goals, start=1))
+    amount = lambda v: format_amount(v) if v is not None else ""  # noqa: E731
+    rows = (
+        BodyRow(("项目编码", p.project_code or "", "", "项目名称", p.name, "", "")),
+        BodyRow(("预算规模及资金用途", "预算数", amount(project.amount), "其中：财政资金", amount(project.fiscal), "其他资金", amount(project.other))),
+        BodyRow(("", p.purpose or "", "", "", "", "", "")),
+        BodyRow((n.say("performance.spending_plan_header"), periods[0], "", periods[1], "", periods[2], periods[3])),
+        BodyRow(("", *(_plan_cells(plan)))),
+        BodyRow(("绩效目标", goals, "", "", "", "", "")),
+    )
+    merges = (
+        Merge(0, 1, 1, 2),
+        Merge(0, 4, 1, 3),
+        Merge(1, 0, 2, 1),
+        Merge(2, 1, 1, 6),
+        Merge(3, 0, 2, 1),
+        Merge(3, 1, 1, 2),
+        Merge(3, 3, 1, 2),
+        Merge(4, 1, 1, 2),
+        Merge(4, 3, 1, 2),
+        Merge(5, 1, 1, 6),
+    )
+    block = _free_table(title, anchor, rows, merges, (1.6, 1.0, 1.0, 1.4, 1.6, 1.0, 1.4), ("center",) * 7)
+    return TableBlock(**{**block.__dict__, "top_line": TopLine("", "", "单位：万元")})
+
+
+def _plan_cells(plan: tuple[Decimal, ...]) -> tuple[str, ...]:
+    values = [format_amount(v) if v else "" for v in plan] + [""] * (4 - len(plan))
+    return (values[0], "", values[1], "", values[2], values[3])
+
+
+def indicator_block(indicators: list[Indicator], anchor: str) -> TableBlock:
+    ordered = sorted(indicators, key=_canonical_order)
+    rows = tuple(BodyRow((i.level1, i.level2, i.level3, i.description, i.value, i.basis)) for i in ordered)
+    merges = []
+    start = 0
+    for index in range(1, len(ordered) + 1):
+        if index == len(ordered) or ordered[index].level1 != ordered[start].level1:
+            if index - start > 1:
+                merges.append(Merge(start, 0, index - start, 1))
+            start = index
+    header = tuple(_header_cells(INDICATOR_HEADER))
+    return TableBlock(
+        anchor=anchor,
+        title="",
+        top_line=None,
+        header=header,
+        header_rows=1,
+        column_count=6,
+        column_numbers=None,
+        rows=rows,
+        align=("center", "center", "left", "left", "center", "left"),
+        widths=INDICATOR_WIDTHS,
+        new_page=False,
+        in_contents=False,
+        merges=tuple(merges),
+        continues=True,
+    )
+
+
+def _canonical_order(indicator: Indicator) -> tuple[int, int]:
+    """产出 → 效益 → 满意度; within each, the SPEC's 二级 order. Equal keys keep input order."""
+    levels = list(INDICATOR_LEVELS)
+    return levels.index(indicator.level1), INDICATOR_LEVELS[indicator.level1].index(indicator.level2)
+
+
+def _header_cells(labels):
+    from .document import HeaderCell
+
+    return [HeaderCell(label, 0, i) for i, label in enumerate(labels)]
+
+
+def _free_table(title, anchor, rows, merges, widths, align) -> TableBlock:
+    return TableBlock(
+        anchor=anchor,
+        title=title,
+        top_line=None,
+        header=(),
+        header_rows=0,
+        column_count=len(widths),
+        column_numbers=None,
+        rows=rows,
+        align=align,
+        widths=widths,
+        new_page=False,
+        title_level=3,
+        in_contents=False,
+        merges=merges,
+    )
+
+
+def simple_table(title: str, anchor: str, labels, rows, widths, top_line: TopLine | None = None, notes=()) -> TableBlock:
+    return TableBlock(
+        anchor=anchor,
+        title=title,
+        top_line=top_line,
+        header=tuple(_header_cells(labels)),
+        header_rows=1,
+        column_count=len(labels),
+        column_numbers=None,
+        rows=rows,
+        align=("left",) + ("center",) * (len(labels) - 1),
+        widths=widths,
+        new_page=False,
+        title_level=3,
+        in_contents=False,
+        notes_after=tuple(notes),
+    )
+
+
+def performance(n: Narrator) -> list[Block]:
+    """2022/2023 五、预算绩效信息: the parts the set lists, each with its title."""
+    blocks: list[Block] = []
+    for index, part in enumerate(n.setting("performance.parts", []), start=1):
+        blocks.append(Heading(n.render(part["title"], "performance.parts"), 3, f"performance-part-{index}", in_contents=False))
+        blocks += SECTION_BUILDERS[part["key"]](n)
+    return blocks
+
+
+def procurement(n: Narrator) -> list[Block]:
+    blocks: list[Block] = []
+    text = n.say("procurement.text")
+    if text:
+        blocks.append(Paragraph(text))
+    blocks.append(procurement_table(n))
+    return blocks
+
+
+def procurement_table(n: Narrator) -> TableBlock:
+    from .document import HeaderCell
+
+    settings = n.setting("procurement")
+    fund_columns = settings["fund_columns"]
+    share_header = n.render(settings["share_header"], "procurement.share_header")
+    header = [
+        HeaderCell("政府采购项目来源", 0, 0, 1, 2),
+        HeaderCell("项目名称", 1, 0),
+        HeaderCell("预算资金", 1, 1),
+        HeaderCell("采购物品名称", 0, 2, 2),
+        HeaderCell("政府采购目录序号", 0, 3, 2),
+        HeaderCell("计量单位", 0, 4, 2),
+        HeaderCell("数量", 0, 5, 2),
+        HeaderCell("单价", 0, 6, 2),
+        HeaderCell("政府采购金额（当年部门预算安排资金）", 0, 7, 1, 1 + len(fund_columns)),
+        HeaderCell("合计", 1, 7),
+        *[HeaderCell(c["label"], 1, 8 + i) for i, c in enumerate(fund_columns)],
+        HeaderCell(share_header, 0, 8 + len(fund_columns), 2),
+    ]
+    width = 9 + len(fund_columns)
+    purchases = n.figures.purchases
+
+    def money_row(label: str, rows, role: str) -> BodyRow:
+        amounts = [sum((r.amount for r in rows if r.item.fund in c["funds"]), ZERO) for c in fund_columns]
+        share = sum((r.sme_amount for r in rows), ZERO)
+        total = sum((r.amount for r in rows), ZERO)
+        return BodyRow((label, "", "", "", "", "", "", format_amount(total), *map(format_amount, amounts), format_amount(share)), role=role)
+
+    body: list[BodyRow] = []
+    if purchases:
+        body.append(money_row("合计", purchases, "total"))
+        for unit in dict.fromkeys(r.unit for r in purchases):
+            unit_rows = [r for r in purchases if r.unit == unit]
+            body.append(money_row(f"{unit}小计", unit_rows, "section"))
+            for r in unit_rows:
+                amounts = [format_amount(r.amount) if r.item.fund in c["funds"] else "" for c in fund_columns]
+                body.append(
+                    BodyRow(
+                        (
+                            r.source,
+                            format_amount(r.source_budget),
+                            r.item.name,
+                            r.item.catalogue,
+                            r.item.unit,
+                            _quantity(r.item.quantity),
+                            f"{round_half_up(r.item.price):.2f}",  # a nonzero price is never blank, even when it rounds to 0.00 (E13)
+                            format_amount(r.amount),
+                            *amounts,
+                            format_amount(r.sme_amount),
+                        )
+                    )
+                )
+    department = n.analysis.budget.department
+    top = TopLine(fill_page_top(n, "left"), "", "单位：万元")
+    notes = [settings["footnote"]] + ([] if purchases else [settings["empty_note"]])
+    widths = (2.2, 1.1, 1.8, 1.5, 0.9, 0.8, 0.9, 1.1) + (1.1,) * len(fund_columns) + (1.2,)
+    return TableBlock(
+        anchor="table-procurement",
+        title=n.say("procurement.table_title"),
+        top_line=top,
+        header=tuple(header),
+        header_rows=2,
+        column_count=width,
+        column_numbers=None,
+        rows=tuple(body),
+        align=("left", "right", "left", "center", "center", "right", "right") + ("right",) * (2 + len(fund_columns)),
+        widths=widths,
+        new_page=True,
+        title_level=3,
+        in_contents=False,
+        orientation="landscape",
+        notes_after=tuple(notes),
+    )
+
+
+def fill_page_top(n: Narrator, side: str) -> str:
+    from .compose import fill, wording_values
+
+    return fill(n.theme.require("page_top")[side], wording_values(n.analysis))
+
+
+def _quantity(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+def assets(n: Narrator) -> list[Block]:
+    settings = n.setting("assets")
+    budget = n.analysis.budget
+    rows = [BodyRow(("资产总额", settings.get("total_quantity", ""), format_amount(n.figures.assets_total) if n.figures.assets_total else ""), role="total")]
+    for row in settings["rows"]:
+        data = getattr(budget.assets, row["key"], None)
+        quantity = _quantity(data.quantity) if data is not None and data.quantity is not None else ""
+        value = format_amount(data.value) if data is not None and data.value is not None else ""
+        rows.append(BodyRow((row["label"], quantity, value)))
+    top = TopLine(fill_page_top(n, "left"), "", f"截止时间：{budget.year - 1}-12-31")
+    table = simple_table(n.say("assets.table_title"), "table-assets", ("项目", "数量", n.say("assets.value_header")), tuple(rows), (3, 1.2, 2), top_line=top)
+    table = TableBlock(**{**table.__dict__, "align": ("left", "center", "right")})
+    return [Paragraph(n.say("assets.text")), table]
+
+
+def glossary(n: Narrator) -> list[Block]:
+    style = n.setting("glossary_numbering", "arabic_comma")
+    bold = n.setting("glossary_bold_terms", False)
+    blocks: list[Block] = []
+    for index, (term, definition) in enumerate(n.setting("glossary", []), start=1):
+        text = n.render(definition, "glossary")
+        lead = f"{number_label(style, index)}{term}："
+        blocks.append(Paragraph(text, lead=lead) if bold else Paragraph(lead + text))
+    return blocks
+
+
+def other(n: Narrator) -> list[Block]:
+    texts = n.analysis.budget.narrative.other_matters
+    return [Paragraph(t) for t in texts] if texts else [Paragraph(n.say("other_none"))]
+
+
+SECTION_BUILDERS: dict[str, Callable[[Narrator], list[Block]]] = {
+    "duties": duties,
+    "overview": overview,
+    "operating_costs": operating_costs,
+    "three_public": three_public,
+    "performance": performance,
+    "performance_overall": performance_overall,
+    "special_funds": special_funds,
+    "projects": projects,
+    "procurement": procurement,
+    "assets": assets,
+    "glossary": glossary,
+    "other": other,
+}
+
+
+def narrative_blocks(analysis: Analysis) -> list[Block]:
+    figures = derive(analysis.budget, analysis.ledger, analysis.tables)
+    return Narrator(analysis, figures, sentence_environment()).blocks()
