@@ -9,6 +9,7 @@ from .checks import Context, run_checks
 from .ledger import Ledger, build_ledger
 from .loading import SourceMap, load_file
 from .model import Budget
+from .narrative_checks import NARRATIVE_CHECKS
 from .problems import InputRejected, Problem, Severity, has_errors
 from .tables import StandardTables, standard_tables
 from .theme import Theme, load_theme
@@ -39,10 +40,14 @@ def analyse(path: Path, template_dirs: tuple[Path, ...] = ()) -> Analysis:
     except InputRejected as exc:
         raise InputRejected([p.located(loaded.source.position(("模板",))) for p in exc.problems])
     ledger = build_ledger(budget)
-    problems = run_checks(Context(budget, ledger))
+    tables = standard_tables(ledger, theme)
+    context = Context(budget, ledger, theme, tables)
+    problems = run_checks(context)
+    if not has_errors(problems):  # narrative figures assume the ledger is sound
+        problems += [p for check in NARRATIVE_CHECKS for p in check(context)]
     problems = [p.located(loaded.source.position(p.path)) for p in problems]
     problems.sort(key=_order)
-    return Analysis(path, loaded.source, budget, theme, ledger, standard_tables(ledger, theme), problems)
+    return Analysis(path, loaded.source, budget, theme, ledger, tables, problems)
 
 
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}

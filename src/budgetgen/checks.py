@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from decimal import Decimal
 from typing import Callable
 
@@ -19,11 +20,27 @@ from .model import FISCAL_FUNDS, FUNDS, Budget
 from .money import format_text_amount, to_wan, total
 from .problems import Problem, error, note, warning
 
+if TYPE_CHECKING:
+    from .tables import StandardTables
+    from .theme import Theme
+
 
 @dataclass
 class Context:
     budget: Budget
     ledger: Ledger
+    theme: "Theme | None" = None
+    tables: "StandardTables | None" = None
+    _figures: object = None
+
+    @property
+    def figures(self):
+        """Narrative figures, derived once for all the checks that need them."""
+        if self._figures is None:
+            from .figures import derive
+
+            self._figures = derive(self.budget, self.ledger, self.tables)
+        return self._figures
 
 
 Check = Callable[[Context], list[Problem]]
