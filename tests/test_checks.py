@@ -7,12 +7,13 @@ from budgetgen.analysis import analyse
 from budgetgen.problems import Severity
 
 HEAD = '部门: {编码: "999", 名称: 测试局, 级次: 市}\n预算年度: 2023\n'
+PRIOR_YEAR = "\n上年: {基本支出: 0, 项目支出: 0}\n"  # the explanatory part compares with last year
 BASIC = "支出:\n  - {科目: 2150501, 类型: 基本, 金额: 10.00}\n基本支出经济分类:\n  - {科目: 30231, 金额: 4.00}\n  - {科目: 30101, 金额: 6.00}\n"
 
 
 def problems_of(tmp_path: Path, body: str):
     path = tmp_path / "dept.yaml"
-    path.write_text(HEAD + body, encoding="utf-8")
+    path.write_text(HEAD + body + PRIOR_YEAR, encoding="utf-8")
     return analyse(path).problems
 
 
@@ -31,7 +32,7 @@ def test_three_public_above_economic_line_is_only_a_note(tmp_path):
 def test_three_public_by_fund(tmp_path):
     body = BASIC + "三公经费:\n  公务用车运行维护费: {一般公共预算: 4.00, 政府性基金: 1.00}\n"
     path = tmp_path / "dept.yaml"
-    path.write_text(HEAD + body, encoding="utf-8")
+    path.write_text(HEAD + body + PRIOR_YEAR, encoding="utf-8")
     rows = analyse(path).tables["三公经费支出表"].as_printed()
     assert rows[0] == ["合计", "5.00", "4.00", "1.00", ""]
     assert rows[7] == ["公务用车运行维护费", "5.00", "4.00", "1.00", ""]

@@ -182,7 +182,7 @@ def check_narrative_claims(ctx: Context) -> list[Problem]:
     if not _has_narrative(ctx):
         return problems
     lead = str(ctx.theme.get("narrative.overview.lead", ""))
-    if "所属事业单位" in lead and len(ctx.budget.duties.units) <= 1:
+    if "所属事业单位" in lead and len(ctx.budget.duties.units) == 1:
         problems.append(
             warning(
                 "E10",
