@@ -40,8 +40,8 @@ def test_three_public_by_fund(tmp_path):
 
 def test_project_money_without_project_is_a_warning_when_projects_exist(tmp_path):
     body = BASIC.replace("支出:\n", "支出:\n  - {科目: 2150502, 类型: 项目, 金额: 2.00}\n") + "三公经费:\n  公务用车运行维护费: 4.00\n项目:\n  - {名称: 甲项目, 科目: 2150502, 金额: 1.00}\n"
-    problems = problems_of(tmp_path, body)
-    assert [p.check for p in problems] == ["X16"]
+    problems = [p for p in problems_of(tmp_path, body) if p.check == "X16"]
+    assert len(problems) == 1
     assert problems[0].severity is Severity.WARNING and problems[0].position.line == 4
 
 
