@@ -12,7 +12,7 @@ from .model import Budget
 from .narrative_checks import NARRATIVE_CHECKS
 from .problems import InputRejected, Problem, Severity, has_errors
 from .tables import StandardTables, standard_tables
-from .theme import Theme, load_theme
+from .theme import Theme, load_theme, search_dirs_for
 from .validation import parse_budget
 
 
@@ -36,7 +36,7 @@ def analyse(path: Path, template_dirs: tuple[Path, ...] = ()) -> Analysis:
     loaded = load_file(path)
     budget = parse_budget(loaded)
     try:
-        theme = load_theme(budget.template, template_dirs)
+        theme = load_theme(budget.template, search_dirs_for(path, template_dirs))
     except InputRejected as exc:
         raise InputRejected([p.located(loaded.source.position(("模板",))) for p in exc.problems])
     ledger = build_ledger(budget)

@@ -103,6 +103,96 @@ def schema(
     typer.echo(f"已写入 {output}")
 
 
+templates_app = typer.Typer(no_args_is_help=True, help="模板集：列出、查看、新建城市模板集。")
+app.add_typer(templates_app, name="templates")
+
+
+@templates_app.command("list")
+def templates_list(dirs: Optional[list[Path]] = typer.Option(None, "--dir", help="额外的模板集目录（可写多次）")) -> None:
+    """列出可用的模板集：名称、继承自、说明。"""
+    from .theme import list_sets, load_theme, search_dirs_for
+
+    search = search_dirs_for(None, tuple(dirs or ()))
+    for name, folder in list_sets(search).items():
+        try:
+            theme = _guarded(lambda: load_theme(name, search))
+        except InputRejected as exc:
+            typer.echo(f"{name}	（无法读取：{exc.problems[0].message}）")
+            continue
+        parent = theme.layers[1].name if len(theme.layers) > 1 else "-"
+        description = theme.layers[0].settings.get("description", "")
+        typer.echo(f"{name}	继承 {parent}	{description}	{folder}")
+
+
+@templates_app.command("show")
+def templates_show(
+    name: str = typer.Argument(..., help="模板集名称"),
+    dirs: Optional[list[Path]] = typer.Option(None, "--dir", help="额外的模板集目录"),
+) -> None:
+    """显示模板集继承合并后的全部设置，以及每一层来自哪个文件夹。"""
+    from .theme import load_theme, search_dirs_for
+
+    try:
+        theme = _guarded(lambda: load_theme(name, search_dirs_for(None, tuple(dirs or ()))))
+    except InputRejected as exc:
+        _print_problems(exc.problems, Path(name), err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    typer.echo("# 继承顺序（前者覆盖后者）：" + " → ".join(f"{layer.name}（{layer.folder}）" for layer in theme.layers))
+    typer.echo(_settings_yaml(theme.settings))
+
+
+@templates_app.command("new")
+def templates_new(
+    name: str = typer.Argument(..., help="新模板集名称，如 qinhuangdao-2026"),
+    base: str = typer.Option("base", "--from", help="继承的模板集"),
+    directory: Path = typer.Option(Path("templates"), "--dir", help="放新模板集的文件夹"),
+) -> None:
+    """新建一个继承 SET 的城市模板集；theme.yaml 中以注释列出可修改的全部设置。"""
+    from .theme import SET_NAME, load_theme, search_dirs_for
+
+    if not SET_NAME.fullmatch(name) or ".." in name:
+        typer.echo(f"模板集名称「{name}」不合法：只能包含字母、数字、-、_ 和 .", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    target = directory / name
+    if target.exists():
+        typer.echo(f"{target} 已存在，未改动。换一个名称，或直接编辑其中的 theme.yaml。", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    try:
+        parent = _guarded(lambda: load_theme(base, search_dirs_for(None, (directory,))))
+    except InputRejected as exc:
+        _print_problems(exc.problems, Path(base), err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    inherited = {k: v for k, v in parent.settings.items() if k != "description"}
+    commented = "\n".join(("# " + line) if line.strip() else "#" for line in _settings_yaml(inherited).splitlines())
+    text = (
+        f"# 模板集 {name}：继承 {base}，只需写出与 {base} 不同的设置。\n"
+        "# 下面以注释列出继承来的全部设置；要修改某项，去掉该项（及其上级键）行首的“# ”再改写。\n"
+        "# 句子是 Jinja 模板：{{ year }} 等为计算得到的数，|wan 印两位小数，|change 印“增加x万元/减少x万元/持平”。\n"
+        "# 修改后运行：budgetgen templates show " + name + f" --dir {directory}  查看合并后的结果。\n\n"
+        f"extends: {base}\n"
+        f"description: {name}（在此写明城市、级次和年度）\n\n"
+        f"{commented}\n"
+    )
+    target.mkdir(parents=True)
+    (target / "theme.yaml").write_text(text, encoding="utf-8")
+    typer.echo(f"已新建 {target / 'theme.yaml'}。部门文件中写“模板: {name}”，生成时加 --templates {directory}。")
+
+
+def _settings_yaml(settings: dict) -> str:
+    import yaml
+
+    def plain(value):
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if hasattr(value, "as_tuple"):
+            return float(value) if value != value.to_integral() else int(value)
+        return value
+
+    return yaml.safe_dump(plain(settings), allow_unicode=True, sort_keys=False, width=120, default_flow_style=False).rstrip()
+
+
 def _analyse_or_exit(file: Path, templates: Optional[Path]) -> Analysis:
     dirs = (templates,) if templates else ()
     try:

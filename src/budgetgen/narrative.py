@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import DictLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .analysis import Analysis
@@ -42,8 +42,19 @@ def _fullwidth(text: str) -> str:
     return str(text).replace("(", "（").replace(")", "）")
 
 
+def _template_message(exc: TemplateError) -> str:
+    from jinja2.exceptions import SecurityError, TemplateNotFound
+
+    if isinstance(exc, TemplateNotFound):
+        return f"不能引用其他文件（{exc.name}）"
+    if isinstance(exc, SecurityError):
+        return f"不允许的操作（{exc}）"
+    return str(exc)
+
+
 def sentence_environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    # An empty loader: a sentence cannot include or import any file.
+    env = ImmutableSandboxedEnvironment(loader=DictLoader({}), undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
     env.filters.update(wan=_wan, change=_change, fullwidth=_fullwidth)
     return env
 
@@ -73,7 +84,7 @@ class Narrator:
             return self.env.from_string(str(source)).render(**self.context(), **extra).strip()
         except TemplateError as exc:
             raise InputRejected(
-                [error("模板", f"模板集「{self.theme.name}」的句子 narrative.{where} 有错误：{exc}", "对照 templates/base/theme.yaml 中的同名句子修改。")]
+                [error("模板", f"{self.theme.where('narrative.' + where)} 的句子 narrative.{where} 有错误：{_template_message(exc)}", "对照 templates/base/theme.yaml 中的同名句子修改。")]
             ) from None
 
     def context(self) -> dict:
@@ -530,11 +541,23 @@ def glossary(n: Narrator) -> list[Block]:
     style = n.setting("glossary_numbering", "arabic_comma")
     bold = n.setting("glossary_bold_terms", False)
     blocks: list[Block] = []
-    for index, (term, definition) in enumerate(n.setting("glossary", []), start=1):
+    for index, (term, definition) in enumerate(glossary_entries(n.theme), start=1):
         text = n.render(definition, "glossary")
         lead = f"{number_label(style, index)}{term}："
         blocks.append(Paragraph(text, lead=lead) if bold else Paragraph(lead + text))
     return blocks
+
+
+def glossary_entries(theme: Theme) -> list[tuple[str, str]]:
+    """The set's glossary with `glossary_changes` applied: a city rewrites, adds (at the end) or,
+    with an empty definition, removes single terms without restating the whole list."""
+    entries = dict((str(term), str(definition)) for term, definition in theme.get("narrative.glossary", []) or [])
+    for term, definition in (theme.get("narrative.glossary_changes", {}) or {}).items():
+        if definition in (None, ""):
+            entries.pop(str(term), None)
+        else:
+            entries[str(term)] = str(definition)
+    return list(entries.items())
 
 
 def other(n: Narrator) -> list[Block]:

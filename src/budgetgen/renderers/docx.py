@@ -22,7 +22,7 @@ from ..document import Contents, CoverPage, Document, Heading, Paragraph, TableB
 from ..theme import Theme
 
 W = nsdecls("w")
-A4_SHORT_MM, A4_LONG_MM = 210, 297
+PAGE_MM = {"A4": (210, 297), "A3": (297, 420), "B5": (176, 250), "Letter": (215.9, 279.4)}
 TWIPS_PER_MM = 1440 / 25.4
 HEADING_STYLES = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
 
@@ -81,11 +81,16 @@ class DocxWriter:
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
         footer._p.append(parse_xml(f'<w:fldSimple {W} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
 
+    @property
+    def _page_mm(self) -> tuple[float, float]:
+        return PAGE_MM[self.page.get("size", "A4")]
+
     def _size_section(self, section, orientation: str) -> None:
         landscape = orientation == "landscape"
+        short, long = self._page_mm
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-        section.page_width = Mm(A4_LONG_MM if landscape else A4_SHORT_MM)
-        section.page_height = Mm(A4_SHORT_MM if landscape else A4_LONG_MM)
+        section.page_width = Mm(long if landscape else short)
+        section.page_height = Mm(short if landscape else long)
         section.top_margin = Mm(self.page["margin_top_mm"])
         section.bottom_margin = Mm(self.page["margin_bottom_mm"])
         section.left_margin = Mm(self.page["margin_left_mm"])
@@ -226,7 +231,8 @@ class DocxWriter:
                 title.paragraph_format.page_break_before = True
         elif block.new_page and not broke:
             self.docx.add_paragraph().paragraph_format.page_break_before = True
-        width_mm = (A4_LONG_MM if block.orientation == "landscape" else A4_SHORT_MM) - self.page["margin_left_mm"] - self.page["margin_right_mm"]
+        short, long = self._page_mm
+        width_mm = float(long if block.orientation == "landscape" else short) - float(self.page["margin_left_mm"]) - float(self.page["margin_right_mm"])
         self.body.insert_element_before(parse_xml(TableXml(block, width_mm, self.fonts).xml()), "w:sectPr")
         for note in ([block.note] if block.note else []) + list(block.notes_after):
             paragraph = self.docx.add_paragraph(note)

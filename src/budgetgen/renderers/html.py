@@ -7,7 +7,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, select_autoescape
-from jinja2.exceptions import SecurityError
+from jinja2.exceptions import SecurityError, TemplateNotFound
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..document import Contents, CoverPage, Document, Heading, Paragraph, TableBlock
@@ -53,11 +53,14 @@ def template_problem(exc: TemplateError, theme: Theme) -> Problem:
     owner = next((folder.name for folder in theme.chain if filename and Path(filename).is_relative_to(folder)), theme.name)
     where = f"{filename}:{line}" if filename else "模板"
     kind = "语法错误" if isinstance(exc, TemplateSyntaxError) else "运行错误"
+    message = exc.message or str(exc)
     if isinstance(exc, SecurityError):
         kind = "不允许的操作"
+    if isinstance(exc, TemplateNotFound):
+        kind, message = "引用了模板集之外或不存在的文件", str(exc.name)
     return error(
         "模板",
-        f"模板{kind}（{where}，模板集「{owner}」）：{exc.message or exc}",
+        f"模板{kind}（{where}，模板集「{owner}」）：{message}",
         "修改该模板文件的这一行；可对照 templates/base 中的同名文件。",
     )
 
