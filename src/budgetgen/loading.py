@@ -22,6 +22,7 @@ from .problems import InputRejected, Path_, Position, error
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_VALUES = 200_000  # after alias expansion; a department file has a few thousand
+MAX_DEPTH = 40  # a department file nests five or six levels
 
 SAVE_AS_UTF8 = "请用记事本或 WPS 打开文件，选择“另存为”，编码选 UTF-8 后保存，再重新运行。"
 
@@ -137,7 +138,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError) -> "Problem":  # noqa: F821
     elif "found undefined alias" in problem_text:
         message = "YAML 格式错误：引用了未定义的锚点（*名称）"
         hint = "删除该引用，或先用 &名称 定义锚点。"
-    elif "end of the stream" in problem_text or "unexpected end" in problem_text:
+    elif "end of the stream" in problem_text or "unexpected end" in problem_text or "<stream end>" in problem_text:
         message = "YAML 格式错误：文件意外结束（可能被截断，或引号、括号没有配对）"
         hint = "检查文件末尾是否完整，引号和括号是否成对。"
     else:
@@ -154,9 +155,17 @@ class _Builder:
         self.source = SourceMap(filename)
         self.problems: list = []
         self.count = 0
+        self.too_deep = False
         self.constructor = yaml.SafeLoader("")  # only its scalar constructors are used
 
     def build(self, node: Node, path: Path_) -> Any:
+        if len(path) > MAX_DEPTH:
+            if not self.too_deep:
+                self.too_deep = True
+                self.problems.append(
+                    error("格式", f"数据嵌套超过 {MAX_DEPTH} 层（可能是自引用的锚点）", "检查缩进；不要用 & 和 * 让数据引用自身。").located(_position(node))
+                )
+            return None
         self.count += 1
         if self.count > MAX_VALUES:
             if self.count == MAX_VALUES + 1:
