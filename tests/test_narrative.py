@@ -9,6 +9,7 @@ from docx import Document as open_docx
 
 from budgetgen.build import build
 from conftest import REFERENCE_EXAMPLES, load_expected
+from expected_tables import printed
 
 # Where our document deliberately differs from a reference sentence (SPEC §0 "Known errors").
 # Each entry: (reference text, what we print instead, why).
@@ -149,14 +150,6 @@ def _table_with_row(documents, ref, row_start):
             if row[: len(row_start)] == row_start:
                 return table, index
     raise AssertionError(f"no table with a row {row_start}")
-
-
-def printed(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    return f"{Decimal(str(value)):.2f}"
 
 
 def test_procurement_rows(documents, ref):

@@ -11,20 +11,10 @@ from docx import Document as open_docx
 from pypdf import PdfReader
 
 from budgetgen.build import build
+from budgetgen.tables import TABLE_KEYS
 from conftest import REFERENCE_EXAMPLES, load_expected
 from expected_tables import corrected_expected_rows
 
-TABLE_KEYS = (
-    "收支总表",
-    "收入总表",
-    "支出总表",
-    "财政拨款收支总表",
-    "一般公共预算财政拨款支出表",
-    "一般公共预算财政拨款基本支出表",
-    "政府性基金预算财政拨款支出表",
-    "国有资本经营预算财政拨款支出表",
-    "三公经费支出表",
-)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
