@@ -132,6 +132,9 @@ def test_docx_furniture(built, ref):
         footers = "".join(package.read(n).decode("utf-8") for n in package.namelist() if "footer" in n)
     assert "TOC \\o" in xml and "w:updateFields" in settings
     assert 'w:instr=" PAGE "' in footers
+    sections = document.sections
+    assert "PAGE" not in sections[0].footer._element.xml, "cover and contents carry no page number"
+    assert 'w:instr=" PAGE "' in sections[1].footer._element.xml
 
 
 def test_pdf_furniture(built, ref):

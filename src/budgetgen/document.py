@@ -69,6 +69,7 @@ class HeaderCell:
     column: int
     rowspan: int = 1
     colspan: int = 1
+    align: str | None = None  # overrides the column's alignment, e.g. for a long text cell
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class Merge:
     column: int
     rowspan: int = 1
     colspan: int = 1
+    align: str | None = None  # overrides the column's alignment, e.g. for a long text cell
 
 
 @dataclass(frozen=True)

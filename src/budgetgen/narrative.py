@@ -321,13 +321,13 @@ def project_budget_block(n: Narrator, project, title: str, anchor: str) -> Table
         Merge(0, 1, 1, 2),
         Merge(0, 4, 1, 3),
         Merge(1, 0, 2, 1),
-        Merge(2, 1, 1, 6),
+        Merge(2, 1, 1, 6, align="left"),
         Merge(3, 0, 2, 1),
         Merge(3, 1, 1, 2),
         Merge(3, 3, 1, 2),
         Merge(4, 1, 1, 2),
         Merge(4, 3, 1, 2),
-        Merge(5, 1, 1, 6),
+        Merge(5, 1, 1, 6, align="left"),
     )
     block = _free_table(title, anchor, rows, merges, (1.6, 1.0, 1.0, 1.4, 1.6, 1.0, 1.4), ("center",) * 7)
     return TableBlock(**{**block.__dict__, "top_line": TopLine("", "", "单位：万元")})

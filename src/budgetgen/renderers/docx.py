@@ -37,6 +37,7 @@ class DocxWriter:
         self.body = self.docx.element.body
         self.orientation = "portrait"
         self.first_block = True
+        self.numbered = False  # whether the page-numbered body section has started
 
     # ------------------------------------------------------------ document setup
     def render(self) -> bytes:
@@ -75,8 +76,11 @@ class DocxWriter:
             border.getparent().remove(border)
 
     def _set_up_first_section(self) -> None:
-        section = self.docx.sections[0]
-        self._size_section(section, "portrait")
+        # The cover and contents carry no page number (as in the PDF); the body's section does.
+        self._size_section(self.docx.sections[0], "portrait")
+
+    def _number_pages(self, section) -> None:
+        section.footer.is_linked_to_previous = False
         footer = section.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
         footer._p.append(parse_xml(f'<w:fldSimple {W} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
@@ -136,12 +140,15 @@ class DocxWriter:
         self.first_block = False
 
     def _start(self, orientation: str, new_page: bool) -> bool:
-        """Open a new section when the orientation changes; True if that already broke the page."""
-        if orientation == self.orientation or self.first_block:
+        """Open a new section for the body or when the orientation changes; True if that broke the page."""
+        if self.first_block or (orientation == self.orientation and self.numbered):
             return False
         section = self.docx.add_section(WD_SECTION.NEW_PAGE)
         self._size_section(section, orientation)
         self.orientation = orientation
+        if not self.numbered:
+            self._number_pages(section)
+            self.numbered = True
         return True
 
     def _cover(self, block: CoverPage) -> None:
@@ -289,7 +296,8 @@ class TableXml:
             if merge.rowspan > 1:
                 vmerge = "restart" if r == merge.row else "continue"
             text = row.cells[merge.column] if r == merge.row else ""
-            cells.append(self._cell(merge.column, text, bold=bold, align=block.align[merge.column], span=merge.colspan, vmerge=vmerge))
+            align = merge.align or block.align[merge.column]
+            cells.append(self._cell(merge.column, text, bold=bold, align=align, span=merge.colspan, vmerge=vmerge))
             column = merge.column + merge.colspan
         return self._row(cells, header=False)
 
