@@ -140,3 +140,22 @@ def test_spending_plan_rounds_half_up():
     analysis = analyse(REFERENCE_EXAMPLES["001"])
     project = derive(analysis.budget, analysis.ledger, analysis.tables).projects[4]
     assert project.plan == (Decimal("33.78"), Decimal("67.55"), Decimal("101.33"), Decimal("135.10"))
+
+
+def test_given_spending_plan_must_end_at_the_project_amount(tmp_path):
+    found = problems("001", tmp_path, ("  金额: 5.00\n", "  金额: 5.00\n  资金支出计划: [1.00, 2.00, 3.00, 4.00]\n"))
+    (problem,) = by_check(found, "X17")
+    assert problem.severity is Severity.ERROR and "5.00" in problem.message
+
+
+def test_tables_command_needs_only_sound_tables(tmp_path):
+    from typer.testing import CliRunner
+
+    from budgetgen.cli import app
+
+    text = REFERENCE_EXAMPLES["004"].read_text(encoding="utf-8").replace("  基本支出: 811.97\n", "")
+    path = tmp_path / "no-prior-year.yaml"
+    path.write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(app, ["check", str(path)]).exit_code == 1  # the disclosure cannot be built
+    assert runner.invoke(app, ["tables", str(path), "--json"]).exit_code == 0  # the tables can

@@ -24,11 +24,18 @@ class Analysis:
     theme: Theme
     ledger: Ledger
     tables: StandardTables
-    problems: list[Problem]
+    problems: list[Problem]  # everything found, ordered for reading
+    table_problems: list[Problem]  # the subset that concerns the nine tables
 
     @property
     def ok(self) -> bool:
+        """Nothing stops the whole disclosure from being built."""
         return not has_errors(self.problems)
+
+    @property
+    def tables_ok(self) -> bool:
+        """The nine tables are sound, whatever the explanatory part still lacks."""
+        return not has_errors(self.table_problems)
 
 
 def analyse(path: Path, template_dirs: tuple[Path, ...] = ()) -> Analysis:
@@ -42,12 +49,13 @@ def analyse(path: Path, template_dirs: tuple[Path, ...] = ()) -> Analysis:
     ledger = build_ledger(budget)
     tables = standard_tables(ledger, theme)
     context = Context(budget, ledger, theme, tables)
-    problems = run_checks(context)
-    if not has_errors(problems):  # narrative figures assume the ledger is sound
-        problems += [p for check in NARRATIVE_CHECKS for p in check(context)]
-    problems = [p.located(loaded.source.position(p.path)) for p in problems]
-    problems.sort(key=_order)
-    return Analysis(path, loaded.source, budget, theme, ledger, tables, problems)
+    locate = lambda found: sorted((p.located(loaded.source.position(p.path)) for p in found), key=_order)  # noqa: E731
+    table_problems = locate(run_checks(context))
+    narrative_problems = []
+    if not has_errors(table_problems):  # narrative figures assume the ledger is sound
+        narrative_problems = locate(p for check in NARRATIVE_CHECKS for p in check(context))
+    problems = sorted(table_problems + narrative_problems, key=_order)
+    return Analysis(path, loaded.source, budget, theme, ledger, tables, problems, table_problems)
 
 
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}

@@ -76,8 +76,8 @@ def tables(
 ) -> None:
     """输出计算得到的九张标准表。输入有错误时不输出。"""
     analysis = _analyse_or_exit(file, templates)
-    if not analysis.ok:
-        _print_problems(analysis.problems, file, only=Severity.ERROR, err=True)
+    if not analysis.tables_ok:
+        _print_problems(analysis.table_problems, file, only=Severity.ERROR, err=True)
         typer.echo("输入有错误，未输出表格。请先运行 budgetgen check 并改正。", err=True)
         raise typer.Exit(EXIT_ERRORS)
     if as_json:

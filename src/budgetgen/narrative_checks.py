@@ -118,6 +118,17 @@ def check_performance_tables(ctx: Context) -> list[Problem]:
         if any(PLACEHOLDER.search(t) for t in texts):
             problems.append(warning("E16", f"项目「{project.name}」的绩效目标或指标中有模板占位文字（如“目标内容1”）", "改为该项目实际的绩效目标。", path + ("绩效目标",)))
         amount = next((p.amount for p in figures.projects if p.name == project.name), None)
+        plan = project.spending_plan
+        if plan is not None and (len(plan) != 4 or plan != sorted(plan) or (amount is not None and plan[-1] != amount)):
+            problems.append(
+                error(
+                    "X17",
+                    f"项目「{project.name}」的资金支出计划应为 3月底、6月底、10月底、12月底 四个累计数，逐期不减，12月底等于项目金额"
+                    + (f" {format_text_amount(amount)} 万元" if amount is not None else ""),
+                    "改正四个累计数，或删除“资金支出计划”按 25/50/75/100% 自动计算。",
+                    path + ("资金支出计划",),
+                )
+            )
         for k, ind in enumerate(project.indicators):
             ind_path = path + ("绩效指标", k)
             if ind.level2 == "成本指标" and amount is not None:
