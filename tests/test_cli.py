@@ -1,7 +1,6 @@
 """The command line as a finance officer uses it (typer's runner, like sqlite-utils' CLI tests)."""
 
 import json
-from pathlib import Path
 
 from typer.testing import CliRunner
 

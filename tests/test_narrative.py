@@ -66,9 +66,9 @@ def two_decimals(text: str) -> str:
 
 def expected_sentence(ref: str, key: str, sentence: str) -> str:
     sentence = two_decimals(squeeze(sentence)).replace(")", "）")  # the references close （其中：… with an ASCII )
-    for printed, ours, _why in KNOWN_SENTENCE_DIFFERENCES.get((ref, key), []):
-        assert printed in sentence, f"known difference no longer in the reference: {printed}"
-        sentence = sentence.replace(printed, ours)
+    for in_reference, ours, _why in KNOWN_SENTENCE_DIFFERENCES.get((ref, key), []):
+        assert in_reference in sentence, f"known difference no longer in the reference: {in_reference}"
+        sentence = sentence.replace(in_reference, ours)
     return sentence
 
 

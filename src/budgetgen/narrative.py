@@ -12,10 +12,12 @@ from decimal import Decimal
 from typing import Callable
 
 from jinja2 import DictLoader, StrictUndefined, TemplateError
+from jinja2.exceptions import SecurityError, TemplateNotFound
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .analysis import Analysis
-from .document import BodyRow, Block, Heading, Merge, Paragraph, TableBlock, TopLine
+from .compose import fill, wording_values
+from .document import BodyRow, Block, HeaderCell, Heading, Merge, Paragraph, TableBlock, TopLine
 from .figures import Change, Figures, changes, derive, three_public_groups
 from .model import INDICATOR_LEVELS, Indicator
 from .money import ZERO, format_amount, format_text_amount, round_half_up
@@ -43,8 +45,6 @@ def _fullwidth(text: str) -> str:
 
 
 def _template_message(exc: TemplateError) -> str:
-    from jinja2.exceptions import SecurityError, TemplateNotFound
-
     if isinstance(exc, TemplateNotFound):
         return f"不能引用其他文件（{exc.name}）"
     if isinstance(exc, SecurityError):
@@ -374,8 +374,6 @@ def _canonical_order(indicator: Indicator) -> tuple[int, int]:
 
 
 def _header_cells(labels):
-    from .document import HeaderCell
-
     return [HeaderCell(label, 0, i) for i, label in enumerate(labels)]
 
 
@@ -436,8 +434,6 @@ def procurement(n: Narrator) -> list[Block]:
 
 
 def procurement_table(n: Narrator) -> TableBlock:
-    from .document import HeaderCell
-
     settings = n.setting("procurement")
     fund_columns = settings["fund_columns"]
     share_header = n.render(settings["share_header"], "procurement.share_header")
@@ -488,7 +484,6 @@ def procurement_table(n: Narrator) -> TableBlock:
                         )
                     )
                 )
-    department = n.analysis.budget.department
     top = TopLine(fill_page_top(n, "left"), "", "单位：万元")
     notes = [settings["footnote"]] + ([] if purchases else [settings["empty_note"]])
     widths = (2.2, 1.1, 1.8, 1.5, 0.9, 0.8, 0.9, 1.1) + (1.1,) * len(fund_columns) + (1.2,)
@@ -512,8 +507,6 @@ def procurement_table(n: Narrator) -> TableBlock:
 
 
 def fill_page_top(n: Narrator, side: str) -> str:
-    from .compose import fill, wording_values
-
     return fill(n.theme.require("page_top")[side], wording_values(n.analysis))
 
 

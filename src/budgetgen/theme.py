@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -188,8 +189,6 @@ def _validate(theme: Theme) -> None:
 
 
 def _is_decimal(value: Any) -> bool:
-    from decimal import Decimal
-
     return isinstance(value, Decimal)
 
 
