@@ -182,3 +182,9 @@ def test_template_files_resolve_along_the_chain():
     assert theme.get("tables.class_31_label") == "人行专用科目"
     assert theme.get("narrative.performance.project_table") == "simple"  # from hebei-city-2023
     assert theme.get("narrative.glossary_numbering") == "arabic_comma"  # from base
+
+
+def test_check_reports_a_broken_sentence_before_build(tmp_path):
+    department = hostile_set(tmp_path, 'narrative:\n  other_none: "{{ year"\n')
+    result = invoke("check", department, "--templates", tmp_path / "sets")
+    assert result.exit_code == 1 and "narrative.other_none" in result.output and "theme.yaml:3" in result.output

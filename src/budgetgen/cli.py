@@ -12,7 +12,7 @@ import typer
 
 from .analysis import Analysis, analyse
 from .model import json_schema
-from .problems import InputRejected, Problem, Severity
+from .problems import InputRejected, Problem, Severity, has_errors
 
 app = typer.Typer(
     add_completion=False,
@@ -32,9 +32,25 @@ def check(
 ) -> None:
     """检查输入：列出所有错误、警告和提示。无错误时退出码 0，有错误 1，文件无法读取 2。"""
     analysis = _analyse_or_exit(file, templates)
-    _print_problems(analysis.problems, file)
-    _print_summary(analysis.problems, analysis)
-    raise typer.Exit(EXIT_ERRORS if not analysis.ok else EXIT_OK)
+    problems = list(analysis.problems)
+    if analysis.ok:
+        problems += _template_problems(analysis)
+    _print_problems(problems, file)
+    _print_summary(problems, analysis)
+    raise typer.Exit(EXIT_ERRORS if has_errors(problems) else EXIT_OK)
+
+
+def _template_problems(analysis: Analysis) -> list[Problem]:
+    """Compose the document and its HTML once, so that a broken sentence or template of the set
+    shows up in `check` rather than only at `build`."""
+    from .compose import compose
+    from .renderers.html import render_html
+
+    try:
+        _guarded(lambda: render_html(compose(analysis), analysis.theme))
+    except InputRejected as exc:
+        return exc.problems
+    return []
 
 
 @app.command()
