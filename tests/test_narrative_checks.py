@@ -159,3 +159,19 @@ def test_tables_command_needs_only_sound_tables(tmp_path):
     runner = CliRunner()
     assert runner.invoke(app, ["check", str(path)]).exit_code == 1  # the disclosure cannot be built
     assert runner.invoke(app, ["tables", str(path), "--json"]).exit_code == 0  # the tables can
+
+
+def test_2025_change_sentence_without_personnel_split(tmp_path):
+    """Without last year's 人员/公用 figures the 2025 sentence falls back to the typed reason."""
+    from budgetgen.compose import compose
+    from budgetgen.document import Paragraph
+
+    text = REFERENCE_EXAMPLES["001"].read_text(encoding="utf-8")
+    text = text.replace("  人员经费: 247.42\n", "").replace("  公用经费: 20.55\n", "")
+    text = text.replace("增减原因:\n", "增减原因:\n  基本支出: 主要为人员变动\n")
+    path = tmp_path / "dept.yaml"
+    path.write_text(text, encoding="utf-8")
+    analysis = analyse(path)
+    assert analysis.ok, analysis.problems
+    paragraphs = [b.text for b in compose(analysis).blocks if isinstance(b, Paragraph)]
+    assert any("基本支出减少5.07万元，主要为人员变动；项目支出增加76.90万元" in p for p in paragraphs)
