@@ -175,3 +175,33 @@ def test_2025_change_sentence_without_personnel_split(tmp_path):
     assert analysis.ok, analysis.problems
     paragraphs = [b.text for b in compose(analysis).blocks if isinstance(b, Paragraph)]
     assert any("基本支出减少5.07万元，主要为人员变动；项目支出增加76.90万元" in p for p in paragraphs)
+
+
+def test_missing_prior_three_public_is_a_warning_and_the_sentence_degrades(tmp_path):
+    """004's per-item sentence without last year's 三公 figures: no comparison, no broken wording."""
+    from budgetgen.compose import compose
+    from budgetgen.document import Paragraph
+
+    text = REFERENCE_EXAMPLES["004"].read_text(encoding="utf-8")
+    start = text.index("  三公经费:\n")
+    end = text.index("\n\n", start)
+    path = tmp_path / "dept.yaml"
+    path.write_text(text[:start] + text[end + 1 :], encoding="utf-8")
+    analysis = analyse(path)
+    assert "没有上年“三公”经费" in " ".join(p.message for p in analysis.problems)
+    sentence = next(b.text for b in compose(analysis).blocks if isinstance(b, Paragraph) and "“三公”经费预算安排" in b.text)
+    assert sentence == "2022年，我局财政拨款“三公”经费预算安排8.00万元。其中：公务用车购置及运维费预算数6.00万元；公务接待费预算数2.00万元，主要是因为今年增加了产业链项目；2022年未安排因公出国经费。"
+
+
+def test_change_without_a_reason_is_a_warning_and_the_sentence_stays_well_formed(tmp_path):
+    from budgetgen.compose import compose
+    from budgetgen.document import Paragraph
+
+    text = REFERENCE_EXAMPLES["000"].read_text(encoding="utf-8")
+    text = text.replace("  项目支出: 主要为项目增加\n", "")
+    path = tmp_path / "dept.yaml"
+    path.write_text(text, encoding="utf-8")
+    analysis = analyse(path)
+    assert any("项目支出比上年有增减，但没有写增减原因" in p.message for p in analysis.problems)
+    sentence = next(b.text for b in compose(analysis).blocks if isinstance(b, Paragraph) and b.text.startswith("2023年预算收支安排"))
+    assert sentence.endswith("项目支出增加2615.88万元。")

@@ -8,7 +8,7 @@ from budgetgen.money import format_amount, round_half_up, to_wan
 from budgetgen.problems import Severity
 
 HEAD = '部门: {编码: "999", 名称: 测试局, 级次: 市}\n预算年度: 2023\n'
-PRIOR_YEAR = "\n上年: {基本支出: 0, 项目支出: 0}\n"  # the explanatory part compares with last year
+PRIOR_YEAR = "\n上年: {基本支出: 0, 项目支出: 0, 三公经费合计: 0}\n"  # the explanatory part compares with last year
 
 
 def write(tmp_path: Path, body: str) -> Path:
@@ -93,7 +93,7 @@ def test_declared_total_within_rounding_tolerance_is_a_note(tmp_path):
         "基本支出经济分类:\n  - {科目: 30302, 金额: 2.02}\n"
         "申报数:\n  基本支出: 2.01\n",
     )
-    problems = analyse(path).problems
+    problems = analyse(path).table_problems
     assert [p.severity for p in problems] == [Severity.NOTE]
     assert "2.01" in problems[0].message and "2.02" in problems[0].message
 
@@ -105,7 +105,7 @@ def test_declared_total_beyond_tolerance_is_an_error_naming_both(tmp_path):
         "基本支出经济分类:\n  - {科目: 30302, 金额: 1.01}\n"
         "申报数:\n  基本支出: 1.11\n",
     )
-    (problem,) = analyse(path).problems
+    (problem,) = analyse(path).table_problems
     assert problem.severity is Severity.ERROR
     assert "1.11" in problem.message and "1.01" in problem.message
     assert problem.position.line == 8
@@ -118,4 +118,4 @@ def test_yuan_mode_declared_compares_with_exact_value(tmp_path):
         "基本支出经济分类:\n  - {科目: 30302, 金额: 12345.67}\n"
         "申报数:\n  基本支出: 1.23\n",
     )
-    assert analyse(path).problems == []
+    assert analyse(path).table_problems == []

@@ -45,6 +45,25 @@ def check_prior_year(ctx: Context) -> list[Problem]:
                 ("上年", "人员经费"),
             )
         )
+    reasons = ctx.budget.reasons
+    if _has_narrative(ctx) and prior.basic is not None and prior.project is not None:
+        for label, previous, current, reason, has_split in (
+            ("基本支出", prior.basic, ctx.figures.basic, reasons.basic, prior.personnel is not None and prior.public is not None),
+            ("项目支出", prior.project, ctx.figures.project, reasons.project, False),
+        ):
+            if previous != current and not reason and not has_split:
+                problems.append(
+                    warning("比上年", f"{label}比上年有增减，但没有写增减原因", f"在“增减原因”下填写“{label}: 主要为……”。", ("增减原因",))
+                )
+    if _has_narrative(ctx) and prior.three_public is None and prior.three_public_total is None:
+        problems.append(
+            warning(
+                "比上年",
+                "没有上年“三公”经费，“三公”经费一节将不写与上年相比的增减",
+                "在“上年”下填写“三公经费”（分项）或“三公经费合计”。",
+                ("上年",),
+            )
+        )
     if _has_narrative(ctx) and (prior.basic is None or prior.project is None):
         problems.append(
             error(
