@@ -188,3 +188,27 @@ def test_check_reports_a_broken_sentence_before_build(tmp_path):
     department = hostile_set(tmp_path, 'narrative:\n  other_none: "{{ year"\n')
     result = invoke("check", department, "--templates", tmp_path / "sets")
     assert result.exit_code == 1 and "narrative.other_none" in result.output and "theme.yaml:3" in result.output
+
+
+MINIMAL = """部门: {编码: "999", 名称: 测试局, 级次: 区}
+预算年度: 2026
+模板: SET
+上年: {基本支出: 8.00, 项目支出: 0, 三公经费合计: 0}
+增减原因: {基本支出: 主要为人员增加}
+支出:
+  - {科目: 2150501, 类型: 基本, 金额: 10.00}
+基本支出经济分类:
+  - {科目: 30101, 金额: 10.00}
+"""
+
+
+@pytest.mark.parametrize("name", ["base", "hebei-city-2023", "xingtai-city-2022", "hebei-district-2025"])
+def test_every_shipped_set_words_a_sparse_department_cleanly(tmp_path, name):
+    """No projects, no procurement, no assets, no 302 lines: sentences leave out what is empty."""
+    department = tmp_path / "sparse.yaml"
+    department.write_text(MINIMAL.replace("SET", name), encoding="utf-8")
+    result = invoke("build", department, "-o", tmp_path, "--format", "html")
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "sparse.html").read_text(encoding="utf-8")
+    for broken in ("主要为。", "包括：。", "主要包括；", "主要为等", "，；", "服务支出中。", "比2025年预算持平"):
+        assert broken not in html, broken

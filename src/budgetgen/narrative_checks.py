@@ -79,6 +79,15 @@ def check_prior_year(ctx: Context) -> list[Problem]:
 def check_main_projects(ctx: Context) -> list[Problem]:
     names = [p.name for p in ctx.budget.projects]
     problems = []
+    expense_sentence = str(ctx.theme.get("narrative.overview.expense", "")) if ctx.theme else ""
+    if "main_projects" in expense_sentence and ctx.figures.project and not ctx.budget.narrative.main_projects:
+        problems.append(
+            warning("说明", "支出说明将不列举主要项目：“说明 → 主要项目”为空", "在“说明”下写“主要项目: [项目名称, …]”（按列举顺序）。", ("说明",))
+        )
+    operating_sentence = str(ctx.theme.get("narrative.operating_costs.text", "")) if ctx.theme else ""
+    for key, alias in (("personnel_text", "人员经费主要包括"), ("public_text", "公用经费主要包括")):
+        if key in operating_sentence and not getattr(ctx.budget.narrative, "operating_cost_" + key.split("_")[0]):
+            problems.append(warning("说明", f"机关运行经费一段需要“{alias}”的文字", f"在“说明”下写“{alias}: ……”。", ("说明",)))
     for i, name in enumerate(ctx.budget.narrative.main_projects):
         if name not in names:
             close = difflib.get_close_matches(name, names, n=1, cutoff=0.4)
