@@ -158,3 +158,17 @@ def test_docx_opens_in_libreoffice(tmp_path):
     text = subprocess.run(["pdftotext", str(converted), "-"], capture_output=True, text=True, check=True).stdout.replace(" ", "")
     for title in ("部门预算收支总表", "部门预算财政拨款“三公”经费支出表", "724.00", "293.00"):
         assert title in text
+
+
+def test_builds_are_identical_across_processes_and_hash_seeds(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    outputs = []
+    for seed in ("1", "2"):
+        folder = tmp_path / seed
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        subprocess.run([sys.executable, "-m", "budgetgen.cli", "build", str(EXAMPLE), "-o", str(folder), "--format", "docx,html"], check=True, env=env, capture_output=True)
+        outputs.append({p.name: p.read_bytes() for p in folder.iterdir()})
+    assert outputs[0] == outputs[1]
