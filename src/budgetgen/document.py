@@ -27,7 +27,6 @@ class Meta:
 class CoverPage:
     title: str
     subtitle: str = ""
-    footer: str = ""
 
 
 @dataclass(frozen=True)
