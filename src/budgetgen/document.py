@@ -68,7 +68,6 @@ class HeaderCell:
     column: int
     rowspan: int = 1
     colspan: int = 1
-    align: str | None = None  # overrides the column's alignment, e.g. for a long text cell
 
 
 @dataclass(frozen=True)
