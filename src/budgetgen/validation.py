@@ -98,20 +98,21 @@ def _translate(item: dict, path: Path_, data: Any) -> Problem:
         return error("输入", item["msg"], "金额应为正数；如确为调减，请在该行加上“调整: true”。", path)
     if kind == "money_decimals":
         return error("输入", item["msg"], "请四舍五入到两位小数（万元）；如需精确到元，请把“金额单位”改为“元”并以元填写全部金额。", path)
-    if kind in ("budget_code", "project_money", "money_type", "indicator_shape", "indicator_level", "purchase_source"):
-        return error("输入", item["msg"], _code_hint(kind), path)
+    if kind in CUSTOM_ERROR_HINTS:
+        return error("输入", item["msg"], CUSTOM_ERROR_HINTS[kind], path)
     return error("输入", f"「{field}」填写有误：{item['msg']}", "请对照示例文件检查该字段。", path)
 
 
-def _code_hint(kind: str) -> str:
-    return {
+# Errors raised by the model's own validators (PydanticCustomError): their message is already
+# Chinese; this adds what to do.
+CUSTOM_ERROR_HINTS = {
         "budget_code": "科目编码只写数字，如 2150501；功能分类写到“项”（7 位），经济分类写到“款”（5 位）。",
         "project_money": "在项目下同时写“科目”和“金额”，或都不写并在“支出”的行中用“项目:”注明。",
         "money_type": "金额只写数字。",
         "indicator_shape": "每行写 [一级指标, 二级指标, 三级指标, 绩效指标描述, 指标值, 指标值确定依据]，没有的项写空字符串 \"\"。",
         "indicator_level": "一级指标为产出指标、效益指标或满意度指标，二级指标须属于该一级指标。",
         "purchase_source": "参照示例：来源写“项目: 项目名称”，或“名称: …”加“预算资金: …”。",
-    }[kind]
+}
 
 
 def _unknown_field(path: Path_, field: str) -> Problem:
