@@ -113,20 +113,18 @@ def test_share_larger_than_amount(tmp_path):
 
 @pytest.mark.parametrize("ref", ["000", "001", "004"])
 def test_change_identity_holds_in_examples(ref, tmp_path):
-    from budgetgen.figures import changes, derive
+    from budgetgen.figures import changes
 
     analysis = analyse(REFERENCE_EXAMPLES[ref])
-    figures = derive(analysis.budget, analysis.ledger, analysis.tables)
+    figures = analysis.figures
     change = changes(analysis.budget, figures)
     assert change["total"].delta == change["basic"].delta + change["project"].delta
 
 
 def test_listed_projects_add_up_to_project_spending_in_001():
     """E2: the reference's list sums to 458.10; derived from the project data it is 461.10 = 项目支出."""
-    from budgetgen.figures import derive
-
     analysis = analyse(REFERENCE_EXAMPLES["001"])
-    figures = derive(analysis.budget, analysis.ledger, analysis.tables)
+    figures = analysis.figures
     listed = [figures.find_project(name).amount for name in analysis.budget.narrative.main_projects]
     assert sum(listed) == figures.project == analysis.tables["支出总表"].rows[0].cells[4]
 
@@ -135,10 +133,8 @@ def test_spending_plan_rounds_half_up():
     """X17: 135.10 × 25 % = 33.775 → 33.78; × 75 % = 101.325 → 101.33."""
     from decimal import Decimal
 
-    from budgetgen.figures import derive
-
     analysis = analyse(REFERENCE_EXAMPLES["001"])
-    project = derive(analysis.budget, analysis.ledger, analysis.tables).projects[4]
+    project = analysis.figures.projects[4]
     assert project.plan == (Decimal("33.78"), Decimal("67.55"), Decimal("101.33"), Decimal("135.10"))
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .checks import Context, run_checks
+from .figures import Figures, derive
 from .ledger import Ledger, build_ledger
 from .loading import SourceMap, load_file
 from .model import Budget
@@ -24,6 +25,7 @@ class Analysis:
     theme: Theme
     ledger: Ledger
     tables: StandardTables
+    figures: Figures  # everything the explanatory part quotes
     problems: list[Problem]  # everything found, ordered for reading
     table_problems: list[Problem]  # the subset that concerns the nine tables
 
@@ -48,14 +50,15 @@ def analyse(path: Path, template_dirs: tuple[Path, ...] = ()) -> Analysis:
         raise InputRejected([p.located(loaded.source.position(("模板",))) for p in exc.problems])
     ledger = build_ledger(budget)
     tables = standard_tables(ledger, theme)
-    context = Context(budget, ledger, theme, tables)
+    figures = derive(budget, ledger, tables)
+    context = Context(budget, ledger, theme, tables, figures)
     locate = lambda found: sorted((p.located(loaded.source.position(p.path)) for p in found), key=_order)  # noqa: E731
     table_problems = locate(run_checks(context))
     narrative_problems = []
     if not has_errors(table_problems):  # narrative figures assume the ledger is sound
         narrative_problems = locate(p for check in NARRATIVE_CHECKS for p in check(context))
     problems = sorted(table_problems + narrative_problems, key=_order)
-    return Analysis(path, loaded.source, budget, theme, ledger, tables, problems, table_problems)
+    return Analysis(path, loaded.source, budget, theme, ledger, tables, figures, problems, table_problems)
 
 
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}

@@ -21,6 +21,7 @@ from .money import format_text_amount, to_wan, total
 from .problems import Problem, error, note, warning
 
 if TYPE_CHECKING:
+    from .figures import Figures
     from .tables import StandardTables
     from .theme import Theme
 
@@ -31,16 +32,7 @@ class Context:
     ledger: Ledger
     theme: "Theme | None" = None
     tables: "StandardTables | None" = None
-    _figures: object = None
-
-    @property
-    def figures(self):
-        """Narrative figures, derived once for all the checks that need them."""
-        if self._figures is None:
-            from .figures import derive
-
-            self._figures = derive(self.budget, self.ledger, self.tables)
-        return self._figures
+    figures: "Figures | None" = None  # narrative figures, derived once for every check that needs them
 
 
 Check = Callable[[Context], list[Problem]]

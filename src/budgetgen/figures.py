@@ -185,7 +185,8 @@ def changes(budget: Budget, figures: Figures) -> dict[str, Change]:
         result["public"] = Change(figures.public, prior.public)
     items = three_public_groups(figures.three_public)
     if prior.three_public is not None:
-        before = three_public_groups({k: v for k, v in prior.three_public.items()} | {"教学科研人员因公出国（境）费": ZERO, "其他因公出国（境）费": prior.three_public.get("因公出国（境）费", ZERO)})
+        # last year's 因公出国 is typed as one figure; it stands in the "other" sub-item
+        before = three_public_groups(prior.three_public | {"其他因公出国（境）费": prior.three_public.get("因公出国（境）费", ZERO)})
         for key in ("合计", "因公出国（境）费", "公务用车购置及运维费", "公务接待费", "公务用车购置费", "公务用车运行维护费"):
             result[f"三公.{key}"] = Change(items[key], before[key])
     elif prior.three_public_total is not None:

@@ -8,6 +8,7 @@ prints literally. Each section key of the set's `narrative.sections` has one bui
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal
 from typing import Callable
 
@@ -18,9 +19,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from .analysis import Analysis
 from .compose import fill, wording_values
 from .document import BodyRow, Block, HeaderCell, Heading, Merge, Paragraph, TableBlock, TopLine
-from .figures import Change, Figures, changes, derive, three_public_groups
+from .figures import Change, Figures, changes, three_public_groups
 from .model import INDICATOR_LEVELS, Indicator
-from .money import ZERO, format_amount, format_text_amount, round_half_up
+from .money import ZERO, format_amount, format_text_amount, round_half_up, total
 from .numbering import number_label
 from .problems import InputRejected, error
 from .theme import Theme
@@ -81,13 +82,15 @@ class Narrator:
 
     def render(self, source: str, where: str, **extra) -> str:
         try:
-            return self.env.from_string(str(source)).render(**self.context(), **extra).strip()
+            return self.env.from_string(str(source)).render(**self.context, **extra).strip()
         except TemplateError as exc:
             raise InputRejected(
                 [error("模板", f"{self.theme.where('narrative.' + where)} 的句子 narrative.{where} 有错误：{_template_message(exc)}", "对照 templates/base/theme.yaml 中的同名句子修改。")]
             ) from None
 
+    @cached_property
     def context(self) -> dict:
+        """Everything a sentence may quote, computed once for all the sentences."""
         budget, figures = self.analysis.budget, self.figures
         department = budget.department
         change = changes(budget, figures)
@@ -151,7 +154,7 @@ class Narrator:
             if part.get("carried_over"):
                 amount = self.figures.carried_in
             else:
-                amount = sum((self.figures.income_by_fund.get(f, ZERO) for f in part.get("funds", [])), ZERO)
+                amount = total(self.figures.income_by_fund.get(f, ZERO) for f in part.get("funds", []))
             parts.append({"label": part["label"], "amount": amount})
         if self.setting("overview.income_parts_nonzero_only", False):
             parts = [p for p in parts if p["amount"]]
@@ -199,8 +202,9 @@ def duties(n: Narrator) -> list[Block]:
     blocks.append(Paragraph(n.say("duties.units_label"), style="label"))
     if part.organisation_text:
         blocks.append(Paragraph(part.organisation_text))
-    rows = tuple(BodyRow((u.name, u.nature, u.rank, u.funding)) for u in part.units)
-    blocks.append(simple_table(n.say("duties.units_table_title"), "table-units", ("单位名称", "单位性质", "单位规格", "经费保障形式"), rows, (3, 1.2, 1.6, 2)))
+    rows = [BodyRow((u.name, u.nature, u.rank, u.funding)) for u in part.units]
+    labels = ("单位名称", "单位性质", "单位规格", "经费保障形式")
+    blocks.append(embedded_table("table-units", n.say("duties.units_table_title"), rows, (3, 1.2, 1.6, 2), ("left", "center", "center", "center"), _header_cells(labels)))
     return blocks
 
 
@@ -296,7 +300,7 @@ def projects(n: Narrator) -> list[Block]:
 def project_goal_block(project, title: str, anchor: str) -> TableBlock:
     goals = "\n".join(f"{i}.{g}" for i, g in enumerate(project.project.goals, start=1))
     rows = (BodyRow(("绩效目标", goals, "", "", "", "")),)
-    return _free_table(title, anchor, rows, (Merge(0, 1, 1, 5),), INDICATOR_WIDTHS, ("center", "left", "left", "left", "left", "left"))
+    return embedded_table(anchor, title, rows, INDICATOR_WIDTHS, ("center", "left", "left", "left", "left", "left"), merges=(Merge(0, 1, 1, 5),))
 
 
 INDICATOR_WIDTHS = (1.2, 1.4, 2.2, 2.6, 1.4, 2.2)
@@ -329,8 +333,8 @@ def project_budget_block(n: Narrator, project, title: str, anchor: str) -> Table
         Merge(4, 3, 1, 2),
         Merge(5, 1, 1, 6, align="left"),
     )
-    block = _free_table(title, anchor, rows, merges, (1.6, 1.0, 1.0, 1.4, 1.6, 1.0, 1.4), ("center",) * 7)
-    return TableBlock(**{**block.__dict__, "top_line": TopLine("", "", "单位：万元")})
+    widths = (1.6, 1.0, 1.0, 1.4, 1.6, 1.0, 1.4)
+    return embedded_table(anchor, title, rows, widths, ("center",) * 7, merges=merges, top_line=TopLine("", "", "单位：万元"))
 
 
 def _plan_cells(plan: tuple[Decimal, ...]) -> tuple[str, ...]:
@@ -348,23 +352,8 @@ def indicator_block(indicators: list[Indicator], anchor: str) -> TableBlock:
             if index - start > 1:
                 merges.append(Merge(start, 0, index - start, 1))
             start = index
-    header = tuple(_header_cells(INDICATOR_HEADER))
-    return TableBlock(
-        anchor=anchor,
-        title="",
-        top_line=None,
-        header=header,
-        header_rows=1,
-        column_count=6,
-        column_numbers=None,
-        rows=rows,
-        align=("center", "center", "left", "left", "center", "left"),
-        widths=INDICATOR_WIDTHS,
-        new_page=False,
-        in_contents=False,
-        merges=tuple(merges),
-        continues=True,
-    )
+    align = ("center", "center", "left", "left", "center", "left")
+    return embedded_table(anchor, "", rows, INDICATOR_WIDTHS, align, _header_cells(INDICATOR_HEADER), merges=tuple(merges), continues=True)
 
 
 def _canonical_order(indicator: Indicator) -> tuple[int, int]:
@@ -377,41 +366,21 @@ def _header_cells(labels):
     return [HeaderCell(label, 0, i) for i, label in enumerate(labels)]
 
 
-def _free_table(title, anchor, rows, merges, widths, align) -> TableBlock:
+def embedded_table(anchor: str, title: str, rows, widths, align, header=(), header_rows: int | None = None, **options) -> TableBlock:
+    """A table inside the explanatory part: a level-3 title, no 栏次 row, not listed in the contents."""
+    settings = dict(top_line=None, new_page=False, title_level=3, in_contents=False)
+    settings.update(options)
     return TableBlock(
         anchor=anchor,
         title=title,
-        top_line=None,
-        header=(),
-        header_rows=0,
+        header=tuple(header),
+        header_rows=(1 if header else 0) if header_rows is None else header_rows,
         column_count=len(widths),
         column_numbers=None,
-        rows=rows,
-        align=align,
-        widths=widths,
-        new_page=False,
-        title_level=3,
-        in_contents=False,
-        merges=merges,
-    )
-
-
-def simple_table(title: str, anchor: str, labels, rows, widths, top_line: TopLine | None = None, notes=()) -> TableBlock:
-    return TableBlock(
-        anchor=anchor,
-        title=title,
-        top_line=top_line,
-        header=tuple(_header_cells(labels)),
-        header_rows=1,
-        column_count=len(labels),
-        column_numbers=None,
-        rows=rows,
-        align=("left",) + ("center",) * (len(labels) - 1),
-        widths=widths,
-        new_page=False,
-        title_level=3,
-        in_contents=False,
-        notes_after=tuple(notes),
+        rows=tuple(rows),
+        align=tuple(align),
+        widths=tuple(widths),
+        **settings,
     )
 
 
@@ -451,14 +420,12 @@ def procurement_table(n: Narrator) -> TableBlock:
         *[HeaderCell(c["label"], 1, 8 + i) for i, c in enumerate(fund_columns)],
         HeaderCell(share_header, 0, 8 + len(fund_columns), 2),
     ]
-    width = 9 + len(fund_columns)
     purchases = n.figures.purchases
 
     def money_row(label: str, rows, role: str) -> BodyRow:
-        amounts = [sum((r.amount for r in rows if r.item.fund in c["funds"]), ZERO) for c in fund_columns]
-        share = sum((r.sme_amount for r in rows), ZERO)
-        total = sum((r.amount for r in rows), ZERO)
-        return BodyRow((label, "", "", "", "", "", "", format_amount(total), *map(format_amount, amounts), format_amount(share)), role=role)
+        amounts = [total(r.amount for r in rows if r.item.fund in c["funds"]) for c in fund_columns]
+        share = total(r.sme_amount for r in rows)
+        return BodyRow((label, "", "", "", "", "", "", format_amount(total(r.amount for r in rows)), *map(format_amount, amounts), format_amount(share)), role=role)
 
     body: list[BodyRow] = []
     if purchases:
@@ -487,20 +454,17 @@ def procurement_table(n: Narrator) -> TableBlock:
     top = TopLine(fill_page_top(n, "left"), "", "单位：万元")
     notes = [settings["footnote"]] + ([] if purchases else [settings["empty_note"]])
     widths = (2.2, 1.1, 1.8, 1.5, 0.9, 0.8, 0.9, 1.1) + (1.1,) * len(fund_columns) + (1.2,)
-    return TableBlock(
-        anchor="table-procurement",
-        title=n.say("procurement.table_title"),
-        top_line=top,
-        header=tuple(header),
+    align = ("left", "right", "left", "center", "center", "right", "right") + ("right",) * (2 + len(fund_columns))
+    return embedded_table(
+        "table-procurement",
+        n.say("procurement.table_title"),
+        body,
+        widths,
+        align,
+        header,
         header_rows=2,
-        column_count=width,
-        column_numbers=None,
-        rows=tuple(body),
-        align=("left", "right", "left", "center", "center", "right", "right") + ("right",) * (2 + len(fund_columns)),
-        widths=widths,
+        top_line=top,
         new_page=True,
-        title_level=3,
-        in_contents=False,
         orientation="landscape",
         notes_after=tuple(notes),
     )
@@ -511,8 +475,7 @@ def fill_page_top(n: Narrator, side: str) -> str:
 
 
 def _quantity(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
 
 
 def assets(n: Narrator) -> list[Block]:
@@ -525,8 +488,8 @@ def assets(n: Narrator) -> list[Block]:
         value = format_amount(data.value) if data is not None and data.value is not None else ""
         rows.append(BodyRow((row["label"], quantity, value)))
     top = TopLine(fill_page_top(n, "left"), "", f"截止时间：{budget.year - 1}-12-31")
-    table = simple_table(n.say("assets.table_title"), "table-assets", ("项目", "数量", n.say("assets.value_header")), tuple(rows), (3, 1.2, 2), top_line=top)
-    table = TableBlock(**{**table.__dict__, "align": ("left", "center", "right")})
+    labels = ("项目", "数量", n.say("assets.value_header"))
+    table = embedded_table("table-assets", n.say("assets.table_title"), rows, (3, 1.2, 2), ("left", "center", "right"), _header_cells(labels), top_line=top)
     return [Paragraph(n.say("assets.text")), table]
 
 
@@ -575,5 +538,4 @@ SECTION_BUILDERS: dict[str, Callable[[Narrator], list[Block]]] = {
 
 
 def narrative_blocks(analysis: Analysis) -> list[Block]:
-    figures = derive(analysis.budget, analysis.ledger, analysis.tables)
-    return Narrator(analysis, figures, sentence_environment()).blocks()
+    return Narrator(analysis, analysis.figures, sentence_environment()).blocks()
