@@ -73,11 +73,8 @@ def build(
     try:
         result = _guarded(lambda: run_build(file, output, chosen, dirs, pdfa))
     except InputRejected as exc:
-        _print_problems(exc.problems, file, err=True)
-        errors = sum(1 for p in exc.problems if p.severity is Severity.ERROR)
-        typer.echo(f"共 {errors} 个错误，未生成文件（原有输出文件未改动）。", err=True)
-        raise typer.Exit(EXIT_UNREADABLE if exc.unreadable else EXIT_ERRORS)
-    _print_problems([p for p in result.analysis.problems], file)
+        _refuse(exc, file, "，未生成文件（原有输出文件未改动）")
+    _print_problems(result.analysis.problems, file)
     for path in result.written:
         typer.echo(f"已生成 {path}")
     timings = "，".join(f"{k} {v:.2f} 秒" for k, v in result.seconds.items())
@@ -214,10 +211,15 @@ def _analyse_or_exit(file: Path, templates: Optional[Path]) -> Analysis:
     try:
         return _guarded(lambda: analyse(file, dirs))
     except InputRejected as exc:
-        _print_problems(exc.problems, file, err=True)
-        count = sum(1 for p in exc.problems if p.severity is Severity.ERROR)
-        typer.echo(f"共 {count} 个错误。", err=True)
-        raise typer.Exit(EXIT_UNREADABLE if exc.unreadable else EXIT_ERRORS)
+        _refuse(exc, file)
+
+
+def _refuse(exc: InputRejected, file: Path, consequence: str = "") -> None:
+    """Print every problem of a refused input and exit: 2 if unreadable, 1 otherwise."""
+    _print_problems(exc.problems, file, err=True)
+    errors = sum(1 for p in exc.problems if p.severity is Severity.ERROR)
+    typer.echo(f"共 {errors} 个错误{consequence}。", err=True)
+    raise typer.Exit(EXIT_UNREADABLE if exc.unreadable else EXIT_ERRORS)
 
 
 def _guarded(action: Callable):
