@@ -8,7 +8,7 @@ in the file's unit (万元 by default, or 元), with at most two decimals.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
     AfterValidator,
@@ -80,10 +80,26 @@ def _code_with_digits(*lengths: int, what: str):
     return check
 
 
-FunctionCode = Annotated[str, BeforeValidator(_text_of_number), AfterValidator(_code_with_digits(7, what="功能分类科目编码（项级）"))]
-EconomicCode = Annotated[str, BeforeValidator(_text_of_number), AfterValidator(_code_with_digits(5, what="经济分类科目编码（款级）"))]
-AnyCode = Annotated[str, BeforeValidator(_text_of_number), AfterValidator(_code_with_digits(3, 5, 7, what="科目编码"))]
-Text = Annotated[str, BeforeValidator(_text_of_number), Field(min_length=1)]
+def _typed_code(*lengths: int) -> Any:
+    """What an editor may accept for a code: its digits as text or as a number (JSON Schema only)."""
+    digits = "|".join(rf"\d{{{n}}}" for n in lengths)
+    as_text = Annotated[str, Field(pattern=rf"^\s*(?:{digits})\s*$")]
+    as_numbers = [Annotated[int, Field(ge=10 ** (n - 1), le=10**n - 1)] for n in lengths]
+    return Union[tuple([as_text, *as_numbers])]
+
+
+def _code(*lengths: int, what: str) -> Any:
+    return Annotated[
+        str,
+        BeforeValidator(_text_of_number, json_schema_input_type=_typed_code(*lengths)),
+        AfterValidator(_code_with_digits(*lengths, what=what)),
+    ]
+
+
+FunctionCode = _code(7, what="功能分类科目编码（项级）")
+EconomicCode = _code(5, what="经济分类科目编码（款级）")
+AnyCode = _code(3, 5, 7, what="科目编码")
+Text = Annotated[str, BeforeValidator(_text_of_number, json_schema_input_type=Union[str, int]), Field(min_length=1)]
 
 
 def _money(value: Decimal, info: ValidationInfo) -> Decimal:
@@ -107,7 +123,9 @@ def _no_float(value: Any) -> Any:
     return value
 
 
-Money = Annotated[Decimal, BeforeValidator(_no_float), AfterValidator(_money)]
+# An amount as an editor sees it: a YAML number, or its digits quoted.
+MoneyInput = Union[float, Annotated[str, Field(pattern=r"^\s*[+-]?\d+(?:\.\d+)?\s*$")]]
+Money = Annotated[Decimal, BeforeValidator(_no_float, json_schema_input_type=MoneyInput), AfterValidator(_money)]
 
 
 class InputModel(BaseModel):
@@ -187,7 +205,9 @@ def _amount_or_by_fund(value: Any) -> Any:
     return {"一般公共预算": value}
 
 
-ThreePublicEntry = Annotated[FundAmounts, BeforeValidator(_amount_or_by_fund)]
+ThreePublicEntry = Annotated[
+    FundAmounts, BeforeValidator(_amount_or_by_fund, json_schema_input_type=Union[MoneyInput, dict[FiscalFund, MoneyInput]])
+]
 
 
 class ThreePublic(InputModel):
@@ -246,7 +266,10 @@ class Indicator(InputModel):
         return self
 
 
-Lines = Annotated[list[Text], BeforeValidator(lambda v: [v] if isinstance(v, str) else v)]
+Lines = Annotated[list[Text], BeforeValidator(lambda v: [v] if isinstance(v, str) else v, json_schema_input_type=Union[Text, list[Text]])]
+
+# The compact row [一级, 二级, 三级, 描述, 指标值, 依据] (依据 may be left out), or the keyed form.
+IndicatorRow = Annotated[list[Union[str, float, None]], Field(min_length=5, max_length=6)]
 
 
 class Project(InputModel):
@@ -260,7 +283,9 @@ class Project(InputModel):
     carried_over: bool = Field(False, alias="上年结转")
     purpose: Text | None = Field(None, alias="资金用途", description="预算规模及资金用途（2025 版式）")
     goals: Lines = Field(default_factory=list, alias="绩效目标", description="绩效目标，每条一行（编号自动加）")
-    indicators: list[Annotated[Indicator, BeforeValidator(_indicator_row)]] = Field(default_factory=list, alias="绩效指标")
+    indicators: list[Annotated[Indicator, BeforeValidator(_indicator_row, json_schema_input_type=Union[IndicatorRow, Indicator])]] = Field(
+        default_factory=list, alias="绩效指标"
+    )
     spending_plan: list[Money] | None = Field(
         None, alias="资金支出计划", description="3月底、6月底、10月底、12月底累计金额；不写时按 25/50/75/100% 计算"
     )
