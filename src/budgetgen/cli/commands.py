@@ -1,4 +1,5 @@
-"""Command line: budgetgen check | tables | schema."""
+"""The commands: check, build, tables, schema, templates. The frame around them (help, usage
+errors, --version) is Chinese too: see frame.py."""
 
 from __future__ import annotations
 
@@ -10,27 +11,55 @@ from typing import Callable, Optional
 
 import typer
 
-from .analysis import Analysis, analyse
-from .model import json_schema
-from .problems import InputRejected, Problem, Severity, has_errors
+from ..analysis import Analysis, analyse
+from ..model import json_schema
+from ..problems import InputRejected, Problem, Severity, has_errors
+from .frame import CONTEXT_SETTINGS, ChineseCommand, ChineseGroup, show_version
 
 app = typer.Typer(
+    cls=ChineseGroup,
     add_completion=False,
     no_args_is_help=True,
-    help="budgetgen：从部门预算 YAML 计算九张标准表并生成部门预算信息公开文件。",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings=CONTEXT_SETTINGS,
 )
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", help="显示版本号并退出", is_eager=True, callback=show_version),
+) -> None:
+    """budgetgen：从部门预算 YAML 计算九张标准表，核对勾稽关系，生成部门预算信息公开文件（PDF、DOCX）。
+
+    示例：
+    budgetgen check examples/qinhuangdao-gxj-2023.yaml
+    budgetgen build examples/qinhuangdao-gxj-2023.yaml -o output
+    """
+
+
+def command(name: str | None = None):
+    return app.command(name, cls=ChineseCommand)
+
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
 
-TemplatesOption = typer.Option(None, "--templates", help="额外的模板集目录（城市自定义模板）")
+TemplatesOption = typer.Option(None, "--templates", metavar="文件夹", help="额外的模板集目录（城市自定义模板）")
+DepartmentFile = typer.Argument(..., metavar="部门文件", help="部门预算 YAML 文件")
 
 
-@app.command()
+@command()
 def check(
-    file: Path = typer.Argument(..., help="部门预算 YAML 文件"),
+    file: Path = DepartmentFile,
     templates: Optional[Path] = TemplatesOption,
 ) -> None:
-    """检查输入：列出所有错误、警告和提示。无错误时退出码 0，有错误 1，文件无法读取 2。"""
+    """检查输入：列出所有错误、警告和提示（文件:行:列、原因、处理办法）。
+
+    无错误时退出码 0，有错误 1，文件无法读取 2。
+
+    示例：
+    budgetgen check examples/qinhuangdao-gxj-2023.yaml
+    """
     analysis = _analyse_or_exit(file, templates)
     problems = list(analysis.problems)
     if analysis.ok:
@@ -43,8 +72,8 @@ def check(
 def _template_problems(analysis: Analysis) -> list[Problem]:
     """Compose the document and its HTML once, so that a broken sentence or template of the set
     shows up in `check` rather than only at `build`."""
-    from .compose import compose
-    from .renderers.html import render_html
+    from ..compose import compose
+    from ..renderers.html import render_html
 
     try:
         _guarded(lambda: render_html(compose(analysis), analysis.theme))
@@ -53,16 +82,20 @@ def _template_problems(analysis: Analysis) -> list[Problem]:
     return []
 
 
-@app.command()
+@command()
 def build(
-    file: Path = typer.Argument(..., help="部门预算 YAML 文件"),
-    output: Path = typer.Option(Path("output"), "-o", "--output", help="输出文件夹"),
-    formats: str = typer.Option("pdf,docx", "--format", help="输出格式，逗号分隔：pdf、docx、html"),
+    file: Path = DepartmentFile,
+    output: Path = typer.Option(Path("output"), "-o", "--output", metavar="文件夹", help="输出文件夹"),
+    formats: str = typer.Option("pdf,docx", "--format", metavar="格式", help="输出格式，逗号分隔：pdf、docx、html"),
     pdfa: bool = typer.Option(False, "--pdfa", help="PDF 按 PDF/A-2b 归档格式输出"),
     templates: Optional[Path] = TemplatesOption,
 ) -> None:
-    """生成部门预算信息公开文件（PDF、DOCX）。先检查输入，有错误时不生成。"""
-    from .build import FORMATS, build as run_build
+    """生成部门预算信息公开文件（PDF、DOCX）。先检查输入，有错误时不生成，原有文件不变。
+
+    示例：
+    budgetgen build examples/qinhuangdao-gxj-2023.yaml -o output --format pdf,docx
+    """
+    from ..build import FORMATS, build as run_build
 
     chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in FORMATS]
@@ -81,13 +114,17 @@ def build(
     typer.echo(f"用时：{timings}")
 
 
-@app.command()
+@command()
 def tables(
-    file: Path = typer.Argument(..., help="部门预算 YAML 文件"),
+    file: Path = DepartmentFile,
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（否则为制表符分隔的文本，可粘贴到电子表格）"),
     templates: Optional[Path] = TemplatesOption,
 ) -> None:
-    """输出计算得到的九张标准表。输入有错误时不输出。"""
+    """输出计算得到的九张标准表。输入有错误时不输出。
+
+    示例：
+    budgetgen tables examples/haigang-kgxj-2025.yaml --json
+    """
     analysis = _analyse_or_exit(file, templates)
     if not analysis.tables_ok:
         _print_problems(analysis.table_problems, file, only=Severity.ERROR, err=True)
@@ -106,24 +143,39 @@ def tables(
         typer.echo("")
 
 
-@app.command()
+@command()
 def schema(
-    output: Path = typer.Option(Path("schemas/budget.schema.json"), "-o", "--output", help="写入的 JSON Schema 文件"),
+    output: Path = typer.Option(Path("schemas/budget.schema.json"), "-o", "--output", metavar="文件", help="写入的 JSON Schema 文件"),
 ) -> None:
-    """导出输入文件的 JSON Schema，供编辑器在输入时校验。"""
+    """导出输入文件的 JSON Schema，供编辑器（如 VS Code）在输入时校验。
+
+    示例：
+    budgetgen schema -o schemas/budget.schema.json
+    """
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     _write_atomically(output, text.encode("utf-8"))
     typer.echo(f"已写入 {output}")
 
 
-templates_app = typer.Typer(no_args_is_help=True, help="模板集：列出、查看、新建城市模板集。")
+templates_app = typer.Typer(
+    cls=ChineseGroup,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings=CONTEXT_SETTINGS,
+    help="模板集：列出、查看、新建城市模板集。\n\n示例：\nbudgetgen templates list\nbudgetgen templates new qinhuangdao-2026 --from hebei-city-2023",
+)
 app.add_typer(templates_app, name="templates")
+TemplateDirs = typer.Option(None, "--dir", metavar="文件夹", help="额外的模板集目录")
 
 
-@templates_app.command("list")
-def templates_list(dirs: Optional[list[Path]] = typer.Option(None, "--dir", help="额外的模板集目录（可写多次）")) -> None:
-    """列出可用的模板集：名称、继承自、说明。"""
-    from .theme import list_sets, load_theme, search_dirs_for
+@templates_app.command("list", cls=ChineseCommand)
+def templates_list(dirs: Optional[list[Path]] = TemplateDirs) -> None:
+    """列出可用的模板集：名称、继承自、说明。
+
+    示例：
+    budgetgen templates list --dir 城市模板
+    """
+    from ..theme import list_sets, load_theme, search_dirs_for
 
     search = search_dirs_for(None, tuple(dirs or ()))
     for name, folder in list_sets(search).items():
@@ -137,13 +189,17 @@ def templates_list(dirs: Optional[list[Path]] = typer.Option(None, "--dir", help
         typer.echo(f"{name}	继承 {parent}	{description}	{folder}")
 
 
-@templates_app.command("show")
+@templates_app.command("show", cls=ChineseCommand)
 def templates_show(
-    name: str = typer.Argument(..., help="模板集名称"),
-    dirs: Optional[list[Path]] = typer.Option(None, "--dir", help="额外的模板集目录"),
+    name: str = typer.Argument(..., metavar="模板集", help="模板集名称"),
+    dirs: Optional[list[Path]] = TemplateDirs,
 ) -> None:
-    """显示模板集继承合并后的全部设置，以及每一层来自哪个文件夹。"""
-    from .theme import load_theme, search_dirs_for
+    """显示模板集继承合并后的全部设置，以及每一层来自哪个文件夹。
+
+    示例：
+    budgetgen templates show hebei-city-2023
+    """
+    from ..theme import load_theme, search_dirs_for
 
     try:
         theme = _guarded(lambda: load_theme(name, search_dirs_for(None, tuple(dirs or ()))))
@@ -154,14 +210,18 @@ def templates_show(
     typer.echo(_settings_yaml(theme.settings))
 
 
-@templates_app.command("new")
+@templates_app.command("new", cls=ChineseCommand)
 def templates_new(
-    name: str = typer.Argument(..., help="新模板集名称，如 qinhuangdao-2026"),
-    base: str = typer.Option("base", "--from", help="继承的模板集"),
-    directory: Path = typer.Option(Path("templates"), "--dir", help="放新模板集的文件夹"),
+    name: str = typer.Argument(..., metavar="名称", help="新模板集名称，如 qinhuangdao-2026"),
+    base: str = typer.Option("base", "--from", metavar="模板集", help="继承的模板集"),
+    directory: Path = typer.Option(Path("templates"), "--dir", metavar="文件夹", help="放新模板集的文件夹"),
 ) -> None:
-    """新建一个继承 SET 的城市模板集；theme.yaml 中以注释列出可修改的全部设置。"""
-    from .theme import SET_NAME, load_theme, search_dirs_for
+    """新建一个继承某模板集的城市模板集；theme.yaml 中以注释列出可修改的全部设置。
+
+    示例：
+    budgetgen templates new qinhuangdao-2026 --from hebei-city-2023 --dir 城市模板
+    """
+    from ..theme import SET_NAME, load_theme, search_dirs_for
 
     if not SET_NAME.fullmatch(name) or ".." in name:
         typer.echo(f"模板集名称「{name}」不合法：只能包含字母、数字、-、_ 和 .", err=True)
@@ -264,9 +324,3 @@ def _write_atomically(path: Path, data: bytes) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def main() -> None:  # pragma: no cover - console entry point
-    app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
