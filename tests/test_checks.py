@@ -84,3 +84,16 @@ def test_line_name_contradicting_catalog_is_a_warning(tmp_path):
     body = BASIC.replace("金额: 10.00}", "金额: 10.00, 名称: 机关运行}") + "三公经费:\n  公务用车运行维护费: 4.00\n"
     (problem,) = problems_of(tmp_path, body)
     assert problem.severity is Severity.WARNING and problem.position.line == 4
+
+
+def test_basic_totals_apart_by_leaf_rounding_suggest_yuan_input(tmp_path):
+    body = "支出:\n  - {科目: 2150501, 类型: 基本, 金额: 10.00}\n基本支出经济分类:\n  - {科目: 30101, 金额: 6.00}\n  - {科目: 30201, 金额: 4.01}\n"
+    (problem,) = problems_of(tmp_path, body)
+    assert problem.check == "X3" and "舍入" in problem.message
+    assert "金额单位" in problem.hint and "元" in problem.hint
+
+
+def test_basic_totals_apart_beyond_rounding_name_no_rounding(tmp_path):
+    body = "支出:\n  - {科目: 2150501, 类型: 基本, 金额: 10.00}\n基本支出经济分类:\n  - {科目: 30101, 金额: 6.00}\n  - {科目: 30201, 金额: 5.00}\n"
+    (problem,) = problems_of(tmp_path, body)
+    assert problem.check == "X3" and "舍入" not in problem.message

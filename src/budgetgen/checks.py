@@ -106,14 +106,20 @@ def check_basic_economic(ctx: Context) -> list[Problem]:
     if by_function == by_economic:
         return []
     difference = by_economic - by_function
-    return [
-        error(
-            "X3",
-            f"一般公共预算基本支出按功能分类合计 {_wan(ledger, by_function)} 万元，按经济分类合计 {_wan(ledger, by_economic)} 万元，相差 {_wan(ledger, difference)} 万元",
-            "两者必须相等：核对“基本支出经济分类”各行与“支出”中资金为一般公共预算、类型为基本的各行。",
-            ("基本支出经济分类",),
-        )
-    ]
+    hint = "两者必须相等：核对“基本支出经济分类”各行与“支出”中资金为一般公共预算、类型为基本的各行。"
+    message = f"一般公共预算基本支出按功能分类合计 {_wan(ledger, by_function)} 万元，按经济分类合计 {_wan(ledger, by_economic)} 万元，相差 {_wan(ledger, difference)} 万元"
+    if _within_leaf_rounding(ctx, difference):
+        message += "；差额不超过各明细舍入误差之和，很可能是各明细从元四舍五入到万元造成的"
+        hint = "请改用预算系统导出的元金额：把“金额单位”改为“元”，并以元填写全部明细（每格由精确值四舍五入到 0.01 万元，两边即可对上）。"
+    return [error("X3", message, hint, ("基本支出经济分类",))]
+
+
+def _within_leaf_rounding(ctx: Context, difference: Decimal) -> bool:
+    """万元 leaves each rounded from 元 can leave two totals apart by up to half a cent per leaf."""
+    if ctx.ledger.unit != "万元":
+        return False
+    leaves = sum(1 for l in ctx.ledger.lines if l.fund == "一般公共预算" and l.kind == "基本") + len(ctx.ledger.economic)
+    return abs(difference) <= Decimal("0.005") * leaves
 
 
 def check_projects(ctx: Context) -> list[Problem]:

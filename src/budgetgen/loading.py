@@ -138,6 +138,18 @@ def _syntax_problem(exc: yaml.MarkedYAMLError) -> "Problem":  # noqa: F821
     elif "found undefined alias" in problem_text:
         message = "YAML 格式错误：引用了未定义的锚点（*名称）"
         hint = "删除该引用，或先用 &名称 定义锚点。"
+    elif _unclosed(exc):
+        opener = exc.context_mark
+        ended = f"文件在第 {mark.line + 1} 行结束" if mark else "文件已结束"
+        what = _UNCLOSED[next(k for k in _UNCLOSED if k in (exc.context or ""))]
+        at_end = "stream end" in problem_text or "end of stream" in problem_text
+        message = f"YAML 格式错误：{'文件意外结束（可能被截断）：' if at_end else ''}这一行开始的{what}没有配对，{ended}仍未闭合"
+        hint = (
+            f"在第 {opener.line + 1} 行开始的文字末尾补上另一半引号。"
+            if what == "引号"
+            else f"在第 {opener.line + 1} 行开始的{what}末尾补上闭合符号（] 或 }}），或检查其中是否漏了逗号。"
+        )
+        position = Position(opener.line + 1, opener.column + 1)
     elif "end of the stream" in problem_text or "unexpected end" in problem_text or "<stream end>" in problem_text:
         message = "YAML 格式错误：文件意外结束（可能被截断，或引号、括号没有配对）"
         hint = "检查文件末尾是否完整，引号和括号是否成对。"
@@ -145,6 +157,20 @@ def _syntax_problem(exc: yaml.MarkedYAMLError) -> "Problem":  # noqa: F821
         message = f"YAML 格式错误：{problem_text or exc}"
         hint = "请对照示例文件检查该行的缩进、冒号和引号。"
     return error("格式", message, hint).located(position)
+
+
+_UNCLOSED = {
+    "flow sequence": "方括号 [ ",
+    "flow mapping": "花括号 { ",
+    "quoted scalar": "引号",
+}
+
+
+def _unclosed(exc: yaml.MarkedYAMLError) -> bool:
+    """A bracket or quote opened at context_mark and still open where the parser gave up."""
+    return exc.context_mark is not None and any(k in (exc.context or "") for k in _UNCLOSED) and (
+        exc.problem_mark is None or exc.problem_mark.line != exc.context_mark.line or "end of stream" in (exc.problem or "") or "<stream end>" in (exc.problem or "")
+    )
 
 
 _LEADING_ZERO = re.compile(r"[+-]?0\d+")

@@ -144,7 +144,7 @@ class AdjustableAmount(InputModel):
             raise PydanticCustomError(
                 "negative_amount",
                 "金额为负数（{value}）；只有调整行才能为负数",
-                {"value": str(self.amount)},
+                {"value": str(self.amount), "field": "金额"},
             )
         return self
 
@@ -299,7 +299,7 @@ class Project(InputModel):
                 {"name": self.name},
             )
         if self.amount is not None and self.amount < ZERO:
-            raise PydanticCustomError("negative_amount", "项目金额不能为负数（{value}）", {"value": str(self.amount)})
+            raise PydanticCustomError("negative_amount", "项目金额不能为负数（{value}）", {"value": str(self.amount), "field": "金额"})
         return self
 
 

@@ -36,6 +36,7 @@ def _problems_from(exc: ValidationError, loaded: Loaded) -> list[Problem]:
     seen: set[tuple[Path_, str]] = set()
     for item in exc.errors(include_url=False):
         path = data_path(loaded.data, item["loc"])
+        path = _at_named_field(loaded.data, path, (item.get("ctx") or {}).get("field"))
         problem = _translate(item, path, loaded.data)
         key = (problem.path, problem.message)
         if key in seen:
@@ -61,6 +62,17 @@ def data_path(data: Any, loc: tuple) -> Path_:
             path.append(part)  # a missing field: name it, though it has no value
             node = None
     return tuple(path)
+
+
+def _at_named_field(data: Any, path: Path_, field: str | None) -> Path_:
+    """A model-level check that names the field it is about (ctx["field"]) points at that value,
+    not at the first line of the item holding it."""
+    if field is None:
+        return path
+    node = data
+    for part in path:
+        node = node[part]
+    return path + (field,) if isinstance(node, dict) and field in node else path
 
 
 def _is_type_tag(part: str) -> bool:

@@ -1,0 +1,5 @@
+"""python -m budgetgen …: the same as the budgetgen command."""
+
+from .cli import main
+
+main()

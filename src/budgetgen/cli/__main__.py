@@ -1,0 +1,5 @@
+"""python -m budgetgen.cli …"""
+
+from . import main
+
+main()
