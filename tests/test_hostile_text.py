@@ -8,7 +8,7 @@ import pytest
 from docx import Document as open_docx
 
 from budgetgen.build import build
-from budgetgen.renderers.pdf import RestrictedFetcher
+from budgetgen.renderers.pdf import set_fetcher
 from budgetgen.theme import load_theme, search_dirs_for
 from conftest import REFERENCE_EXAMPLES
 
@@ -75,12 +75,15 @@ def test_docx_text_is_escaped_xml(hostile_build):
 
 
 def test_pdf_fetcher_serves_only_template_files():
-    from weasyprint.urls import URLFetchingError
+    """WeasyPrint's current fetcher interface: a URLFetcher whose fetch returns a URLFetcherResponse."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     theme = load_theme("base", search_dirs_for(None))
-    fetch = RestrictedFetcher(theme)
+    fetcher = set_fetcher(theme)
+    assert isinstance(fetcher, URLFetcher)
     inside = (theme.chain[0] / "style.css.j2").resolve()
-    assert fetch(inside.as_uri())["string"]
+    response = fetcher.fetch(inside.as_uri())
+    assert isinstance(response, URLFetcherResponse) and response.read()
     for url in ("file:///etc/passwd", "http://example.invalid/x.css", "https://example.invalid/", "data:text/plain,hi", (theme.chain[0] / ".." / ".." / "pyproject.toml").resolve().as_uri()):
-        with pytest.raises(URLFetchingError):
-            fetch(url)
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import signal
 import tempfile
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from .analysis import Analysis, analyse
 from .compose import compose
-from .problems import InputRejected, Problem, error, has_errors
+from .oserrors import os_reason
+from .problems import InputRejected, Problem, Terminated, error, has_errors
 from .renderers.html import render_html
 
 FORMATS = ("pdf", "docx", "html")
@@ -56,35 +62,87 @@ def build(
     return result
 
 
-def write_all(output_dir: Path, stem: str, outputs: dict[str, bytes]) -> list[Path]:
-    """Write every file to a temporary name first; rename into place only when all are complete.
+@contextmanager
+def termination_raises() -> Iterator[None]:
+    """While outputs are written, SIGTERM raises instead of killing the process at once, so that
+    temporary files are removed and what was there before is put back."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
 
-    A failure (disk full, folder not writable) leaves the previous outputs byte-for-byte intact and
-    removes the temporary files.
+    def on_term(signum, frame):
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def write_all(output_dir: Path, stem: str, outputs: dict[str, bytes]) -> list[Path]:
+    """Write every format or change none.
+
+    Each file is written to a temporary name; the existing outputs are then moved aside (a locked
+    or immutable one fails here, before anything has changed), the new files renamed into place,
+    and only then are the old ones deleted. Any failure — full disk, permissions, SIGTERM, Ctrl-C —
+    puts the old files back and removes every temporary file.
     """
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputRejected([_write_problem(output_dir, exc)])
+    targets = {fmt: output_dir / f"{stem}.{fmt}" for fmt in outputs}
+    for target in targets.values():
+        if target.is_dir():
+            raise InputRejected([error("输出", f"无法写入 {target}：同名的文件夹已存在", "删除或改名该文件夹，或换一个输出文件夹（-o 文件夹）。")])
     staged: list[tuple[Path, Path]] = []
+    moved: list[tuple[Path, Path]] = []
     try:
-        for fmt, data in outputs.items():
-            target = output_dir / f"{stem}.{fmt}"
-            handle, temporary = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".{fmt}.tmp", dir=output_dir)
-            staged.append((Path(temporary), target))
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; published files are readable
-        for temporary, target in staged:
-            os.replace(temporary, target)
-    except OSError as exc:
-        raise InputRejected([_write_problem(output_dir, exc)])
+        with termination_raises():
+            for fmt, data in outputs.items():
+                staged.append((_write_temporary(output_dir, stem, fmt, data), targets[fmt]))
+            for _, target in staged:
+                if target.exists() or target.is_symlink():
+                    backup = target.with_name(f".{target.name}.{os.getpid()}.old")
+                    os.replace(target, backup)
+                    moved.append((target, backup))
+            for temporary, target in staged:
+                os.replace(temporary, target)
+    except BaseException as exc:
+        _restore(moved)
+        if isinstance(exc, OSError):
+            raise InputRejected([_write_problem(output_dir, exc)]) from None
+        raise
     finally:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
+    for _, backup in moved:
+        backup.unlink(missing_ok=True)
     return [target for _, target in staged]
+
+
+def _write_temporary(folder: Path, stem: str, fmt: str, data: bytes) -> Path:
+    handle, name = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".{fmt}.tmp", dir=folder)
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; published files are readable
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary
+
+
+def _restore(moved: list[tuple[Path, Path]]) -> None:
+    for target, backup in reversed(moved):
+        try:
+            os.replace(backup, target)
+        except OSError:
+            pass  # the backup stays beside it under its .old name; nothing is deleted
 
 
 def _umask() -> int:
@@ -94,12 +152,11 @@ def _umask() -> int:
 
 
 def _write_problem(folder: Path, exc: OSError) -> Problem:
-    import errno
-
     if exc.errno == errno.ENOSPC:
         reason, hint = "磁盘空间不足", "清理磁盘空间后重新生成；原有的输出文件没有被改动。"
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        reason, hint = "没有写入权限", "换一个可写的输出文件夹（-o 文件夹），或检查文件是否正被 Word/PDF 阅读器打开。"
+        reason, hint = "没有写入权限，或原有文件被锁定", "关闭正在打开这些文件的 Word、WPS 或 PDF 阅读器，或换一个可写的输出文件夹（-o 文件夹）；原有的输出文件没有被改动。"
     else:
-        reason, hint = exc.strerror or str(exc), "检查输出文件夹是否存在且可写；原有的输出文件没有被改动。"
-    return error("输出", f"无法写入输出文件夹 {folder}：{reason}", hint)
+        reason, hint = os_reason(exc), "检查输出文件夹是否存在且可写；原有的输出文件没有被改动。"
+    where = f"{folder}（{Path(exc.filename).name}）" if exc.filename else str(folder)
+    return error("输出", f"无法写入输出文件夹 {where}：{reason}；所有格式都没有生成，原有文件未改动", hint)

@@ -20,11 +20,13 @@ from .document import (
     HeaderCell,
     Heading,
     Meta,
+    SetImage,
     TableBlock,
     TopLine,
 )
+from .problems import InputRejected, error
 from .tables import Column, Table
-from .theme import Theme
+from .theme import Theme, set_file
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
@@ -70,12 +72,25 @@ def compose(analysis: Analysis) -> Document:
         body += narrative_blocks(analysis)
     body = _return_to_portrait(body)
     document = Document(meta)
-    document.blocks.append(CoverPage(text("document.cover_title"), text("document.cover_subtitle")))
+    document.blocks.append(CoverPage(text("document.cover_title"), text("document.cover_subtitle"), cover_image(theme)))
     document.blocks.append(Contents(text("document.contents_title"), ()))
     document.blocks.extend(body)
     entries = tuple(ContentsEntry(t, a, lvl) for t, a, lvl in document.headings())
     document.blocks[1] = Contents(text("document.contents_title"), entries)
     return document
+
+
+def cover_image(theme: Theme) -> SetImage | None:
+    name = theme.get("document.cover_image") or ""
+    if not name:
+        return None
+    path = set_file(theme, str(name))
+    if path is None:
+        raise InputRejected(
+            [error("模板", f"{theme.where('document.cover_image')} 的封面图片「{name}」不在模板集文件夹中", "把图片放进模板集文件夹，并写它的文件名（如 logo.png）。")]
+        )
+    width = theme.get("document.cover_image_width_mm", 40)
+    return SetImage(str(name), path, float(width))
 
 
 def _return_to_portrait(blocks: list) -> list:

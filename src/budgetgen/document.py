@@ -7,6 +7,7 @@ Nothing here or downstream adds numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal, Union
 
 Orientation = Literal["portrait", "landscape"]
@@ -24,9 +25,19 @@ class Meta:
 
 
 @dataclass(frozen=True)
+class SetImage:
+    """A picture of the template set (e.g. an emblem): its name in the set and its checked path."""
+
+    name: str
+    path: "Path"
+    width_mm: float
+
+
+@dataclass(frozen=True)
 class CoverPage:
     title: str
     subtitle: str = ""
+    image: SetImage | None = None
 
 
 @dataclass(frozen=True)

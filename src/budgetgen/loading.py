@@ -4,12 +4,17 @@ PyYAML is used only to compose the node tree; values are built here so that
 - numbers become Decimal from their written text (never float),
 - duplicate keys at any depth are reported instead of silently losing a line item,
 - alias expansion is bounded (a "billion laughs" file is refused),
-- every value and key keeps its line and column for error messages.
+- every value and key keeps its line and column for error messages,
+- scalars follow the YAML 1.2 core schema: what was typed is read as typed (no base-60 `1:30`,
+  no `0x1F5`, no yes/no booleans, no dates), and explicit tags (`!!binary`, `!!int`) are refused,
+- text never hides control, zero-width or direction-override characters.
 """
 
 from __future__ import annotations
 
 import re
+import stat
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -18,10 +23,11 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .oserrors import os_reason
 from .problems import InputRejected, Path_, Position, error
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_VALUES = 200_000  # after alias expansion; a department file has a few thousand
+MAX_ALIAS_VALUES = 100_000  # values reached again through aliases; a real file repeats none or few
 MAX_DEPTH = 40  # a department file nests five or six levels
 
 SAVE_AS_UTF8 = "请用记事本或 WPS 打开文件，选择“另存为”，编码选 UTF-8 后保存，再重新运行。"
@@ -57,31 +63,59 @@ class Loaded:
 
 
 def load_file(path: Path) -> Loaded:
+    return load_bytes(read_limited(path), str(path))
+
+
+def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; pipes, devices and folders are refused
+    before anything is read (a FIFO would block for ever, /dev/zero would never end)."""
     name = str(path)
     try:
-        raw = path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise _unreadable(f"{name} 是一个文件夹，不是部门文件", "请给出部门预算 YAML 文件的路径。")
+        if not stat.S_ISREG(info.st_mode):
+            raise _unreadable(f"{name} 不是普通文件（可能是管道或设备）", "请给出保存在磁盘上的部门预算 YAML 文件。")
+        if info.st_size > limit:
+            raise _too_big(info.st_size, limit)
+        with path.open("rb") as stream:
+            raw = stream.read(limit + 1)
     except FileNotFoundError:
         raise _unreadable(f"找不到文件 {name}", "请检查文件名和所在文件夹是否正确。")
-    except IsADirectoryError:
-        raise _unreadable(f"{name} 是一个文件夹，不是 YAML 文件", "请给出部门预算 YAML 文件的路径。")
     except OSError as exc:
-        raise _unreadable(f"无法读取文件 {name}：{exc.strerror}", "请检查文件权限，或把文件复制到本地磁盘后重试。")
-    return load_bytes(raw, name)
+        raise _unreadable(f"无法读取文件 {name}：{os_reason(exc)}", "请检查文件权限，或把文件复制到本地磁盘后重试。")
+    if len(raw) > limit:
+        raise _too_big(len(raw), limit)
+    return raw
+
+
+def _too_big(size: int, limit: int) -> InputRejected:
+    return _unreadable(
+        f"文件太大（{size // 1024} KB），一个部门的预算文件不应超过 {limit // 1024 // 1024} MB",
+        "请确认选择的是部门预算 YAML 文件，而不是导出的数据库或图片。",
+    )
 
 
 def load_bytes(raw: bytes, filename: str) -> Loaded:
     text = _decode(raw)
     if not text.strip():
         raise _unreadable("文件是空的", "请按 examples/ 中的示例填写部门预算数据。")
+    loader = None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        loader = CoreLoader(text)  # the reader refuses unprintable characters right here
+        root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         raise InputRejected([_syntax_problem(exc)], unreadable=True)
-    except yaml.YAMLError as exc:
-        raise _unreadable(f"YAML 格式错误：{exc}", "请对照示例文件检查缩进和冒号。")
+    except yaml.reader.ReaderError as exc:
+        raise InputRejected([_reader_problem(exc, text)], unreadable=True)
+    except yaml.YAMLError:
+        raise _unreadable("YAML 格式错误，文件无法读取", "请对照示例文件检查缩进、冒号和引号。")
+    finally:
+        if loader is not None:
+            loader.dispose()
     if root is None:
         raise _unreadable("文件是空的（只有注释，没有数据）", "请按 examples/ 中的示例填写部门预算数据。")
-    builder = _Builder(filename)
+    builder = _Builder(filename, text, loader.explicit_tags)
     data = builder.build(root, ())
     if builder.problems:
         raise InputRejected(builder.problems)
@@ -90,10 +124,7 @@ def load_bytes(raw: bytes, filename: str) -> Loaded:
 
 def _decode(raw: bytes) -> str:
     if len(raw) > MAX_FILE_BYTES:
-        raise _unreadable(
-            f"文件太大（{len(raw) // 1024} KB），一个部门的预算文件不应超过 {MAX_FILE_BYTES // 1024 // 1024} MB",
-            "请确认选择的是部门预算 YAML 文件，而不是导出的数据库或图片。",
-        )
+        raise _too_big(len(raw), MAX_FILE_BYTES)
     if b"\x00" in raw:
         raise _unreadable("这不是文本文件（含有二进制内容）", "请选择 .yaml 文本文件；Excel 或 Word 文件需先整理成 YAML。")
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -135,6 +166,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError) -> "Problem":  # noqa: F821
     elif "could not find expected ':'" in problem_text:
         message = "YAML 格式错误：缺少冒号"
         hint = "每个字段写成“字段名: 值”，冒号后加一个空格。"
+    elif "unknown escape character" in problem_text or "expected escape sequence" in problem_text:
+        message = "YAML 格式错误：双引号中的反斜杠 \\ 被当作转义符，这里的写法不是有效的转义"
+        hint = "含反斜杠的文字（如 Windows 路径 D:\\资料\\表格）请改用单引号：'D:\\资料\\表格'。"
     elif "found undefined alias" in problem_text:
         message = "YAML 格式错误：引用了未定义的锚点（*名称）"
         hint = "删除该引用，或先用 &名称 定义锚点。"
@@ -173,16 +207,108 @@ def _unclosed(exc: yaml.MarkedYAMLError) -> bool:
     )
 
 
-_LEADING_ZERO = re.compile(r"[+-]?0\d+")
+def _reader_problem(exc: yaml.reader.ReaderError, text: str) -> "Problem":  # noqa: F821
+    line = text.count("\n", 0, exc.position) + 1
+    column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+    character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    return error(
+        "格式",
+        f"第 {line} 行有不允许出现在文件中的字符 {character_name(character)}",
+        "删除该字符（它通常看不见，多由复制粘贴带入）；用记事本打开后在该位置重新输入这段文字。",
+    ).located(Position(line, column))
+
+
+# ---------------------------------------------------------------- YAML 1.2 core schema
+
+class CoreLoader(yaml.SafeLoader):
+    """PyYAML reads YAML 1.1, where `1:30` is 90, `0x1F5` is 501, `no` is false and `2023-01-01` a
+    date. These resolvers are the YAML 1.2 core schema's, minus its 0o/0x integers: anything else is
+    text exactly as typed. Explicit tags are noted so that the builder can refuse them."""
+
+    yaml_implicit_resolvers: dict = {}
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        self.explicit_tags: dict[int, str] = {}  # id(node) -> the tag as typed
+
+    def _note_tag(self, node: Node, tag: str | None) -> Node:
+        if tag not in (None, "!", "tag:yaml.org,2002:str"):
+            self.explicit_tags[id(node)] = tag
+        return node
+
+    def compose_scalar_node(self, anchor):
+        tag = self.peek_event().tag
+        return self._note_tag(super().compose_scalar_node(anchor), tag)
+
+    def compose_sequence_node(self, anchor):
+        tag = self.peek_event().tag
+        return self._note_tag(super().compose_sequence_node(anchor), tag)
+
+    def compose_mapping_node(self, anchor):
+        tag = self.peek_event().tag
+        return self._note_tag(super().compose_mapping_node(anchor), tag)
+
+
+CoreLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+CoreLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+CoreLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+CoreLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+.0123456789"),
+)
+
+# Characters that do not belong in a department's text: invisible, or they reorder what is shown.
+_INVISIBLE = {
+    "\u00ad": "软连字符",
+    "\u200b": "零宽空格",
+    "\u200c": "零宽非连接符",
+    "\u200d": "零宽连接符",
+    "\u2060": "词连接符",
+    "\ufeff": "零宽不换行空格",
+    "\u061c": "阿拉伯字母标记",
+    "\u200e": "从左到右标记",
+    "\u200f": "从右到左标记",
+    **{chr(c): "文字方向控制符" for c in range(0x202A, 0x202F)},
+    **{chr(c): "文字方向控制符" for c in range(0x2066, 0x206A)},
+}
+
+
+def character_name(character: str) -> str:
+    code = f"U+{ord(character):04X}"
+    if character in _INVISIBLE:
+        return f"{code} {_INVISIBLE[character]}"
+    category = unicodedata.category(character)
+    if category == "Cs":
+        return f"{code} 无效的代理字符"
+    if category == "Cc":
+        return f"{code} 控制字符"
+    return f"{code} {unicodedata.name(character, '')}".rstrip()
+
+
+def hidden_characters(text: str) -> list[tuple[int, str]]:
+    """(position, character) of each character that must not reach a published document."""
+    found = []
+    for index, character in enumerate(text):
+        category = unicodedata.category(character)
+        if character in _INVISIBLE or category == "Cs" or (category == "Cc" and character not in "\t\n\r"):
+            found.append((index, character))
+    return found
+
+
+_NOT_CANONICAL_INT = re.compile(r"\+\d+|[+-]?0\d+")  # +471, 0471: codes, kept as typed
 
 
 class _Builder:
-    def __init__(self, filename: str) -> None:
+    def __init__(self, filename: str, text: str, explicit_tags: dict[int, str]) -> None:
         self.source = SourceMap(filename)
         self.problems: list = []
-        self.count = 0
+        self.text = text
+        self.explicit_tags = explicit_tags
+        self.seen: set[int] = set()
+        self.repeated = 0  # values reached again through an alias
+        self.refused_aliases = False
         self.too_deep = False
-        self.constructor = yaml.SafeLoader("")  # only its scalar constructors are used
 
     def build(self, node: Node, path: Path_) -> Any:
         if len(path) > MAX_DEPTH:
@@ -192,20 +318,30 @@ class _Builder:
                     error("格式", f"数据嵌套超过 {MAX_DEPTH} 层（可能是自引用的锚点）", "检查缩进；不要用 & 和 * 让数据引用自身。").located(_position(node))
                 )
             return None
-        self.count += 1
-        if self.count > MAX_VALUES:
-            if self.count == MAX_VALUES + 1:
-                self.problems.append(
-                    error(
-                        "格式",
-                        f"文件展开后超过 {MAX_VALUES} 个值（锚点/别名引用过多）",
-                        "不要用 & 和 * 反复嵌套引用；直接写出每一行数据。",
-                    ).located(_position(node))
-                )
-            return None
+        if id(node) in self.seen:
+            self.repeated += 1
+            if self.repeated > MAX_ALIAS_VALUES:
+                if not self.refused_aliases:
+                    self.refused_aliases = True
+                    self.problems.append(
+                        error(
+                            "格式",
+                            f"锚点/别名引用过多：用 & 和 * 展开后重复了 {MAX_ALIAS_VALUES} 个以上的值",
+                            "不要用 & 和 * 反复嵌套引用；直接写出每一行数据。",
+                        ).located(_position(node))
+                    )
+                return None
+        self.seen.add(id(node))
         self.source.values.setdefault(path, _position(node))
+        tag = self.explicit_tags.get(id(node))
+        if tag is not None:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            self.problems.append(
+                error("格式", f"不支持 YAML 标签「{shown}」，它会改变所写内容的含义", "删除标签，直接写值；文字可加引号。", path).located(_position(node))
+            )
+            return None
         if isinstance(node, ScalarNode):
-            return self._scalar(node)
+            return self._scalar(node, path)
         if isinstance(node, SequenceNode):
             return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
         if isinstance(node, MappingNode):
@@ -220,13 +356,13 @@ class _Builder:
                     error("格式", "不支持 YAML 合并键（<<）", "请直接写出每个字段。").located(_position(key_node))
                 )
                 continue
-            key = self.build(key_node, path + ("<key>",)) if not isinstance(key_node, ScalarNode) else self._scalar(key_node)
-            if isinstance(key, (list, dict)) or key is None:
+            if not isinstance(key_node, ScalarNode) or id(key_node) in self.explicit_tags:
                 self.problems.append(
                     error("格式", "字段名必须是文字", "检查该行冒号前的内容。").located(_position(key_node))
                 )
                 continue
-            key = str(key) if not isinstance(key, (int, str)) else key
+            key = key_node.value  # a key is a name, read exactly as typed (2150577, not a list position)
+            self._check_text(key, path + (key,), key_node)
             if key in result:
                 first = self.source.keys.get(path + (key,))
                 where = f"（第一次出现在第 {first.line} 行）" if first else ""
@@ -243,22 +379,50 @@ class _Builder:
             result[key] = self.build(value_node, path + (key,))
         return result
 
-    def _scalar(self, node: ScalarNode) -> Any:
+    def _scalar(self, node: ScalarNode, path: Path_) -> Any:
         tag = node.tag
         text = node.value
         if tag == "tag:yaml.org,2002:float":
             try:
-                number = Decimal(text.replace("_", ""))
+                number = Decimal(text)
             except InvalidOperation:
                 return text  # .inf / .nan: the model reports it as "not a number"
             return number if number.is_finite() else text
         if tag == "tag:yaml.org,2002:int":
-            if _LEADING_ZERO.fullmatch(text):
-                return text  # codes such as 001 are text, not octal numbers
-            return self.constructor.construct_yaml_int(node)
-        if tag in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"):
-            return self.constructor.construct_object(node)
-        return text  # strings, dates and anything else stay as written
+            if _NOT_CANONICAL_INT.fullmatch(text):
+                return text  # codes such as 001 are text, not numbers
+            return int(text)
+        if tag == "tag:yaml.org,2002:bool":
+            return text.lower() == "true"
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        if node.style == '"' and any(unicodedata.category(ch) == "Cc" for ch in text):
+            raw = self.text[node.start_mark.index : node.end_mark.index]
+            self.problems.append(
+                error(
+                    "格式",
+                    f"双引号中的反斜杠被当作转义符：{raw} 读出后含有换行、制表符等控制字符",
+                    f"含反斜杠的文字（如 Windows 路径）请改用单引号：'{raw[1:-1]}'。",
+                    path,
+                ).located(_position(node))
+            )
+            return text
+        self._check_text(text, path, node)
+        return text
+
+    def _check_text(self, text: str, path: Path_, node: Node) -> None:
+        hidden = hidden_characters(text)
+        if hidden:
+            index, character = hidden[0]
+            more = f"等 {len(hidden)} 个" if len(hidden) > 1 else ""
+            self.problems.append(
+                error(
+                    "字符",
+                    f"文字中有看不见的字符 {character_name(character)}{more}（第 {index + 1} 个字符处）",
+                    "删除该字符：它在屏幕上看不见，却会让名称对不上或打印出错，多由从网页、微信复制带入；可删掉这段文字后重新输入。",
+                    path,
+                ).located(_position(node))
+            )
 
 
 def _position(node: Node) -> Position:

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
     AfterValidator,
+    Strict,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -56,6 +57,27 @@ THREE_PUBLIC_ITEMS = (
 )
 
 
+# A department's figures cannot reach this: China's whole national budget is about 3 × 10^9 万元.
+MAX_AMOUNT_WAN = Decimal(10) ** 10
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+")
+
+# true/false only: YAML 1.2 reads `yes` as text, and a lax bool would quietly turn it into true.
+Flag = Annotated[bool, Strict()]
+
+
+def halfwidth(text: str) -> str:
+    return text.translate(_FULLWIDTH_DIGITS)
+
+
+def _refuse_fullwidth(value: Any, what: str) -> None:
+    if isinstance(value, str) and halfwidth(value) != value:
+        raise PydanticCustomError(
+            "fullwidth_digits",
+            "{what}「{value}」用了全角数字，应写成半角：{fixed}",
+            {"what": what, "value": value, "fixed": halfwidth(value)},
+        )
+
+
 def _text_of_number(value: Any) -> Any:
     """Codes may be typed as numbers (2080501) or text ("2080501")."""
     if isinstance(value, bool):
@@ -68,7 +90,8 @@ def _text_of_number(value: Any) -> Any:
 def _code_with_digits(*lengths: int, what: str):
     def check(value: str) -> str:
         value = value.strip()
-        if not value.isdigit() or len(value) not in lengths:
+        _refuse_fullwidth(value, what)
+        if not (value.isascii() and value.isdigit()) or len(value) not in lengths:
             digits = "或".join(str(n) for n in lengths)
             raise PydanticCustomError(
                 "budget_code",
@@ -104,6 +127,12 @@ Text = Annotated[str, BeforeValidator(_text_of_number, json_schema_input_type=Un
 
 def _money(value: Decimal, info: ValidationInfo) -> Decimal:
     unit = (info.context or {}).get("unit", "万元")
+    if abs(value) >= MAX_AMOUNT_WAN * (10000 if unit == "元" else 1):
+        raise PydanticCustomError(
+            "money_range",
+            "金额 {value} {unit}超出合理范围：一个部门的预算不会达到 100 万亿元",
+            {"value": str(value), "unit": unit},
+        )
     if decimal_places(value) > 2:
         if unit == "万元":
             raise PydanticCustomError(
@@ -116,6 +145,7 @@ def _money(value: Decimal, info: ValidationInfo) -> Decimal:
 
 
 def _no_float(value: Any) -> Any:
+    _refuse_fullwidth(value, "金额")
     if isinstance(value, float):  # only reachable from Python callers; the loader never makes floats
         return Decimal(repr(value))
     if isinstance(value, bool):
@@ -136,7 +166,7 @@ class AdjustableAmount(InputModel):
     """金额不得为负数，注明“调整: true”的调整行除外。"""
 
     amount: Money = Field(alias="金额")
-    adjustment: bool = Field(False, alias="调整", description="调减等调整行可为负数；普通行为负数时报错")
+    adjustment: Flag = Field(False, alias="调整", description="调减等调整行可为负数；普通行为负数时报错")
 
     @model_validator(mode="after")
     def _negative_needs_adjustment(self):
@@ -153,7 +183,8 @@ class Department(InputModel):
     """部门基本信息。"""
 
     code: Text = Field(alias="编码", description="部门编码，如 471")
-    name: Text = Field(alias="名称", description="部门全称，与公开文件一致")
+    # The longest official names run to about 30 characters; the name heads every table page.
+    name: Text = Field(alias="名称", max_length=100, description="部门全称，与公开文件一致")
     level: Literal["市", "区", "县"] = Field(alias="级次")
 
 
@@ -164,7 +195,7 @@ class LineItem(AdjustableAmount):
     name: Text | None = Field(None, alias="名称", description="目录中没有的科目才需要写名称")
     fund: Fund = Field("一般公共预算", alias="资金", description="资金来源，默认一般公共预算")
     kind: Kind = Field(alias="类型", description="基本 / 项目 / 经营 / 上解上级 / 对附属单位补助")
-    carried_over: bool = Field(False, alias="上年结转", description="由上年结转结余安排的支出")
+    carried_over: Flag = Field(False, alias="上年结转", description="由上年结转结余安排的支出")
     project: Text | list[Text] | None = Field(None, alias="项目", description="所属项目名称（可列多个）")
 
     @field_validator("kind")
@@ -280,7 +311,7 @@ class Project(InputModel):
     code: FunctionCode | None = Field(None, alias="科目", description="项目资金的功能分类科目；与金额一起写")
     fund: Fund = Field("一般公共预算", alias="资金")
     amount: Money | None = Field(None, alias="金额")
-    carried_over: bool = Field(False, alias="上年结转")
+    carried_over: Flag = Field(False, alias="上年结转")
     purpose: Text | None = Field(None, alias="资金用途", description="预算规模及资金用途（2025 版式）")
     goals: Lines = Field(default_factory=list, alias="绩效目标", description="绩效目标，每条一行（编号自动加）")
     indicators: list[Annotated[Indicator, BeforeValidator(_indicator_row, json_schema_input_type=Union[IndicatorRow, Indicator])]] = Field(
@@ -382,8 +413,8 @@ class PurchaseItem(InputModel):
     fund: Literal["一般公共预算", "政府性基金", "国有资本经营", "财政专户", "单位资金", "财政拨款结转", "非财政拨款结转结余", "上年结转结余"] = Field(
         "一般公共预算", alias="资金"
     )
-    sme_share: bool | Money = Field(False, alias="预留中小微企业份额", description="true 表示全部预留，或写预留金额")
-    fixed_asset: bool = Field(False, alias="固定资产", description="购置的是固定资产时写 true（计入拟购置固定资产总额）")
+    sme_share: Flag | Money = Field(False, alias="预留中小微企业份额", description="true 表示全部预留，或写预留金额")
+    fixed_asset: Flag = Field(False, alias="固定资产", description="购置的是固定资产时写 true（计入拟购置固定资产总额）")
 
 
 class PurchaseSource(InputModel):

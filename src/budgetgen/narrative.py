@@ -13,8 +13,7 @@ from decimal import Decimal
 from typing import Callable
 
 from jinja2 import DictLoader, StrictUndefined, TemplateError
-from jinja2.exceptions import SecurityError, TemplateNotFound
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.exceptions import SecurityError, TemplateNotFound, TemplateRuntimeError
 
 from .analysis import Analysis
 from .compose import fill, wording_values
@@ -24,18 +23,28 @@ from .model import INDICATOR_LEVELS, Indicator
 from .money import ZERO, format_amount, format_text_amount, round_half_up, total
 from .numbering import number_label
 from .problems import InputRejected, error
+from .sandbox import BoundedSandbox, RenderLimit, render_bounded, time_limit
 from .theme import Theme
+
+SENTENCE_SECONDS = 2
+SENTENCE_CHARS = 200_000
 
 INDICATOR_HEADER = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")
 
 
 def _wan(value) -> str:
-    return format_text_amount(value if isinstance(value, Decimal) else Decimal(str(value or 0)))
+    if value is None:
+        value = ZERO
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
+        raise TemplateRuntimeError(f"|wan 只能用于金额，这里是「{str(value)[:40]}」")
+    return format_text_amount(Decimal(value))
 
 
 def _change(value: Change | None) -> str:
     if value is None:
         return ""
+    if not isinstance(value, Change):
+        raise TemplateRuntimeError(f"|change 只能用于与上年的比较（如 change.total），这里是「{str(value)[:40]}」")
     if value.word == "持平":
         return "持平"
     return f"{value.word}{format_text_amount(value.amount)}万元"
@@ -45,17 +54,33 @@ def _fullwidth(text: str) -> str:
     return str(text).replace("(", "（").replace(")", "）")
 
 
-def _template_message(exc: TemplateError) -> str:
+def _template_message(exc: Exception) -> str:
     if isinstance(exc, TemplateNotFound):
         return f"不能引用其他文件（{exc.name}）"
     if isinstance(exc, SecurityError):
         return f"不允许的操作（{exc}）"
-    return str(exc)
+    if isinstance(exc, (RenderLimit, TemplateRuntimeError)):
+        return str(exc)
+    if isinstance(exc, TemplateError):
+        return _jinja_message(exc)
+    return "运行出错"
 
 
-def sentence_environment() -> ImmutableSandboxedEnvironment:
+def _jinja_message(exc: TemplateError) -> str:
+    """Jinja's own messages are English; the common ones in Chinese, the rest by kind."""
+    text = exc.message or ""
+    if "is undefined" in text:
+        return f"使用了不存在的变量（{text.split(' is undefined')[0]}）；可用的变量见 budgetgen templates show"
+    if "has no attribute" in text:
+        return f"变量没有这一项（{text}）"
+    if "unexpected" in text or "expected" in text or "Encountered unknown tag" in text:
+        return f"语法错误（{text}）：检查 {{{{ }}}} 和 {{% %}} 是否成对"
+    return f"模板错误（{text}）"
+
+
+def sentence_environment() -> BoundedSandbox:
     # An empty loader: a sentence cannot include or import any file.
-    env = ImmutableSandboxedEnvironment(loader=DictLoader({}), undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env = BoundedSandbox(loader=DictLoader({}), undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
     env.filters.update(wan=_wan, change=_change, fullwidth=_fullwidth)
     return env
 
@@ -64,7 +89,7 @@ def sentence_environment() -> ImmutableSandboxedEnvironment:
 class Narrator:
     analysis: Analysis
     figures: Figures
-    env: ImmutableSandboxedEnvironment
+    env: BoundedSandbox
 
     @property
     def theme(self) -> Theme:
@@ -81,9 +106,13 @@ class Narrator:
         return self.render(source, key, **extra)
 
     def render(self, source: str, where: str, **extra) -> str:
+        if not isinstance(source, str):
+            source = "" if source is None else str(source)
         try:
-            return self.env.from_string(str(source)).render(**self.context, **extra).strip()
-        except TemplateError as exc:
+            with time_limit(SENTENCE_SECONDS, f"句子 narrative.{where} "):
+                template = self.env.from_string(source)
+                return render_bounded(template, SENTENCE_CHARS, **self.context, **extra).strip()
+        except (TemplateError, RenderLimit, TypeError, ValueError, ArithmeticError) as exc:
             raise InputRejected(
                 [error("模板", f"{self.theme.where('narrative.' + where)} 的句子 narrative.{where} 有错误：{_template_message(exc)}", "对照 templates/base/theme.yaml 中的同名句子修改。")]
             ) from None

@@ -83,3 +83,7 @@ class InputRejected(Exception):
 
     def __str__(self) -> str:
         return "; ".join(p.message for p in self.problems)
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived while files were being written (raised like KeyboardInterrupt for SIGINT)."""

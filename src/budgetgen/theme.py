@@ -16,8 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .loading import SourceMap, load_bytes
-from .problems import InputRejected, error
+from .loading import SourceMap, load_bytes, read_limited
+from .problems import InputRejected, error, format_path
 
 SET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 THEME_FILE = "theme.yaml"
@@ -71,18 +71,36 @@ class Theme:
             )
         return value
 
-    def where(self, dotted: str) -> str:
+    def where(self, dotted: str | tuple) -> str:
         """`file:line（模板集「name」）` of the most specific set that writes this setting."""
-        path = tuple(dotted.split("."))
+        path = tuple(dotted.split(".")) if isinstance(dotted, str) else tuple(dotted)
         for layer in self.layers:
             node: Any = layer.settings
             for part in path:
-                node = node.get(part) if isinstance(node, dict) else None
+                if isinstance(node, dict):
+                    node = node.get(part)
+                elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                    node = node[part]
+                else:
+                    node = None
             if node is not None:
                 position = layer.source.position(path)
                 line = f":{position.line}" if position else ""
                 return f"{layer.folder / THEME_FILE}{line}（模板集「{layer.name}」）"
         return f"模板集「{self.name}」"
+
+
+def set_file(theme: Theme, relative: str) -> Path | None:
+    """A file of the set chain by its relative name (most specific set first), its real path —
+    symlinks followed — inside that set's folder; None for anything else."""
+    if not relative or Path(relative).is_absolute():
+        return None
+    for folder in theme.chain:
+        root = folder.resolve()
+        candidate = (folder / relative).resolve()
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return candidate
+    return None
 
 
 def search_dirs_for(source: Path | None, extra: tuple[Path, ...] = ()) -> tuple[Path, ...]:
@@ -105,10 +123,13 @@ def _load_theme(name: str, search_dirs: tuple[Path, ...]) -> Theme:
     layers: list[Layer] = []
     current: str | None = name
     while current is not None:
-        folder = find_set(current, search_dirs, skip=tuple(layer.folder for layer in layers))
-        if any(layer.folder == folder for layer in layers):
-            names = " → ".join([layer.name for layer in layers] + [folder.name])
-            raise InputRejected([error("模板", f"模板集继承出现循环：{names}", "检查各 theme.yaml 的 extends。")])
+        try:
+            folder = find_set(current, search_dirs, skip=tuple(layer.folder for layer in layers))
+        except InputRejected:
+            if any(layer.name == current for layer in layers):  # only the sets already in the chain bear that name
+                names = " → ".join([layer.name for layer in layers] + [str(current)])
+                raise InputRejected([error("模板", f"模板集继承出现循环：{names}", "检查这些模板集 theme.yaml 中的 extends，让继承最终到达 base。")])
+            raise
         layer = _read_layer(folder)
         layers.append(layer)
         current = layer.settings.get("extends")
@@ -153,10 +174,10 @@ def list_sets(search_dirs: tuple[Path, ...]) -> dict[str, Path]:
 
 def _read_layer(folder: Path) -> Layer:
     path = folder / THEME_FILE
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise InputRejected([error("模板", f"模板集「{folder.name}」的 {THEME_FILE} 是指向模板集之外的链接", "把设置文件本身放进模板集文件夹，不要用链接。")])
     try:
-        loaded = load_bytes(path.read_bytes(), str(path))
-    except OSError as exc:
-        raise InputRejected([error("模板", f"无法读取模板设置 {path}：{exc.strerror}", "检查文件权限。")])
+        loaded = load_bytes(read_limited(path), str(path))
     except InputRejected as exc:
         raise InputRejected([_in_theme(p, path) for p in exc.problems])
     if not isinstance(loaded.data, dict):
@@ -170,8 +191,14 @@ def _in_theme(problem, path: Path):
 
 
 def _validate(theme: Theme) -> None:
-    """Settings that reach CSS or page geometry must be plain values."""
-    problems = []
+    """Every setting has the shape the built-in base gives it; those that reach CSS or page
+    geometry must also be plain values in range."""
+    problems = [
+        error("模板", f"{theme.where(path)} 的设置 {_dotted(path)} {expected}", "对照 templates/base/theme.yaml 中的同名设置修改。")
+        for path, expected in shape_problems(_reference_settings(), theme.settings)
+    ]
+    if problems:
+        raise InputRejected(problems)
     page = theme.get("page", {}) or {}
     if page.get("size", "A4") not in PAGE_SIZES:
         problems.append(error("模板", f"{theme.where('page.size')} 的纸张 page.size「{page.get('size')}」不支持", f"可选：{'、'.join(PAGE_SIZES)}。"))
@@ -186,6 +213,60 @@ def _validate(theme: Theme) -> None:
             problems.append(error("模板", f"{theme.where('fonts.' + key)} 的字号 fonts.{key}「{value}」应为 5 到 40 之间的磅值", "只写数字，如 12。"))
     if problems:
         raise InputRejected(problems)
+
+
+@lru_cache(maxsize=1)
+def _reference_settings() -> dict:
+    return _read_layer(builtin_templates_dir() / "base").settings
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float, Decimal)):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, dict):
+        return "mapping"
+    if isinstance(value, list):
+        return "list"
+    return "none"
+
+
+_EXPECTED = {"bool": "应为 true 或 false", "number": "应为数字", "text": "应为文字", "mapping": "应为一组“键: 值”", "list": "应为列表（每项以“- ”开头）"}
+
+
+def shape_problems(reference: Any, value: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
+    """Where `value` differs in kind from the base setting at the same place: a text where a list
+    is needed, a list entry missing a key every base entry has. Keys base lacks are not judged."""
+    if reference is None or value is None and _kind(reference) == "text":
+        return []
+    wanted, got = _kind(reference), _kind(value)
+    if wanted != got:
+        return [(path, _EXPECTED[wanted])]
+    if wanted == "mapping":
+        return [found for key in value if key in reference for found in shape_problems(reference[key], value[key], path + (key,))]
+    if wanted == "list" and reference:
+        return [found for index, item in enumerate(value) for found in _item_problems(reference, item, path + (index,))]
+    return []
+
+
+def _item_problems(reference: list, item: Any, path: tuple) -> list[tuple[tuple, str]]:
+    if not all(isinstance(entry, dict) for entry in reference):
+        return shape_problems(reference[0], item, path)
+    if not isinstance(item, dict):
+        return [(path, _EXPECTED["mapping"])]
+    required = set.intersection(*(set(entry) for entry in reference))
+    found = [(path, f"缺少「{key}」") for key in sorted(required) if key not in item]
+    for key, value in item.items():
+        example = next((entry[key] for entry in reference if key in entry), None)
+        found += shape_problems(example, value, path + (key,))
+    return found
+
+
+def _dotted(path: tuple) -> str:
+    return format_path(path)
 
 
 def _is_decimal(value: Any) -> bool:

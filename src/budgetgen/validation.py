@@ -95,11 +95,15 @@ def _translate(item: dict, path: Path_, data: Any) -> Problem:
     if kind in ("decimal_parsing", "decimal_type", "float_parsing", "decimal_max_places"):
         return error("输入", f"「{field}」应为数字金额，这里写的是「{shown}」", "只写数字，如 12.50；不要带“万元”、逗号或空格。", path)
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        return error("输入", f"「{field}」应为整数，这里写的是「{shown}」", "只写数字，如 2023。", path)
+        return error("输入", f"「{field}」应为整数，这里写的是「{shown}」", "只写半角数字，如 2023。", path)
     if kind in ("bool_parsing", "bool_type"):
-        return error("输入", f"「{field}」应为 true 或 false，这里写的是「{shown}」", "填写 true（是）或 false（否）。", path)
+        return error("输入", f"「{field}」应为 true 或 false，这里写的是「{shown}」", "填写 true（是）或 false（否）；yes、是 等写法不被接受。", path)
     if kind in ("string_type", "string_too_short"):
         return error("输入", f"「{field}」应填写文字，这里是「{shown}」", "填写非空的文字。", path)
+    if kind == "string_too_long":
+        return error("输入", f"「{field}」太长（{len(str(value))} 个字符，最多 {ctx.get('max_length')} 个）", "检查是否把别的内容粘贴进了这一项。", path)
+    if kind == "finite_number":
+        return error("输入", f"「{field}」应为有限的数字，这里写的是「{shown}」", "只写数字，如 12.50。", path)
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return error("输入", f"「{field or '此处'}」应是一组“字段: 值”", "参照示例文件，在下一行缩进两个空格后逐项填写。", path)
     if kind == "list_type":
@@ -112,7 +116,7 @@ def _translate(item: dict, path: Path_, data: Any) -> Problem:
         return error("输入", item["msg"], "请四舍五入到两位小数（万元）；如需精确到元，请把“金额单位”改为“元”并以元填写全部金额。", path)
     if kind in CUSTOM_ERROR_HINTS:
         return error("输入", item["msg"], CUSTOM_ERROR_HINTS[kind], path)
-    return error("输入", f"「{field}」填写有误：{item['msg']}", "请对照示例文件检查该字段。", path)
+    return error("输入", f"「{field or '此处'}」的值「{shown}」不符合要求", "请对照示例文件检查该字段的写法。", path)
 
 
 # Errors raised by the model's own validators (PydanticCustomError): their message is already
@@ -124,6 +128,8 @@ CUSTOM_ERROR_HINTS = {
         "indicator_shape": "每行写 [一级指标, 二级指标, 三级指标, 绩效指标描述, 指标值, 指标值确定依据]，没有的项写空字符串 \"\"。",
         "indicator_level": "一级指标为产出指标、效益指标或满意度指标，二级指标须属于该一级指标。",
         "purchase_source": "参照示例：来源写“项目: 项目名称”，或“名称: …”加“预算资金: …”。",
+        "fullwidth_digits": "把全角数字改为半角（关闭输入法的全角模式后重新输入）。",
+        "money_range": "检查是否多写了几位，或把元当作万元填写。",
 }
 
 

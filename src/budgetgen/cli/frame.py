@@ -18,6 +18,7 @@ from typer import _click as click  # the click typer vendors: its exception clas
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from .. import __version__
+from ..problems import Terminated
 
 EXIT_USAGE = 2
 HELP_TEXT = "显示本帮助并退出"
@@ -156,6 +157,11 @@ class ChineseGroup(ChineseFrame, TyperGroup):
         except click.exceptions.Abort:
             typer.echo("已中止。", err=True)
             code = 1
+        except Terminated:
+            typer.echo("已中止（收到终止信号）：未生成文件，原有的输出文件未改动。", err=True)
+            code = 143
+        if code == 130:  # typer turns Ctrl-C into exit code 130 without a word
+            typer.echo("已中止（Ctrl-C）：未生成文件，原有的输出文件未改动。", err=True)
         if standalone_mode:
             sys.exit(code)
         return code

@@ -152,8 +152,12 @@ class DocxWriter:
         return True
 
     def _cover(self, block: CoverPage) -> None:
-        for _ in range(8):
+        for _ in range(8 if block.image is None else 4):
             self.docx.add_paragraph()
+        if block.image is not None:
+            picture = self.docx.add_paragraph()
+            picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            picture.add_run().add_picture(str(block.image.path), width=Mm(block.image.width_mm))
         title = self.docx.add_paragraph(block.title, style="Title")
         subtitle = self.docx.add_paragraph(block.subtitle, style="Title")
         subtitle.runs[0].font.size = Pt(22)

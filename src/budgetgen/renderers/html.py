@@ -2,25 +2,44 @@
 
 from __future__ import annotations
 
+import re
 import traceback
+from html.parser import HTMLParser
 from pathlib import Path
 
 from markupsafe import Markup, escape
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, select_autoescape
 from jinja2.exceptions import SecurityError, TemplateNotFound
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..document import Contents, CoverPage, Document, Heading, Paragraph, TableBlock
 from ..problems import InputRejected, Problem, error
-from ..theme import Theme
+from ..sandbox import BoundedSandbox, RenderLimit, render_bounded, time_limit
+from ..theme import Theme, set_file
 
 BLOCK_KINDS = {CoverPage: "cover", Contents: "contents", Heading: "heading", Paragraph: "paragraph", TableBlock: "table"}
+HTML_SECONDS = 60
+HTML_CHARS = 200_000_000
 
 
-def environment(theme: Theme) -> ImmutableSandboxedEnvironment:
-    """Templates load from the set's chain only (most specific first), in Jinja's sandbox."""
-    env = ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader([str(folder) for folder in theme.chain]),
+class JailedLoader(FileSystemLoader):
+    """A FileSystemLoader that refuses any template whose real path (symlinks followed) lies
+    outside the set chain's folders."""
+
+    def __init__(self, folders) -> None:
+        super().__init__([str(folder) for folder in folders])
+        self.roots = [Path(folder).resolve() for folder in folders]
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        if not any(Path(filename).resolve().is_relative_to(root) for root in self.roots):
+            raise TemplateNotFound(template)
+        return source, filename, uptodate
+
+
+def environment(theme: Theme) -> BoundedSandbox:
+    """Templates load from the set's chain only (most specific first), in Jinja's bounded sandbox."""
+    env = BoundedSandbox(
+        loader=JailedLoader(theme.chain),
         autoescape=select_autoescape(enabled_extensions=("html.j2", "html"), disabled_extensions=("css.j2", "css"), default=True),
         undefined=StrictUndefined,
         trim_blocks=False,
@@ -37,12 +56,17 @@ def _lines(text: str) -> Markup:
 
 def render_html(document: Document, theme: Theme) -> str:
     try:
-        return _render(document, theme)
-    except TemplateError as exc:
+        with time_limit(HTML_SECONDS, "模板"):
+            html = _render(document, theme)
+    except (TemplateError, RenderLimit, TypeError, ValueError, ArithmeticError) as exc:
         raise InputRejected([template_problem(exc, theme)]) from None
+    refused = [url for url in referenced_urls(html) if set_file_for_url(url, theme) is None]
+    if refused:
+        raise InputRejected([outside_set_problem(url, theme) for url in dict.fromkeys(refused)])
+    return html
 
 
-def template_problem(exc: TemplateError, theme: Theme) -> Problem:
+def template_problem(exc: Exception, theme: Theme) -> Problem:
     """Name the template file, line and set of a template error, as a finance bureau edits them."""
     filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
     if filename is None:
@@ -53,11 +77,15 @@ def template_problem(exc: TemplateError, theme: Theme) -> Problem:
     owner = next((folder.name for folder in theme.chain if filename and Path(filename).is_relative_to(folder)), theme.name)
     where = f"{filename}:{line}" if filename else "模板"
     kind = "语法错误" if isinstance(exc, TemplateSyntaxError) else "运行错误"
-    message = exc.message or str(exc)
+    message = getattr(exc, "message", None) or str(exc)
     if isinstance(exc, SecurityError):
         kind = "不允许的操作"
     if isinstance(exc, TemplateNotFound):
         kind, message = "引用了模板集之外或不存在的文件", str(exc.name)
+    if isinstance(exc, RenderLimit):
+        kind = "超出限制"
+    if isinstance(exc, RecursionError):
+        kind, message = "超出限制", "模板递归过深（宏调用了自身）"
     return error(
         "模板",
         f"模板{kind}（{where}，模板集「{owner}」）：{message}",
@@ -67,7 +95,9 @@ def template_problem(exc: TemplateError, theme: Theme) -> Problem:
 
 def _render(document: Document, theme: Theme) -> str:
     template = environment(theme).get_template("document.html.j2")
-    return template.render(
+    return render_bounded(
+        template,
+        HTML_CHARS,
         meta=document.meta,
         blocks=[(BLOCK_KINDS[type(block)], block) for block in document.blocks],
         fonts=css_fonts(theme),
@@ -75,6 +105,73 @@ def _render(document: Document, theme: Theme) -> str:
         widths=column_percentages,
         header_rows=header_rows,
     )
+
+
+class _References(HTMLParser):
+    """Every URL the HTML asks a renderer to fetch: src/href attributes and CSS url()/@import."""
+
+    CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self.in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        self.in_style = tag == "style"
+        for name, value in attrs:
+            if name in ("src", "href", "data", "poster") and value and not value.startswith("#"):
+                self.urls.append(value.strip())
+            elif name == "style" and value:
+                self._css(value)
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self.in_style = False
+
+    def handle_data(self, data):
+        if self.in_style:
+            self._css(data)
+
+    def _css(self, text: str) -> None:
+        self.urls += [a or b for a, b in self.CSS_URL.findall(text)]
+
+
+def referenced_urls(html: str) -> list[str]:
+    parser = _References()
+    parser.feed(html)
+    return parser.urls
+
+
+def set_file_for_url(url: str, theme: Theme) -> Path | None:
+    """The file of the set chain a URL of the HTML names, or None when it names anything else
+    (another folder, the network, data:)."""
+    if url.startswith("file://"):
+        absolute = Path(url[len("file://"):].split("?")[0])
+        relative = next((str(absolute.relative_to(root)) for root in theme.chain if absolute.is_relative_to(root)), None)
+        return set_file(theme, relative) if relative is not None else None
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url) or url.startswith(("/", "\\")):
+        return None
+    return set_file(theme, url.split("?")[0].split("#")[0])
+
+
+def outside_set_problem(url: str, theme: Theme) -> Problem:
+    where = _find_in_chain(url, theme)
+    return error(
+        "模板",
+        f"模板集「{theme.name}」{where}引用了模板集之外或不存在的文件「{url[:80]}」",
+        "只能使用模板集文件夹中的图片、样式等文件（写相对路径，如 logo.png）；不能引用网址或其他文件夹。",
+    )
+
+
+def _find_in_chain(needle: str, theme: Theme) -> str:
+    for folder in theme.chain:
+        for path in sorted(folder.glob("*")):
+            if path.suffix in (".j2", ".css", ".yaml", ".html") and path.is_file():
+                for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+                    if needle in line:
+                        return f"（{path}:{number}）"
+    return ""
 
 
 def css_fonts(theme: Theme) -> dict:

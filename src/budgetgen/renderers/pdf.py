@@ -10,38 +10,43 @@ from pathlib import Path
 from ..document import Document
 from ..problems import InputRejected, error
 from ..theme import Theme
-from .html import render_html
+from ..loading import read_limited
+from .html import render_html, set_file_for_url
 
 
 def render_pdf(document: Document, theme: Theme, pdfa: bool = False) -> bytes:
     from weasyprint import HTML  # imported here: loading pango costs time the other commands don't need
 
     ensure_cjk_font(theme)
-    html = render_html(document, theme)
-    laid_out = HTML(string=html, base_url=str(theme.chain[0]) + "/", url_fetcher=RestrictedFetcher(theme))
+    html = render_html(document, theme)  # refuses any reference outside the set before layout
+    laid_out = HTML(string=html, base_url=str(theme.chain[0]) + "/", url_fetcher=set_fetcher(theme))
     options = {"pdf_variant": "pdf/a-2b"} if pdfa else {}
     # A fixed identifier keeps identical input byte-identical (WeasyPrint would otherwise hash the time).
     return laid_out.write_pdf(pdf_identifier=b"budgetgen", **options)
 
 
-class RestrictedFetcher:
-    """Serves only files inside the template-set chain; nothing from the network or elsewhere."""
+MAX_ASSET_BYTES = 20 * 1024 * 1024
 
-    def __init__(self, theme: Theme) -> None:
-        self.roots = [folder.resolve() for folder in theme.chain]
 
-    def __call__(self, url: str, *args, **kwargs):
-        from weasyprint.urls import URLFetchingError
+def set_fetcher(theme: Theme):
+    """WeasyPrint's URL fetcher, serving only files of the set chain (images, CSS) and nothing from
+    the network or elsewhere; render_html has already refused such references with a located message."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-        if url.startswith("file://"):
-            path = Path(url[len("file://"):]).resolve()
-            if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
-                return {"string": path.read_bytes(), "mime_type": _mime(path), "redirected_url": url}
-        raise URLFetchingError(f"budgetgen does not fetch {url[:80]}")
+    class SetFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            path = set_file_for_url(url, theme)
+            if path is None:
+                raise ValueError(f"budgetgen fetches only files of the template set, not {url[:80]}")
+            return URLFetcherResponse(url, read_limited(path, MAX_ASSET_BYTES), {"Content-Type": _mime(path)})
+
+    return SetFetcher(allowed_protocols=("file",))
 
 
 def _mime(path: Path) -> str:
-    return {".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg"}.get(path.suffix, "application/octet-stream")
+    return {".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif"}.get(
+        path.suffix.lower(), "application/octet-stream"
+    )
 
 
 def ensure_cjk_font(theme: Theme) -> None:
