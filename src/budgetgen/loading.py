@@ -16,6 +16,7 @@ import re
 import stat
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -100,14 +101,15 @@ def load_bytes(raw: bytes, filename: str) -> Loaded:
     text = _decode(raw)
     if not text.strip():
         raise _unreadable("文件是空的", "请按 examples/ 中的示例填写部门预算数据。")
+    unprintable = _UNPRINTABLE.search(text)
+    if unprintable:
+        raise InputRejected([_unprintable_problem(text, unprintable.start())], unreadable=True)
     loader = None
     try:
-        loader = CoreLoader(text)  # the reader refuses unprintable characters right here
+        loader = CoreLoader(text)
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        raise InputRejected([_syntax_problem(exc)], unreadable=True)
-    except yaml.reader.ReaderError as exc:
-        raise InputRejected([_reader_problem(exc, text)], unreadable=True)
+        raise InputRejected([_syntax_problem(exc, text)], unreadable=True)
     except yaml.YAMLError:
         raise _unreadable("YAML 格式错误，文件无法读取", "请对照示例文件检查缩进、冒号和引号。")
     finally:
@@ -115,7 +117,7 @@ def load_bytes(raw: bytes, filename: str) -> Loaded:
             loader.dispose()
     if root is None:
         raise _unreadable("文件是空的（只有注释，没有数据）", "请按 examples/ 中的示例填写部门预算数据。")
-    builder = _Builder(filename, text, loader.explicit_tags)
+    builder = _Builder(filename, text)
     data = builder.build(root, ())
     if builder.problems:
         raise InputRejected(builder.problems)
@@ -149,17 +151,23 @@ def _unreadable(message: str, hint: str) -> InputRejected:
     return InputRejected([error("读取", message, hint)], unreadable=True)
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError) -> "Problem":  # noqa: F821
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str = "") -> "Problem":  # noqa: F821
     mark = exc.problem_mark or exc.context_mark
     position = Position(mark.line + 1, mark.column + 1) if mark else None
     problem_text = exc.problem or ""
-    if "'\\t'" in problem_text or "\\t" in problem_text:
+    line_text = text.split("\n")[mark.line] if mark and mark.line < text.count("\n") + 1 else ""
+    if "'\\t'" in problem_text or "\t" in line_text[: len(line_text) - len(line_text.lstrip())]:
         message = "YAML 格式错误：缩进中使用了制表符（Tab）"
         hint = "YAML 只能用空格缩进：请把该行开头的 Tab 换成空格（建议每级 2 个空格）。"
     elif "mapping values are not allowed" in problem_text:
         message = "YAML 格式错误：这一行的冒号位置不对，或上一行缺少冒号、缩进不一致"
         hint = "检查该行和上一行：字段名后要有冒号和一个空格（如“编码: 471”），同一层的字段缩进要对齐。"
-    elif "expected <block end>" in problem_text:
+    elif "invalid Unicode character escape code" in problem_text:
+        escape = re.search(r"\\[uU]([0-9a-fA-F]{4,8})", line_text)
+        named = f"（{character_name(chr(int(escape.group(1), 16)))}）" if escape and int(escape.group(1), 16) <= 0x10FFFF else ""
+        message = f"YAML 格式错误：双引号中的 \\u 转义写出了无效的字符{named}"
+        hint = "删除这个转义，直接写出文字；含反斜杠的文字请改用单引号。"
+    elif "expected <block end>" in problem_text or ("did not find expected key" in problem_text and "block mapping" in (exc.context or "")):
         started = f"（第 {exc.context_mark.line + 1} 行开始的这一段）" if exc.context_mark else ""
         message = f"YAML 格式错误：这一行的缩进与上文不一致，或上文的引号没有配对{started}"
         hint = "检查引号是否成对（\"…\"），同一层的字段缩进是否对齐。"
@@ -176,7 +184,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError) -> "Problem":  # noqa: F821
         opener = exc.context_mark
         ended = f"文件在第 {mark.line + 1} 行结束" if mark else "文件已结束"
         what = _UNCLOSED[next(k for k in _UNCLOSED if k in (exc.context or ""))]
-        at_end = "stream end" in problem_text or "end of stream" in problem_text
+        at_end = "stream end" in problem_text or "end of stream" in problem_text or not "".join(text.split("\n")[mark.line :]).strip()
         message = f"YAML 格式错误：{'文件意外结束（可能被截断）：' if at_end else ''}这一行开始的{what}没有配对，{ended}仍未闭合"
         hint = (
             f"在第 {opener.line + 1} 行开始的文字末尾补上另一半引号。"
@@ -188,9 +196,27 @@ def _syntax_problem(exc: yaml.MarkedYAMLError) -> "Problem":  # noqa: F821
         message = "YAML 格式错误：文件意外结束（可能被截断，或引号、括号没有配对）"
         hint = "检查文件末尾是否完整，引号和括号是否成对。"
     else:
-        message = f"YAML 格式错误：{problem_text or exc}"
-        hint = "请对照示例文件检查该行的缩进、冒号和引号。"
+        message, hint = _PARSER_MESSAGES.get(next((k for k in _PARSER_MESSAGES if k in problem_text), ""), _UNRECOGNISED)
+        message = f"YAML 格式错误：{message}"
     return error("格式", message, hint).located(position)
+
+
+_UNRECOGNISED = ("这里的写法无法识别", "请对照示例文件检查该行的缩进、冒号、逗号和引号。")
+_PARSER_MESSAGES = {
+    "expected ',' or '}'": ("花括号 { } 中两项之间缺少逗号，或引号外多写了文字", "花括号里的各项写成“键: 值”并用逗号分开；整段文字要放在一对引号之内。"),
+    "expected ',' or ']'": ("方括号 [ ] 中两项之间缺少逗号，或引号外多写了文字", "方括号里的各项用逗号分开；整段文字要放在一对引号之内。"),
+    "cannot start any token": ("这里的字符不能出现在值的开头（如 @、`、% 或 Tab）", "把这个值放在引号中，如 '@某某'。"),
+    "did not find expected key": ("缩进不一致，或这里缺少“字段: ”", "同一层的字段缩进要对齐，每个字段写成“字段名: 值”。"),
+    "did not find expected '-' indicator": ("列表的各项应以“- ”开头并对齐", "检查这一行和上一行的缩进与开头的“- ”。"),
+    "did not find expected node content": ("这里缺少值", "在冒号或“- ”后写上值。"),
+    "found unexpected ':'": ("这里多了一个冒号", "值中含有冒号时，请把整个值放在引号中。"),
+    "found unexpected end of stream": ("文件意外结束（可能被截断）", "检查文件末尾是否完整，引号和括号是否成对。"),
+    "found duplicate anchor": ("同一个锚点（&名称）定义了两次", "把其中一个改名，或不用锚点。"),
+    "while scanning an anchor": ("锚点（&名称）的写法不对", "锚点名只用字母和数字；若不是锚点，请把值放在引号中。"),
+    "while scanning an alias": ("别名（*名称）的写法不对", "若 * 是文字的一部分，请把值放在引号中。"),
+    "while scanning a directive": ("以 % 开头的行无法识别", "删除该行，或把内容放在引号中。"),
+    "while scanning a block scalar": ("| 或 > 之后的多行文字写法不对", "多行文字从下一行开始，并比上一行多缩进两个空格。"),
+}
 
 
 _UNCLOSED = {
@@ -207,10 +233,15 @@ def _unclosed(exc: yaml.MarkedYAMLError) -> bool:
     )
 
 
-def _reader_problem(exc: yaml.reader.ReaderError, text: str) -> "Problem":  # noqa: F821
-    line = text.count("\n", 0, exc.position) + 1
-    column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-    character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+# What YAML forbids anywhere in a file (PyYAML's reader's rule), checked before parsing so that the
+# message names the character and its line and column.
+_UNPRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
+
+def _unprintable_problem(text: str, position: int) -> "Problem":  # noqa: F821
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    character = text[position]
     return error(
         "格式",
         f"第 {line} 行有不允许出现在文件中的字符 {character_name(character)}",
@@ -220,39 +251,79 @@ def _reader_problem(exc: yaml.reader.ReaderError, text: str) -> "Problem":  # no
 
 # ---------------------------------------------------------------- YAML 1.2 core schema
 
-class CoreLoader(yaml.SafeLoader):
+_DEFAULT_TAGS = {SequenceNode: "tag:yaml.org,2002:seq", MappingNode: "tag:yaml.org,2002:map"}
+
+
+class CoreResolver(yaml.resolver.Resolver):
     """PyYAML reads YAML 1.1, where `1:30` is 90, `0x1F5` is 501, `no` is false and `2023-01-01` a
-    date. These resolvers are the YAML 1.2 core schema's, minus its 0o/0x integers: anything else is
-    text exactly as typed. Explicit tags are noted so that the builder can refuse them."""
+    date. These are the YAML 1.2 core schema's resolvers, minus its 0o/0x integers: anything else
+    is text exactly as typed."""
 
     yaml_implicit_resolvers: dict = {}
 
-    def __init__(self, stream) -> None:
-        super().__init__(stream)
-        self.explicit_tags: dict[int, str] = {}  # id(node) -> the tag as typed
-
-    def _note_tag(self, node: Node, tag: str | None) -> Node:
-        if tag not in (None, "!", "tag:yaml.org,2002:str"):
-            self.explicit_tags[id(node)] = tag
-        return node
-
-    def compose_scalar_node(self, anchor):
-        tag = self.peek_event().tag
-        return self._note_tag(super().compose_scalar_node(anchor), tag)
-
-    def compose_sequence_node(self, anchor):
-        tag = self.peek_event().tag
-        return self._note_tag(super().compose_sequence_node(anchor), tag)
-
-    def compose_mapping_node(self, anchor):
-        tag = self.peek_event().tag
-        return self._note_tag(super().compose_mapping_node(anchor), tag)
+    def resolve(self, kind, value, implicit):
+        # The same answer as Resolver.resolve (no path resolvers are used), without its per-call
+        # overhead: libyaml calls this once for every node.
+        if kind is ScalarNode:
+            return _core_scalar_tag(value) if implicit[0] else "tag:yaml.org,2002:str"
+        return _DEFAULT_TAGS[kind]
 
 
-CoreLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
-CoreLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-CoreLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
-CoreLoader.add_implicit_resolver(
+@lru_cache(maxsize=8192)
+def _core_scalar_tag(value: str) -> str:
+    for tag, pattern in CoreResolver.yaml_implicit_resolvers.get(value[:1], ()):
+        if pattern.match(value):
+            return tag
+    return "tag:yaml.org,2002:str"
+
+
+try:
+    from yaml.cyaml import CParser as _Parser  # libyaml, about 10× faster than the pure-Python parser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _Parser = None
+if _Parser is not None:
+
+    class CoreLoader(_Parser, yaml.constructor.SafeConstructor, CoreResolver):
+        def __init__(self, stream) -> None:
+            _Parser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            CoreResolver.__init__(self)
+
+else:  # pragma: no cover - PyYAML built without libyaml
+
+    class CoreLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer, yaml.constructor.SafeConstructor, CoreResolver):
+        def __init__(self, stream) -> None:
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            CoreResolver.__init__(self)
+
+
+_RESOLVER = CoreResolver()
+
+
+def explicit_tag(node: Node) -> str | None:
+    """The tag written in the file (`!!binary`, `!!int`), if any: the node's tag differs from what
+    the core schema gives its value. `!!str` only says "text", as quotes would, and is let through."""
+    tag = node.tag
+    if isinstance(node, ScalarNode):
+        if tag == "tag:yaml.org,2002:str":
+            return None
+        return None if tag == _implicit_tag(node.value, node.style in (None, "")) else tag
+    return None if tag == _DEFAULT_TAGS.get(type(node)) else tag
+
+
+@lru_cache(maxsize=4096)
+def _implicit_tag(value: str, plain: bool) -> str:
+    return _RESOLVER.resolve(ScalarNode, value, (plain, not plain))
+
+
+CoreResolver.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+CoreResolver.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+CoreResolver.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+CoreResolver.add_implicit_resolver(
     "tag:yaml.org,2002:float",
     re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
     list("-+.0123456789"),
@@ -286,8 +357,13 @@ def character_name(character: str) -> str:
     return f"{code} {unicodedata.name(character, '')}".rstrip()
 
 
+_MAYBE_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]")
+
+
 def hidden_characters(text: str) -> list[tuple[int, str]]:
     """(position, character) of each character that must not reach a published document."""
+    if not _MAYBE_HIDDEN.search(text):
+        return []
     found = []
     for index, character in enumerate(text):
         category = unicodedata.category(character)
@@ -300,11 +376,10 @@ _NOT_CANONICAL_INT = re.compile(r"\+\d+|[+-]?0\d+")  # +471, 0471: codes, kept a
 
 
 class _Builder:
-    def __init__(self, filename: str, text: str, explicit_tags: dict[int, str]) -> None:
+    def __init__(self, filename: str, text: str) -> None:
         self.source = SourceMap(filename)
         self.problems: list = []
         self.text = text
-        self.explicit_tags = explicit_tags
         self.seen: set[int] = set()
         self.repeated = 0  # values reached again through an alias
         self.refused_aliases = False
@@ -333,7 +408,7 @@ class _Builder:
                 return None
         self.seen.add(id(node))
         self.source.values.setdefault(path, _position(node))
-        tag = self.explicit_tags.get(id(node))
+        tag = explicit_tag(node)
         if tag is not None:
             shown = tag.replace("tag:yaml.org,2002:", "!!")
             self.problems.append(
@@ -356,7 +431,7 @@ class _Builder:
                     error("格式", "不支持 YAML 合并键（<<）", "请直接写出每个字段。").located(_position(key_node))
                 )
                 continue
-            if not isinstance(key_node, ScalarNode) or id(key_node) in self.explicit_tags:
+            if not isinstance(key_node, ScalarNode) or explicit_tag(key_node) is not None:
                 self.problems.append(
                     error("格式", "字段名必须是文字", "检查该行冒号前的内容。").located(_position(key_node))
                 )
@@ -396,12 +471,13 @@ class _Builder:
             return text.lower() == "true"
         if tag == "tag:yaml.org,2002:null":
             return None
-        if node.style == '"' and any(unicodedata.category(ch) == "Cc" for ch in text):
+        controls = [ch for ch in text if unicodedata.category(ch) == "Cc"]
+        if node.style == '"' and controls:
             raw = self.text[node.start_mark.index : node.end_mark.index]
             self.problems.append(
                 error(
                     "格式",
-                    f"双引号中的反斜杠被当作转义符：{raw} 读出后含有换行、制表符等控制字符",
+                    f"双引号中的反斜杠被当作转义符：{raw} 读出后含有 {character_name(controls[0])}（换行、制表符等）",
                     f"含反斜杠的文字（如 Windows 路径）请改用单引号：'{raw[1:-1]}'。",
                     path,
                 ).located(_position(node))

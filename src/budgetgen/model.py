@@ -7,6 +7,7 @@ in the file's unit (万元 by default, or 元), with at most two decimals.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union
 
@@ -144,8 +145,15 @@ def _money(value: Decimal, info: ValidationInfo) -> Decimal:
     return value
 
 
+_PLAIN_DECIMAL = re.compile(r"\s*[+-]?[0-9]+(?:\.[0-9]+)?\s*")
+_PLAIN_INTEGER = re.compile(r"\s*[+-]?[0-9]+\s*")
+
+
 def _no_float(value: Any) -> Any:
     _refuse_fullwidth(value, "金额")
+    if isinstance(value, str) and not _PLAIN_DECIMAL.fullmatch(value):
+        # Decimal() itself would read "1_000" as 1000 or "1e3" typed as text: refuse what is not plain digits.
+        raise PydanticCustomError("decimal_parsing", "not a plain decimal")
     if isinstance(value, float):  # only reachable from Python callers; the loader never makes floats
         return Decimal(repr(value))
     if isinstance(value, bool):
@@ -155,6 +163,13 @@ def _no_float(value: Any) -> Any:
 
 # An amount as an editor sees it: a YAML number, or its digits quoted.
 MoneyInput = Union[float, Annotated[str, Field(pattern=r"^\s*[+-]?\d+(?:\.\d+)?\s*$")]]
+def _plain_integer(value: Any) -> Any:
+    _refuse_fullwidth(value, "年度")
+    if isinstance(value, str) and not _PLAIN_INTEGER.fullmatch(value):
+        raise PydanticCustomError("int_parsing", "not a plain integer")
+    return value
+
+
 Money = Annotated[Decimal, BeforeValidator(_no_float, json_schema_input_type=MoneyInput), AfterValidator(_money)]
 
 
@@ -486,7 +501,7 @@ class Budget(InputModel):
     """一个部门一个预算年度的源数据。"""
 
     department: Department = Field(alias="部门")
-    year: int = Field(alias="预算年度", ge=2000, le=2100)
+    year: Annotated[int, BeforeValidator(_plain_integer)] = Field(alias="预算年度", ge=2000, le=2100)
     unit: Literal["万元", "元"] = Field("万元", alias="金额单位", description="所有金额的单位；默认万元")
     template: Text = Field("base", alias="模板", description="模板集名称，如 hebei-city-2023")
     code_names: dict[AnyCode, Text] = Field(

@@ -154,7 +154,7 @@ class ChineseGroup(ChineseFrame, TyperGroup):
         except click.exceptions.ClickException as exc:
             typer.echo(f"错误：{exc.format_message()}", err=True)
             code = 1
-        except click.exceptions.Abort:
+        except typer.Abort:
             typer.echo("已中止。", err=True)
             code = 1
         except Terminated:
