@@ -53,7 +53,7 @@ def test_missing_satisfaction_row(tmp_path):
 
 
 def test_cost_indicator_disagreeing_with_project_amount(tmp_path):
-    found = by_check(problems("001", tmp_path, ("≤20万元", "≤25万元")), "X16")
+    found = by_check(problems("001", tmp_path, ("≤20万元", "≤25万元")), "成本指标")
     assert len(found) == 1 and "≤25万元" in found[0].message and "20.00" in found[0].message
 
 
@@ -113,20 +113,17 @@ def test_share_larger_than_amount(tmp_path):
 
 @pytest.mark.parametrize("ref", ["000", "001", "004"])
 def test_change_identity_holds_in_examples(ref, tmp_path):
-    from budgetgen.figures import changes
-
     analysis = analyse(REFERENCE_EXAMPLES[ref])
-    figures = analysis.figures
-    change = changes(analysis.budget, figures)
+    change = analysis.statement.changes
     assert change["total"].delta == change["basic"].delta + change["project"].delta
 
 
 def test_listed_projects_add_up_to_project_spending_in_001():
     """E2: the reference's list sums to 458.10; derived from the project data it is 461.10 = 项目支出."""
     analysis = analyse(REFERENCE_EXAMPLES["001"])
-    figures = analysis.figures
-    listed = [figures.find_project(name).amount for name in analysis.budget.narrative.main_projects]
-    assert sum(listed) == figures.project == analysis.tables["支出总表"].rows[0].cells[4]
+    statement = analysis.statement
+    listed = [statement.projects[name].amount for name in analysis.budget.narrative.main_projects]
+    assert sum(listed) == statement["expense.project"] == analysis.tables["支出总表"].rows[0].cells[4]
 
 
 def test_spending_plan_rounds_half_up():
@@ -134,7 +131,7 @@ def test_spending_plan_rounds_half_up():
     from decimal import Decimal
 
     analysis = analyse(REFERENCE_EXAMPLES["001"])
-    project = analysis.figures.projects[4]
+    project = list(analysis.statement.projects.values())[4]
     assert project.plan == (Decimal("33.78"), Decimal("67.55"), Decimal("101.33"), Decimal("135.10"))
 
 

@@ -12,8 +12,10 @@ from budgetgen.cli import app
 from budgetgen.ledger import build_ledger
 from budgetgen.model import FISCAL_FUNDS, FUNDS, Budget
 from budgetgen.money import ZERO, to_wan
+from budgetgen.statement import build_statement
 from budgetgen.tables import standard_tables
 from budgetgen.theme import load_theme, search_dirs_for
+from budgetgen.wording import table_wording
 from conftest import REFERENCE_EXAMPLES
 from identities import assert_identities, value
 
@@ -65,10 +67,10 @@ def budgets(draw, unit="万元"):
 def tables_of(data, theme_name):
     budget = Budget.model_validate(data, context={"unit": data["金额单位"]})
     ledger = build_ledger(budget)
-    return ledger, standard_tables(ledger, THEMES[theme_name])
+    return ledger, standard_tables(build_statement(budget, ledger), table_wording(THEMES[theme_name]))
 
 
-@settings(max_examples=1500, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=600, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=budgets(), theme=st.sampled_from(sorted(THEMES)))
 def test_every_identity_holds_for_random_ledgers(data, theme):
     _, tables = tables_of(data, theme)

@@ -1,4 +1,6 @@
-"""One department file through load → validate → compute → check, as a pure function of its inputs."""
+"""One department file through load → validate → ledger → statement → checks, as a pure function
+of its inputs. The template set is loaded here for the composer; the statement and the checks
+receive only what the set declares (the needs of its sentences, its procurement columns)."""
 
 from __future__ import annotations
 
@@ -6,15 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .checks import Context, run_checks
-from .figures import Figures, derive
 from .ledger import Ledger, build_ledger
 from .loading import SourceMap, load_file
 from .model import Budget
-from .narrative_checks import NARRATIVE_CHECKS
 from .problems import InputRejected, Problem, Severity, has_errors
+from .statement import Statement, build_statement
 from .tables import StandardTables, standard_tables
 from .theme import Theme, load_theme, search_dirs_for
 from .validation import parse_budget
+from .wording import table_wording
 
 
 @dataclass
@@ -24,8 +26,8 @@ class Analysis:
     budget: Budget
     theme: Theme
     ledger: Ledger
-    tables: StandardTables
-    figures: Figures  # everything the explanatory part quotes
+    statement: Statement  # every figure, computed and rounded once
+    tables: StandardTables  # the nine tables as the set prints them (views of the statement)
     problems: list[Problem]  # everything found, ordered for reading
     table_problems: list[Problem]  # the subset that concerns the nine tables
 
@@ -49,16 +51,29 @@ def analyse(path: Path, template_dirs: tuple[Path, ...] = ()) -> Analysis:
     except InputRejected as exc:
         raise InputRejected([p.located(loaded.source.position(("模板",))) for p in exc.problems])
     ledger = build_ledger(budget)
-    tables = standard_tables(ledger, theme)
-    figures = derive(budget, ledger, tables)
-    context = Context(budget, ledger, theme, tables, figures)
+    statement = build_statement(budget, ledger)
+    context = check_context(budget, ledger, statement, theme)
     locate = lambda found: sorted((p.located(loaded.source.position(p.path)) for p in found), key=_order)  # noqa: E731
-    table_problems = locate(run_checks(context))
+    table_problems = locate(run_checks(context, "tables"))
     narrative_problems = []
     if not has_errors(table_problems):  # narrative figures assume the ledger is sound
-        narrative_problems = locate(p for check in NARRATIVE_CHECKS for p in check(context))
+        narrative_problems = locate(run_checks(context, "narrative"))
     problems = sorted(table_problems + narrative_problems, key=_order)
-    return Analysis(path, loaded.source, budget, theme, ledger, tables, figures, problems, table_problems)
+    tables = standard_tables(statement, table_wording(theme))
+    return Analysis(path, loaded.source, budget, theme, ledger, statement, tables, problems, table_problems)
+
+
+def check_context(budget: Budget, ledger: Ledger, statement: Statement, theme: Theme) -> Context:
+    needs = theme.get("narrative.needs", {}) or {}
+    columns = theme.get("narrative.procurement.fund_columns", []) or []
+    return Context(
+        budget,
+        ledger,
+        statement,
+        narrative=bool(theme.get("narrative.sections")),
+        needs=frozenset(str(n) for listed in needs.values() for n in (listed or [])),
+        procurement_funds=frozenset(f for column in columns for f in column.get("funds", [])) or None,
+    )
 
 
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}

@@ -6,7 +6,6 @@ printed as strings. Renderers receive only this document.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Mapping
 
@@ -25,35 +24,14 @@ from .document import (
     TopLine,
 )
 from .problems import InputRejected, error
+from .narrative import narrative_blocks
 from .tables import Column, Table
 from .theme import Theme, set_file
-
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-
-
-def fill(template: str, values: Mapping[str, object]) -> str:
-    """Substitute `{name}` placeholders of theme wording; unknown names stay as written.
-
-    Deliberately not str.format: a theme must not reach attributes such as {x.__class__}.
-    """
-    return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), template)
-
-
-def wording_values(analysis: Analysis) -> dict[str, object]:
-    department = analysis.budget.department
-    return {
-        "code": department.code,
-        "name": department.name,
-        "year": analysis.budget.year,
-        "previous_year": analysis.budget.year - 1,
-        "level": department.level,
-        "unit": "万元",
-    }
-
+from .wording import fill, wording_values
 
 def compose(analysis: Analysis) -> Document:
     theme = analysis.theme
-    values = wording_values(analysis)
+    values = wording_values(analysis.budget)
     text = lambda key: fill(theme.require(key), values)  # noqa: E731
     meta = Meta(
         title=text("document.title"),
@@ -67,8 +45,6 @@ def compose(analysis: Analysis) -> Document:
     tables[0] = replace(tables[0], new_page=False)
     body = [Heading(text("document.tables_part"), 1, "part-tables", new_page=True, visible=False)] + tables
     if analysis.theme.get("narrative.sections"):
-        from .narrative import narrative_blocks
-
         body += narrative_blocks(analysis)
     body = _return_to_portrait(body)
     document = Document(meta)

@@ -2,18 +2,17 @@
 
 A line item is (7-digit function code, fund, kind, exact amount, carried-over flag). Project money
 written on a project becomes a line item here, so a number typed once is counted once. Amounts stay
-in the input unit until a table cell is printed (money.to_wan).
+in the input unit; the statement (statement.py) sums and rounds them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable, Iterable
 
 from . import catalog
 from .model import THREE_PUBLIC_ITEMS, Budget
-from .money import ZERO, Unit, to_wan, total
+from .money import Unit
 from .problems import Path_
 
 
@@ -46,31 +45,11 @@ class Ledger:
     year_end_balance: dict[str, Decimal]
     custom_names: dict[str, str] = field(default_factory=dict)
 
-    def printed(self, exact: Decimal) -> Decimal:
-        return to_wan(exact, self.unit)
-
     def function_name(self, code: str) -> str | None:
         return self.custom_names.get(code) or catalog.function_codes().name(code, self.year)
 
     def economic_name(self, code: str) -> str | None:
         return self.custom_names.get(code) or catalog.economic_codes().name(code, self.year)
-
-    def sum_lines(self, keep: Callable[[Line], bool] = lambda line: True) -> Decimal:
-        return total(line.amount for line in self.lines if keep(line))
-
-    def carried_over(self, funds: Iterable[str] | None = None) -> Decimal:
-        funds = set(funds) if funds is not None else None
-        return self.sum_lines(lambda l: l.carried_over and (funds is None or l.fund in funds))
-
-    def income_this_year(self, funds: Iterable[str]) -> Decimal:
-        """Current-year income of these funds: what they pay for this year plus what they leave for next year."""
-        funds = set(funds)
-        spent = self.sum_lines(lambda l: not l.carried_over and l.fund in funds)
-        return spent + total(v for f, v in self.year_end_balance.items() if f in funds)
-
-    def year_end(self, funds: Iterable[str] | None = None) -> Decimal:
-        funds = set(funds) if funds is not None else None
-        return total(v for f, v in self.year_end_balance.items() if funds is None or f in funds)
 
 
 def build_ledger(budget: Budget) -> Ledger:
@@ -101,16 +80,3 @@ def build_ledger(budget: Budget) -> Ledger:
         year_end_balance=dict(budget.year_end_balance),
         custom_names=names,
     )
-
-
-def project_amounts(ledger: Ledger) -> dict[str, Decimal | None]:
-    """Each project's exact amount; None when its money shares a line with other projects."""
-    amounts: dict[str, Decimal | None] = {}
-    for line in ledger.lines:
-        if len(line.projects) == 1:
-            name = line.projects[0]
-            current = amounts.get(name, ZERO)
-            amounts[name] = None if current is None else current + line.amount
-        for name in line.projects if len(line.projects) > 1 else ():
-            amounts[name] = None
-    return amounts

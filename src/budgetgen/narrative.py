@@ -1,8 +1,8 @@
 """The explanatory part (情况说明): sections composed from derived figures and the set's wording.
 
 Sentences are Jinja templates of the template set, rendered in a sandbox as plain text with the
-figures of figures.py; a department's own text is passed in as values, so whatever it contains
-prints literally. Each section key of the set's `narrative.sections` has one builder here.
+statement's figures; a department's own text is passed in as values, so whatever it contains
+prints literally. Nothing here adds or rounds money: every amount is a statement figure. Each section key of the set's `narrative.sections` has one builder here.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from jinja2 import DictLoader, StrictUndefined, TemplateError
 from jinja2.exceptions import SecurityError, TemplateNotFound, TemplateRuntimeError
 
 from .analysis import Analysis
-from .compose import fill, wording_values
 from .document import BodyRow, Block, HeaderCell, Heading, Merge, Paragraph, TableBlock, TopLine
-from .figures import Change, Figures, changes, three_public_groups
 from .model import INDICATOR_LEVELS, Indicator
-from .money import ZERO, format_amount, format_text_amount, round_half_up, total
+from .money import ZERO, format_amount, format_text_amount
 from .numbering import number_label
+from .statement import Change, Statement
+from .wording import fill, wording_values
 from .problems import InputRejected, error
 from .sandbox import BoundedSandbox, RenderLimit, render_bounded, time_limit
 from .theme import Theme
@@ -88,7 +88,7 @@ def sentence_environment() -> BoundedSandbox:
 @dataclass
 class Narrator:
     analysis: Analysis
-    figures: Figures
+    statement: Statement
     env: BoundedSandbox
 
     @property
@@ -120,15 +120,15 @@ class Narrator:
     @cached_property
     def context(self) -> dict:
         """Everything a sentence may quote, computed once for all the sentences."""
-        budget, figures = self.analysis.budget, self.figures
+        budget, s = self.analysis.budget, self.statement
         department = budget.department
-        change = changes(budget, figures)
-        groups = three_public_groups(figures.three_public)
+        change = s.changes
         tp_changes = [
-            {"name": name, "change": change[f"三公.{name}"]}
-            for name in ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
-            if f"三公.{name}" in change and change[f"三公.{name}"].word != "持平"
+            {"name": name, "change": change[f"three_public.{row}"]}
+            for name, row in (("因公出国（境）费", "abroad"), ("公务用车购置费", "vehicles.purchase"), ("公务用车运行维护费", "vehicles.operation"), ("公务接待费", "reception"))
+            if f"three_public.{row}" in change and change[f"three_public.{row}"].word != "持平"
         ]
+        operating_items = [{"code": c, "name": n, "amount": a} for c, n, a in s.operating_items]
         return {
             "name": department.name,
             "code": department.code,
@@ -136,15 +136,15 @@ class Narrator:
             "previous_year": budget.year - 1,
             "level": department.level,
             "level_name": f"{department.level}级",
-            "income": {"total": figures.income_total, "parts": self.income_parts()},
+            "income": {"total": s["income.total"], "parts": self.income_parts()},
             "expense": {
-                "total": figures.expense_total,
-                "basic": figures.basic,
-                "project": figures.project,
-                "personnel": figures.personnel,
-                "public": figures.public,
+                "total": s["expense.total"],
+                "basic": s["expense.basic"],
+                "project": s["expense.project"],
+                "personnel": s["expense.personnel"],
+                "public": s["expense.public"],
             },
-            "project_classes": [{"name": name, "amount": amount} for name, amount in figures.project_by_class],
+            "project_classes": [{"name": name, "amount": amount} for name, amount in s.project_by_class],
             "main_projects": self.main_projects(),
             "change": {key: value for key, value in change.items() if "." not in key},
             "reasons": {
@@ -154,36 +154,40 @@ class Narrator:
                 "three_public_items": dict(budget.reasons.three_public_items),
             },
             "operating": {
-                "total": figures.public,
-                "goods": figures.goods_and_services,
-                "capital": figures.capital,
-                "goods_items": [{"code": c, "name": n, "amount": a} for c, n, a in figures.operating_items if c.startswith("302")],
-                "capital_items": [{"code": c, "name": n, "amount": a} for c, n, a in figures.operating_items if c.startswith("310")],
+                "total": s["expense.public"],
+                "goods": s["operating.goods"],
+                "capital": s["operating.capital"],
+                "goods_items": [i for i in operating_items if i["code"].startswith("302")],
+                "capital_items": [i for i in operating_items if i["code"].startswith("310")],
                 "personnel_text": budget.narrative.operating_cost_personnel or "",
                 "public_text": budget.narrative.operating_cost_public or "",
             },
             "tp": {
-                "total": groups["合计"],
-                "abroad": groups["因公出国（境）费"],
-                "vehicles": groups["公务用车购置及运维费"],
-                "purchase": groups["公务用车购置费"],
-                "operation": groups["公务用车运行维护费"],
-                "reception": groups["公务接待费"],
-                "change": change.get("三公.合计"),
-                "by_item": {key: change.get(f"三公.{key}") for key in ("因公出国（境）费", "公务用车购置及运维费", "公务接待费")},
+                "total": s["three_public.total"],
+                "abroad": s["three_public.abroad"],
+                "vehicles": s["three_public.vehicles"],
+                "purchase": s["three_public.vehicles.purchase"],
+                "operation": s["three_public.vehicles.operation"],
+                "reception": s["three_public.reception"],
+                "change": change.get("three_public.total"),
+                "by_item": {
+                    "因公出国（境）费": change.get("three_public.abroad"),
+                    "公务用车购置及运维费": change.get("three_public.vehicles"),
+                    "公务接待费": change.get("three_public.reception"),
+                },
                 "changed_items": tp_changes,
             },
-            "procurement": {"total": figures.purchase_total},
-            "assets": {"total": figures.assets_total or ZERO, "purchases": figures.fixed_asset_purchases},
+            "procurement": {"total": s["procurement.total"]},
+            "assets": {"total": s.figures.get("assets.total", ZERO), "purchases": s["procurement.fixed_assets"]},
         }
 
     def income_parts(self) -> list[dict]:
         parts = []
         for part in self.setting("overview.income_parts", []):
             if part.get("carried_over"):
-                amount = self.figures.carried_in
+                amount = self.statement["income.carried_in"]
             else:
-                amount = total(self.figures.income_by_fund.get(f, ZERO) for f in part.get("funds", []))
+                amount = self.statement.income_of(part.get("funds", []))
             parts.append({"label": part["label"], "amount": amount})
         if self.setting("overview.income_parts_nonzero_only", False):
             parts = [p for p in parts if p["amount"]]
@@ -192,7 +196,7 @@ class Narrator:
     def main_projects(self) -> list[dict]:
         listed = []
         for name in self.analysis.budget.narrative.main_projects:
-            project = self.figures.find_project(name)
+            project = self.statement.projects.get(name)
             listed.append({"name": name, "amount": project.amount if project and project.amount is not None else ZERO})
         return listed
 
@@ -315,7 +319,7 @@ def special_funds(n: Narrator) -> list[Block]:
 def projects(n: Narrator) -> list[Block]:
     blocks: list[Block] = []
     layout = n.setting("performance.project_table", "simple")
-    for index, project in enumerate(n.figures.projects, start=1):
+    for index, project in enumerate(n.statement.projects.values(), start=1):
         title = n.render(n.setting("performance.project_title"), "performance.project_title", number=index, project=project.name)
         anchor = f"project-{index}"
         if layout == "with_budget":
@@ -449,20 +453,19 @@ def procurement_table(n: Narrator) -> TableBlock:
         *[HeaderCell(c["label"], 1, 8 + i) for i, c in enumerate(fund_columns)],
         HeaderCell(share_header, 0, 8 + len(fund_columns), 2),
     ]
-    purchases = n.figures.purchases
+    procurement = n.statement.procurement
 
-    def money_row(label: str, rows, role: str) -> BodyRow:
-        amounts = [total(r.amount for r in rows if r.item.fund in c["funds"]) for c in fund_columns]
-        share = total(r.sme_amount for r in rows)
-        return BodyRow((label, "", "", "", "", "", "", format_amount(total(r.amount for r in rows)), *map(format_amount, amounts), format_amount(share)), role=role)
+    def money_row(label: str, unit: str | None, role: str) -> BodyRow:
+        amounts = [procurement.amount(unit, c["funds"]) for c in fund_columns]
+        return BodyRow((label, "", "", "", "", "", "", format_amount(procurement.amount(unit)), *map(format_amount, amounts), format_amount(procurement.share(unit))), role=role)
 
     body: list[BodyRow] = []
+    purchases = procurement.rows
     if purchases:
-        body.append(money_row("合计", purchases, "total"))
-        for unit in dict.fromkeys(r.unit for r in purchases):
-            unit_rows = [r for r in purchases if r.unit == unit]
-            body.append(money_row(f"{unit}小计", unit_rows, "section"))
-            for r in unit_rows:
+        body.append(money_row("合计", None, "total"))
+        for unit in procurement.units:
+            body.append(money_row(f"{unit}小计", unit, "section"))
+            for r in (r for r in purchases if r.unit == unit):
                 amounts = [format_amount(r.amount) if r.item.fund in c["funds"] else "" for c in fund_columns]
                 body.append(
                     BodyRow(
@@ -473,7 +476,7 @@ def procurement_table(n: Narrator) -> TableBlock:
                             r.item.catalogue,
                             r.item.unit,
                             _quantity(r.item.quantity),
-                            f"{round_half_up(r.item.price):.2f}",  # a nonzero price is never blank, even when it rounds to 0.00 (E13)
+                            format_text_amount(r.item.price),  # a nonzero price is never blank, even when it prints 0.00 (E13)
                             format_amount(r.amount),
                             *amounts,
                             format_amount(r.sme_amount),
@@ -500,7 +503,7 @@ def procurement_table(n: Narrator) -> TableBlock:
 
 
 def fill_page_top(n: Narrator, side: str) -> str:
-    return fill(n.theme.require("page_top")[side], wording_values(n.analysis))
+    return fill(n.theme.require("page_top")[side], wording_values(n.analysis.budget))
 
 
 def _quantity(value: Decimal) -> str:
@@ -510,7 +513,8 @@ def _quantity(value: Decimal) -> str:
 def assets(n: Narrator) -> list[Block]:
     settings = n.setting("assets")
     budget = n.analysis.budget
-    rows = [BodyRow(("资产总额", settings.get("total_quantity", ""), format_amount(n.figures.assets_total) if n.figures.assets_total else ""), role="total")]
+    assets_total = n.statement.figures.get("assets.total")
+    rows = [BodyRow(("资产总额", settings.get("total_quantity", ""), format_amount(assets_total) if assets_total else ""), role="total")]
     for row in settings["rows"]:
         data = getattr(budget.assets, row["key"], None)
         quantity = _quantity(data.quantity) if data is not None and data.quantity is not None else ""
@@ -567,4 +571,4 @@ SECTION_BUILDERS: dict[str, Callable[[Narrator], list[Block]]] = {
 
 
 def narrative_blocks(analysis: Analysis) -> list[Block]:
-    return Narrator(analysis, analysis.figures, sentence_environment()).blocks()
+    return Narrator(analysis, analysis.statement, sentence_environment()).blocks()

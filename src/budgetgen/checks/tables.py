@@ -1,43 +1,25 @@
-"""Checks: identities of SPEC §3 that typed inputs can break, as plain functions.
+"""Checks of the nine tables: identities of SPEC §3 that typed inputs can break.
 
-Each check takes the validated budget, its ledger and the computed tables and returns problems
-that point back at the typed value (Beancount-style: `check(...) -> list[Problem]`). Identities that
-hold by construction (parents = Σ children, 收入总计 = 支出总计 when nothing is typed twice) are
-asserted in the tests instead; here are the ones a department's typing can break.
+Identities that hold by construction (parents = Σ children, 收入总计 = 支出总计 when nothing is
+typed twice) are asserted in the tests instead; here are the ones a department's typing can break.
+Every problem points back at the typed value.
 """
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from decimal import Decimal
-from typing import Callable
 
-from . import catalog
-from .ledger import Ledger
-from .model import FISCAL_FUNDS, FUNDS, Budget
-from .money import format_text_amount, to_wan, total
-from .problems import Problem, error, note, warning
+from .. import catalog
+from ..model import FISCAL_FUNDS, Budget
+from ..money import format_text_amount
+from ..problems import Problem, Severity, error, note, warning
+from . import Context, check
 
-if TYPE_CHECKING:
-    from .figures import Figures
-    from .tables import StandardTables
-    from .theme import Theme
+ERROR, WARNING, NOTE = Severity.ERROR, Severity.WARNING, Severity.NOTE
 
 
-@dataclass
-class Context:
-    budget: Budget
-    ledger: Ledger
-    theme: "Theme | None" = None
-    tables: "StandardTables | None" = None
-    figures: "Figures | None" = None  # narrative figures, derived once for every check that needs them
-
-
-Check = Callable[[Context], list[Problem]]
-
-
+@check("科目", (ERROR, WARNING), "科目编码在目录中或给出了名称；类属于 30 个支出功能分类；输入的名称与目录一致", ("支出", "项目", "基本支出经济分类", "科目名称"))
 def check_codes(ctx: Context) -> list[Problem]:
     """Every function/economic code must be known to the catalog or named in the input."""
     problems = []
@@ -86,6 +68,7 @@ def _unknown_code(code: str, kind: str, path) -> Problem:
     )
 
 
+@check("H4", (ERROR,), "财政拨款只能安排基本支出或项目支出", ("支出",))
 def check_fiscal_kinds(ctx: Context) -> list[Problem]:
     """T5/T7/T8 show fiscal money only as 基本 or 项目 支出."""
     problems = []
@@ -98,16 +81,17 @@ def check_fiscal_kinds(ctx: Context) -> list[Problem]:
     return problems
 
 
+@check("X3", (ERROR,), "基本支出按经济分类合计 = 一般公共预算基本支出按功能分类合计", ("支出", "基本支出经济分类"))
 def check_basic_economic(ctx: Context) -> list[Problem]:
-    """X3: 基本支出表 合计 = 一般公共预算 基本支出 by function code."""
+    """X3: 基本支出表 合计 = 一般公共预算 基本支出 by function code (compared exactly)."""
     ledger = ctx.ledger
-    by_function = ledger.sum_lines(lambda l: l.fund == "一般公共预算" and l.kind == "基本")
-    by_economic = total(e.amount for e in ledger.economic)
+    by_function = ctx.statement.exact["expense.basic.general_budget"]
+    by_economic = ctx.statement.exact["economic.total"]
     if by_function == by_economic:
         return []
     difference = by_economic - by_function
     hint = "两者必须相等：核对“基本支出经济分类”各行与“支出”中资金为一般公共预算、类型为基本的各行。"
-    message = f"一般公共预算基本支出按功能分类合计 {_wan(ledger, by_function)} 万元，按经济分类合计 {_wan(ledger, by_economic)} 万元，相差 {_wan(ledger, difference)} 万元"
+    message = f"一般公共预算基本支出按功能分类合计 {_wan(ctx, by_function)} 万元，按经济分类合计 {_wan(ctx, by_economic)} 万元，相差 {_wan(ctx, difference)} 万元"
     if _within_leaf_rounding(ctx, difference):
         message += "；差额不超过各明细舍入误差之和，很可能是各明细从元四舍五入到万元造成的"
         hint = "请改用预算系统导出的元金额：把“金额单位”改为“元”，并以元填写全部明细（每格由精确值四舍五入到 0.01 万元，两边即可对上）。"
@@ -118,10 +102,11 @@ def _within_leaf_rounding(ctx: Context, difference: Decimal) -> bool:
     """万元 leaves each rounded from 元 can leave two totals apart by up to half a cent per leaf."""
     if ctx.ledger.unit != "万元":
         return False
-    leaves = sum(1 for l in ctx.ledger.lines if l.fund == "一般公共预算" and l.kind == "基本") + len(ctx.ledger.economic)
+    leaves = len([l for l in ctx.ledger.lines if l.fund == "一般公共预算" and l.kind == "基本"]) + len(ctx.ledger.economic)
     return abs(difference) <= Decimal("0.005") * leaves
 
 
+@check("X16", (ERROR, WARNING), "项目与项目支出对应：项目名称存在、每个项目有资金、注明项目的行为项目支出", ("项目", "支出"))
 def check_projects(ctx: Context) -> list[Problem]:
     """Project money reconciles with the 项目支出 column: every project has money, every line names a real project."""
     problems = []
@@ -145,12 +130,12 @@ def check_projects(ctx: Context) -> list[Problem]:
             )
     unassigned = [l for l in ctx.ledger.lines if l.kind == "项目" and not l.projects]
     if unassigned and ctx.budget.projects:
-        amount = total(l.amount for l in unassigned)
+        amount = ctx.statement["expense.project.unassigned"]
         for line in unassigned:
             problems.append(
                 warning(
                     "X16",
-                    f"项目支出 {_wan(ctx.ledger, line.amount)} 万元（科目 {line.code}）没有对应项目；未对应项目的项目支出共 {_wan(ctx.ledger, amount)} 万元",
+                    f"项目支出 {_wan(ctx, line.amount)} 万元（科目 {line.code}）没有对应项目；未对应项目的项目支出共 {format_text_amount(amount)} 万元",
                     "在该行加上“项目: 项目名称”，使项目预算与支出总表的项目支出一致。",
                     line.path[:-1],
                 )
@@ -158,31 +143,30 @@ def check_projects(ctx: Context) -> list[Problem]:
     return problems
 
 
+# 三公 row of the statement → (its name, the basic-expenditure economic code that pays for it, where it is typed)
 THREE_PUBLIC_ECONOMIC = {
-    "公务用车运行维护费": ("30231",),
-    "公务接待费": ("30217",),
-    "公务用车购置费": ("31013",),
-    "因公出国（境）费": ("30212",),
+    "vehicles.operation": ("公务用车运行维护费", "30231", "公务用车运行维护费"),
+    "reception": ("公务接待费", "30217", "公务接待费"),
+    "vehicles.purchase": ("公务用车购置费", "31013", "公务用车购置费"),
+    "abroad": ("因公出国（境）费", "30212", "其他因公出国（境）费"),
 }
 
 
+@check("X10", (WARNING, NOTE), "“三公”经费不少于基本支出中 30231/30217/31013/30212 的金额", ("三公经费", "基本支出经济分类"))
 def check_three_public(ctx: Context) -> list[Problem]:
     """X10: a 三公 item covers at least what the basic-expenditure economic lines spend on it."""
-    ledger = ctx.ledger
-    items = ledger.three_public
+    statement = ctx.statement
     problems = []
-    for item, codes in THREE_PUBLIC_ECONOMIC.items():
-        if item == "因公出国（境）费":
-            typed = total(items["教学科研人员因公出国（境）费"].values()) + total(items["其他因公出国（境）费"].values())
-        else:
-            typed = total(items[item].values())
-        economic = total(e.amount for e in ledger.economic if e.code in codes)
-        path = ("三公经费", item if item in items else "其他因公出国（境）费")
+    for row, (item, code, typed_at) in THREE_PUBLIC_ECONOMIC.items():
+        typed = statement.three_public(row)
+        economic = statement.economic.value(code)
+        path = ("三公经费", typed_at)
+        codes = (code,)
         if typed < economic:
             problems.append(
                 warning(
                     "X10",
-                    f"“三公”经费中{item} {_wan(ledger, typed)} 万元，少于基本支出经济分类 {'/'.join(codes)} 的 {_wan(ledger, economic)} 万元",
+                    f"“三公”经费中{item} {format_text_amount(typed)} 万元，少于基本支出经济分类 {'/'.join(codes)} 的 {format_text_amount(economic)} 万元",
                     "“三公”经费应至少包含基本支出中的相应科目金额；核对两处填写。",
                     path,
                 )
@@ -191,7 +175,7 @@ def check_three_public(ctx: Context) -> list[Problem]:
             problems.append(
                 note(
                     "X10",
-                    f"“三公”经费中{item} {_wan(ledger, typed)} 万元，多于基本支出经济分类 {'/'.join(codes)} 的 {_wan(ledger, economic)} 万元（差额应为项目支出安排）",
+                    f"“三公”经费中{item} {format_text_amount(typed)} 万元，多于基本支出经济分类 {'/'.join(codes)} 的 {format_text_amount(economic)} 万元（差额应为项目支出安排）",
                     "如差额不是项目支出安排的，请核对。",
                     path,
                 )
@@ -199,48 +183,51 @@ def check_three_public(ctx: Context) -> list[Problem]:
     return problems
 
 
+@check("X6", (WARNING,), "填写了年终结转结余：收支总表按资金列示，收入总表按功能科目列示，不含这部分收入", ("年终结转结余",))
 def check_year_end(ctx: Context) -> list[Problem]:
     if not any(ctx.ledger.year_end_balance.values()):
         return []
     return [
         warning(
             "X6",
-            f"填写了年终结转结余 {_wan(ctx.ledger, ctx.ledger.year_end())} 万元：收支总表按资金列示，但收入总表按功能科目列示，其中不含这部分收入",
+            f"填写了年终结转结余 {format_text_amount(ctx.statement['expense.carried_out'])} 万元：收支总表按资金列示，但收入总表按功能科目列示，其中不含这部分收入",
             "部门预算通常不安排年终结转结余；请确认该数。",
             ("年终结转结余",),
         )
     ]
 
 
-DECLARED: dict[str, Callable[[Ledger], Decimal]] = {
-    "income_total": lambda l: l.income_this_year(FUNDS) + l.carried_over(),
-    "income_this_year": lambda l: l.income_this_year(FUNDS),
-    "carried_forward": lambda l: l.carried_over(),
-    "expenditure_total": lambda l: l.sum_lines() + l.year_end(),
-    "expenditure_this_year": lambda l: l.sum_lines(),
-    "basic": lambda l: l.sum_lines(lambda x: x.kind == "基本"),
-    "project": lambda l: l.sum_lines(lambda x: x.kind == "项目"),
-    "personnel": lambda l: total(e.amount for e in l.economic if e.category == "人员经费"),
-    "public": lambda l: total(e.amount for e in l.economic if e.category == "公用经费"),
-    "general_budget": lambda l: l.income_this_year(["一般公共预算"]),
-    "gov_fund": lambda l: l.income_this_year(["政府性基金"]),
-    "state_capital": lambda l: l.income_this_year(["国有资本经营"]),
-    "three_public": lambda l: total(total(v.values()) for v in l.three_public.values()),
+# 申报数 field → the statement figure it declares
+DECLARED = {
+    "income_total": "income.total",
+    "income_this_year": "income.this_year",
+    "carried_forward": "income.carried_in",
+    "expenditure_total": "expense.total",
+    "expenditure_this_year": "expense.this_year",
+    "basic": "expense.basic",
+    "project": "expense.project",
+    "personnel": "expense.personnel",
+    "public": "expense.public",
+    "general_budget": "income.fund.一般公共预算",
+    "gov_fund": "income.fund.政府性基金",
+    "state_capital": "income.fund.国有资本经营",
+    "three_public": "three_public.total",
 }
 
 
+@check("申报", (ERROR, NOTE), "从预算系统抄录的合计数（申报数）与计算值一致（舍入误差内为提示）", ("申报数",))
 def check_declared(ctx: Context) -> list[Problem]:
     """Totals copied from the budget system against the computed ones (万元, as systems print)."""
     problems = []
     ledger = ctx.ledger
     declared = ctx.budget.declared
-    for field_name, compute in DECLARED.items():
+    for field_name, figure in DECLARED.items():
         typed = getattr(declared, field_name)
         if typed is None:
             continue
         alias = type(declared).model_fields[field_name].alias
-        exact = compute(ledger)
-        printed = ledger.printed(exact)
+        exact = ctx.statement.exact[figure]
+        printed = ctx.statement[figure]
         if typed == printed:
             continue
         tolerance = _rounding_tolerance(ledger)
@@ -266,8 +253,9 @@ def _rounding_tolerance(ledger: Ledger) -> Decimal:
     return max(Decimal("0.01"), Decimal("0.005") * leaves)
 
 
-def _wan(ledger: Ledger, exact: Decimal) -> str:
-    return format_text_amount(to_wan(exact, ledger.unit))
+def _wan(ctx: Context, exact: Decimal) -> str:
+    """One typed leaf as printed (a leaf is its own figure; rounding it is the statement's rule)."""
+    return format_text_amount(ctx.statement.printed(exact))
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -281,12 +269,3 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     return result
 
 
-INPUT_CHECKS: tuple[Check, ...] = (check_codes, check_fiscal_kinds, check_projects)
-LEDGER_CHECKS: tuple[Check, ...] = (check_basic_economic, check_three_public, check_year_end, check_declared)
-
-
-def run_checks(ctx: Context) -> list[Problem]:
-    problems: list[Problem] = []
-    for check in INPUT_CHECKS + LEDGER_CHECKS:
-        problems += check(ctx)
-    return problems

@@ -1,0 +1,487 @@
+"""The statement: every figure of the disclosure, computed once from the ledger and rounded once.
+
+Tables, sentences, checks and every output format read figures from here by their stable names
+(`statement["expense.basic"]`, `statement.economic.value("30201")`, `statement.projects["…"]`);
+no other module adds or rounds money. Rounding follows the input unit: with 万元 leaves a figure
+is the sum of the typed leaves, exact at 0.01 万元; with 元 leaves it is the exact sum rounded
+half-up to 0.01 万元. Where a template set prints several funds in one row, it asks for the
+group with `income_of(funds)`, which rounds the group's exact sum — once, here. The statement
+never sees the template set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable, Iterable
+
+from . import catalog
+from .ledger import EconomicAmount, Ledger, Line
+from .model import FISCAL_FUNDS, FUNDS, KINDS, THREE_PUBLIC_ITEMS, Budget, Project, PurchaseItem
+from .money import ZERO, round_half_up, to_wan, total
+
+Vector = tuple[Decimal, ...]
+
+INCOME_SOURCES = ("财政拨款收入", "财政专户收入", "事业收入", "经营收入", "上级补助收入", "附属单位上缴收入", "其他收入")
+FUND_TO_INCOME_SOURCE = {
+    "一般公共预算": "财政拨款收入",
+    "政府性基金": "财政拨款收入",
+    "国有资本经营": "财政拨款收入",
+    "财政专户": "财政专户收入",
+    "事业收入": "事业收入",
+    "事业单位经营收入": "经营收入",
+    "上级补助": "上级补助收入",
+    "附属单位上缴": "附属单位上缴收入",
+    "其他": "其他收入",
+    "单位资金": "其他收入",  # undivided 单位资金 has no column of its own in the 收入总表
+}
+INCOME_COLUMNS = ("合计", "小计", *INCOME_SOURCES, "上年结转")
+EXPENSE_COLUMNS = ("合计", *KINDS)
+FUND_COLUMNS = ("合计", "基本", "项目")
+ECONOMIC_COLUMNS = ("合计", "人员经费", "公用经费")
+
+# 三公: stable names of the nine rows, parents first (X9), and the typed leaves under each.
+THREE_PUBLIC_ROWS = {
+    "total": THREE_PUBLIC_ITEMS,
+    "abroad": THREE_PUBLIC_ITEMS[0:2],
+    "abroad.research": THREE_PUBLIC_ITEMS[0:1],
+    "abroad.other": THREE_PUBLIC_ITEMS[1:2],
+    "vehicles": THREE_PUBLIC_ITEMS[2:4],
+    "vehicles.purchase": THREE_PUBLIC_ITEMS[2:3],
+    "vehicles.operation": THREE_PUBLIC_ITEMS[3:4],
+    "reception": THREE_PUBLIC_ITEMS[4:5],
+}
+# Last year's 三公 is typed by item with 因公出国 as one figure.
+PRIOR_THREE_PUBLIC_ROWS = {
+    "total": ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费"),
+    "abroad": ("因公出国（境）费",),
+    "vehicles": ("公务用车购置费", "公务用车运行维护费"),
+    "vehicles.purchase": ("公务用车购置费",),
+    "vehicles.operation": ("公务用车运行维护费",),
+    "reception": ("公务接待费",),
+}
+SPENDING_PLAN_SHARES = (Decimal("0.25"), Decimal("0.50"), Decimal("0.75"), Decimal("1"))
+
+
+# ---------------------------------------------------------------- hierarchies
+
+
+@dataclass(frozen=True)
+class Node:
+    """One 类/款/项 row: its code, catalog name, depth and printed amounts in column order."""
+
+    code: str
+    name: str
+    level: int
+    values: Vector
+
+
+@dataclass(frozen=True)
+class Hierarchy:
+    """合计 and every node with money, depth-first in code order (类 → 款 → 项)."""
+
+    columns: tuple[str, ...]
+    total: Vector
+    nodes: tuple[Node, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.nodes)
+
+    def node(self, code: str) -> Node | None:
+        return next((n for n in self.nodes if n.code == code), None)
+
+    def value(self, code: str = "", column: str = "合计") -> Decimal:
+        index = self.columns.index(column)
+        if not code:
+            return self.total[index]
+        node = self.node(code)
+        return node.values[index] if node else ZERO
+
+
+def function_parents(code: str) -> list[str]:
+    return [code[:3], code[:5]][: {3: 0, 5: 1, 7: 2}[len(code)]]
+
+
+def economic_parents(code: str) -> list[str]:
+    return [code[:3]] if len(code) == 5 else []
+
+
+def _add(a: Vector, b: Vector) -> Vector:
+    return tuple(x + y for x, y in zip(a, b))
+
+
+def _hierarchy(
+    leaves: Iterable[tuple[str, Vector]],
+    columns: tuple[str, ...],
+    parents: Callable[[str], list[str]],
+    name_of: Callable[[str], str | None],
+    printed: Callable[[Decimal], Decimal],
+) -> Hierarchy:
+    zero: Vector = (ZERO,) * len(columns)
+    sums: dict[str, Vector] = {}
+    grand = zero
+    for code, vector in leaves:
+        if all(v == ZERO for v in vector):
+            continue
+        grand = _add(grand, vector)
+        for node in parents(code) + [code]:
+            sums[node] = _add(sums.get(node, zero), vector)
+    nodes = tuple(
+        Node(code, name_of(code) or "", len(parents(code)), tuple(map(printed, sums[code])))
+        for code in sorted(sums)  # plain text order of codes is depth-first: 208 < 20805 < 2080501 < 20806
+    )
+    return Hierarchy(columns, tuple(map(printed, grand)), nodes)
+
+
+def _unit_vector(width: int, index: int, amount: Decimal) -> Vector:
+    return tuple(amount if i == index else ZERO for i in range(width))
+
+
+def _income_vector(line: Line) -> Vector:
+    width = len(INCOME_COLUMNS)
+    if line.carried_over:
+        part = _unit_vector(width, width - 1, line.amount)
+    else:
+        part = _add(_unit_vector(width, 2 + INCOME_SOURCES.index(FUND_TO_INCOME_SOURCE[line.fund]), line.amount), _unit_vector(width, 1, line.amount))
+    return _add(part, _unit_vector(width, 0, line.amount))
+
+
+def _expense_vector(line: Line) -> Vector:
+    width = len(EXPENSE_COLUMNS)
+    return _add(_unit_vector(width, 0, line.amount), _unit_vector(width, 1 + KINDS.index(line.kind), line.amount))
+
+
+def _fund_vector(line: Line) -> Vector:
+    index = {"基本": 1, "项目": 2}.get(line.kind)
+    base = (line.amount, ZERO, ZERO)
+    return base if index is None else _add(base, _unit_vector(3, index, line.amount))
+
+
+def _economic_vector(item: EconomicAmount) -> Vector:
+    return _add((item.amount, ZERO, ZERO), _unit_vector(3, 1 if item.category == "人员经费" else 2, item.amount))
+
+
+# ---------------------------------------------------------------- figures of the explanatory part
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change against the prior year: direction word and absolute amount."""
+
+    current: Decimal
+    previous: Decimal
+
+    @property
+    def delta(self) -> Decimal:
+        return self.current - self.previous
+
+    @property
+    def word(self) -> str:
+        return "增加" if self.delta > 0 else "减少" if self.delta < 0 else "持平"
+
+    @property
+    def amount(self) -> Decimal:
+        return abs(self.delta)
+
+
+@dataclass(frozen=True)
+class ProjectFigures:
+    name: str
+    project: Project
+    amount: Decimal | None  # None: shares a line with other projects, its own amount is unknown
+    fiscal: Decimal | None
+    other: Decimal | None
+    plan: tuple[Decimal, ...] | None
+
+
+@dataclass(frozen=True)
+class PurchaseRow:
+    unit: str
+    source: str
+    source_budget: Decimal
+    item: PurchaseItem
+    amount: Decimal  # 数量 × 单价, rounded half-up to 0.01 万元: the leaf of the procurement table (X13)
+
+    @property
+    def sme_amount(self) -> Decimal:
+        share = self.item.sme_share
+        if share is True:
+            return self.amount
+        if share is False:
+            return ZERO
+        return share
+
+
+@dataclass(frozen=True)
+class Procurement:
+    rows: tuple[PurchaseRow, ...]
+
+    @property
+    def units(self) -> list[str]:
+        return list(dict.fromkeys(r.unit for r in self.rows))
+
+    def _rows(self, unit: str | None) -> list[PurchaseRow]:
+        return [r for r in self.rows if unit is None or r.unit == unit]
+
+    def amount(self, unit: str | None = None, funds: Iterable[str] | None = None) -> Decimal:
+        funds = None if funds is None else set(funds)
+        return total(r.amount for r in self._rows(unit) if funds is None or r.item.fund in funds)
+
+    def share(self, unit: str | None = None) -> Decimal:
+        return total(r.sme_amount for r in self._rows(unit))
+
+    @property
+    def fixed_assets(self) -> Decimal:
+        return total(r.amount for r in self.rows if r.item.fixed_asset)
+
+
+# ---------------------------------------------------------------- the statement
+
+
+@dataclass
+class Statement:
+    unit: str
+    year: int
+    income: Hierarchy  # 收入总表
+    expense: Hierarchy  # 支出总表
+    fiscal: dict[str, Hierarchy]  # 一般公共预算 / 政府性基金 / 国有资本经营 财政拨款支出表
+    economic: Hierarchy  # 一般公共预算财政拨款基本支出表
+    expense_by_class: dict[int, Decimal]
+    fiscal_by_class: dict[str, dict[int, Decimal]]
+    fiscal_class_total: dict[int, Decimal]  # Σ of the three fiscal funds per class, rounded once
+    figures: dict[str, Decimal]  # every named total, printed (万元, 0.01)
+    exact: dict[str, Decimal]  # the same names, exact in the input unit (for checks)
+    three_public_by_fund: dict[str, dict[str, Decimal]]  # row name -> fiscal fund -> printed
+    projects: dict[str, ProjectFigures]
+    project_by_class: tuple[tuple[str, Decimal], ...]
+    operating_items: tuple[tuple[str, str, Decimal], ...]  # (code, name, amount) of the 302/310 款
+    procurement: Procurement
+    changes: dict[str, Change]
+    _ledger: Ledger = field(repr=False)
+
+    def __getitem__(self, name: str) -> Decimal:
+        return self.figures[name]
+
+    def printed(self, exact: Decimal) -> Decimal:
+        return to_wan(exact, self.unit)
+
+    def income_of(self, funds: Iterable[str]) -> Decimal:
+        """This year's income of a group of funds the set prints in one row: its exact sum, rounded once."""
+        return self.printed(_income_this_year(self._ledger, funds))
+
+    def carried_in_of(self, funds: Iterable[str] | None = None) -> Decimal:
+        return self.printed(_carried_in(self._ledger, funds))
+
+    def carried_out_of(self, funds: Iterable[str] | None = None) -> Decimal:
+        return self.printed(_year_end(self._ledger, funds))
+
+    def spent_of(self, funds: Iterable[str]) -> Decimal:
+        funds = set(funds)
+        return self.printed(_sum_lines(self._ledger, lambda l: l.fund in funds))
+
+    def expense_by_class_fiscal(self, number: int) -> Decimal:
+        return self.fiscal_class_total.get(number, ZERO)
+
+    def fiscal_expense_total(self, fund: str) -> Decimal:
+        return self.figures[f"fiscal.{fund}.expense_total"]
+
+    def three_public(self, row: str, fund: str | None = None) -> Decimal:
+        by_fund = self.three_public_by_fund[row]
+        return by_fund[fund] if fund is not None else self.figures[f"three_public.{row}"]
+
+
+def _sum_lines(ledger: Ledger, keep: Callable[[Line], bool] = lambda line: True) -> Decimal:
+    return total(line.amount for line in ledger.lines if keep(line))
+
+
+def _carried_in(ledger: Ledger, funds: Iterable[str] | None = None) -> Decimal:
+    funds = set(funds) if funds is not None else None
+    return _sum_lines(ledger, lambda l: l.carried_over and (funds is None or l.fund in funds))
+
+
+def _income_this_year(ledger: Ledger, funds: Iterable[str]) -> Decimal:
+    """Current-year income of these funds: what they pay for this year plus what they leave for next year."""
+    funds = set(funds)
+    spent = _sum_lines(ledger, lambda l: not l.carried_over and l.fund in funds)
+    return spent + total(v for f, v in ledger.year_end_balance.items() if f in funds)
+
+
+def _year_end(ledger: Ledger, funds: Iterable[str] | None = None) -> Decimal:
+    funds = set(funds) if funds is not None else None
+    return total(v for f, v in ledger.year_end_balance.items() if funds is None or f in funds)
+
+
+def _class_amounts(ledger: Ledger, keep: Callable[[Line], bool] = lambda line: True) -> dict[int, Decimal]:
+    amounts: dict[int, Decimal] = {}
+    for line in ledger.lines:
+        number = catalog.class_number(line.code)
+        if number is not None and keep(line):
+            amounts[number] = amounts.get(number, ZERO) + line.amount
+    return amounts
+
+
+def _leaves(lines: Iterable, vector_of: Callable) -> list[tuple[str, Vector]]:
+    return [(line.code, vector_of(line)) for line in lines]
+
+
+def project_amounts(ledger: Ledger) -> dict[str, Decimal | None]:
+    """Each project's exact amount; None when its money shares a line with other projects."""
+    amounts: dict[str, Decimal | None] = {}
+    for line in ledger.lines:
+        if len(line.projects) == 1:
+            name = line.projects[0]
+            current = amounts.get(name, ZERO)
+            amounts[name] = None if current is None else current + line.amount
+        for name in line.projects if len(line.projects) > 1 else ():
+            amounts[name] = None
+    return amounts
+
+
+def build_statement(budget: Budget, ledger: Ledger) -> Statement:
+    printed = lambda exact: to_wan(exact, ledger.unit)  # noqa: E731 - the one rounding of every figure
+    exact: dict[str, Decimal] = {}
+    exact["income.this_year"] = _income_this_year(ledger, FUNDS)
+    exact["income.carried_in"] = _carried_in(ledger)
+    exact["income.total"] = exact["income.this_year"] + exact["income.carried_in"]
+    exact["expense.this_year"] = _sum_lines(ledger)
+    exact["expense.carried_out"] = _year_end(ledger)
+    exact["expense.total"] = exact["expense.this_year"] + exact["expense.carried_out"]
+    exact["expense.basic"] = _sum_lines(ledger, lambda l: l.kind == "基本")
+    exact["expense.project"] = _sum_lines(ledger, lambda l: l.kind == "项目")
+    exact["expense.project.unassigned"] = _sum_lines(ledger, lambda l: l.kind == "项目" and not l.projects)
+    exact["expense.basic.general_budget"] = _sum_lines(ledger, lambda l: l.fund == "一般公共预算" and l.kind == "基本")
+    exact["expense.personnel"] = total(e.amount for e in ledger.economic if e.category == "人员经费")
+    exact["expense.public"] = total(e.amount for e in ledger.economic if e.category == "公用经费")
+    exact["economic.total"] = exact["expense.personnel"] + exact["expense.public"]
+    exact["operating.goods"] = total(e.amount for e in ledger.economic if e.code.startswith("302"))
+    exact["operating.capital"] = total(e.amount for e in ledger.economic if e.code.startswith("310"))
+    for fund in FUNDS:
+        exact[f"income.fund.{fund}"] = _income_this_year(ledger, [fund])
+    for fund in FISCAL_FUNDS:
+        exact[f"fiscal.{fund}.spent"] = _sum_lines(ledger, lambda l, f=fund: l.fund == f)
+        exact[f"fiscal.{fund}.carried_in"] = _carried_in(ledger, [fund])
+        exact[f"fiscal.{fund}.carried_out"] = _year_end(ledger, [fund])
+        exact[f"fiscal.{fund}.expense_total"] = exact[f"fiscal.{fund}.spent"] + exact[f"fiscal.{fund}.carried_out"]
+    exact["fiscal.income"] = _income_this_year(ledger, FISCAL_FUNDS)
+    exact["fiscal.carried_in"] = _carried_in(ledger, FISCAL_FUNDS)
+    exact["fiscal.income_total"] = exact["fiscal.income"] + exact["fiscal.carried_in"]
+    exact["fiscal.spent"] = _sum_lines(ledger, lambda l: l.fund in FISCAL_FUNDS)
+    exact["fiscal.carried_out"] = _year_end(ledger, FISCAL_FUNDS)
+    exact["fiscal.expense_total"] = exact["fiscal.spent"] + exact["fiscal.carried_out"]
+    three_public_exact = {
+        row: {fund: total(ledger.three_public[item].get(fund, ZERO) for item in items) for fund in FISCAL_FUNDS}
+        for row, items in THREE_PUBLIC_ROWS.items()
+    }
+    for row, by_fund in three_public_exact.items():
+        exact[f"three_public.{row}"] = total(by_fund.values())
+
+    figures = {name: printed(value) for name, value in exact.items()}
+    procurement = _procurement(budget, ledger, printed)
+    figures["procurement.total"] = procurement.amount()
+    figures["procurement.fixed_assets"] = procurement.fixed_assets
+    assets = _assets_total(budget)
+    if assets is not None:
+        figures["assets.total"] = assets
+
+    economic = _hierarchy(((e.code, _economic_vector(e)) for e in ledger.economic), ECONOMIC_COLUMNS, economic_parents, ledger.economic_name, printed)
+    names = {cls.number: cls.name for cls in catalog.expenditure_classes()}
+    projects = _projects(budget, ledger, printed)
+    statement = Statement(
+        unit=ledger.unit,
+        year=ledger.year,
+        income=_hierarchy(_leaves(ledger.lines, _income_vector), INCOME_COLUMNS, function_parents, ledger.function_name, printed),
+        expense=_hierarchy(_leaves(ledger.lines, _expense_vector), EXPENSE_COLUMNS, function_parents, ledger.function_name, printed),
+        fiscal={
+            fund: _hierarchy(_leaves((l for l in ledger.lines if l.fund == fund), _fund_vector), FUND_COLUMNS, function_parents, ledger.function_name, printed)
+            for fund in FISCAL_FUNDS
+        },
+        economic=economic,
+        expense_by_class={n: printed(v) for n, v in _class_amounts(ledger).items()},
+        fiscal_by_class={fund: {n: printed(v) for n, v in _class_amounts(ledger, lambda l, f=fund: l.fund == f).items()} for fund in FISCAL_FUNDS},
+        fiscal_class_total={n: printed(v) for n, v in _class_amounts(ledger, lambda l: l.fund in FISCAL_FUNDS).items()},
+        figures=figures,
+        exact=exact,
+        three_public_by_fund={row: {fund: printed(v) for fund, v in by_fund.items()} for row, by_fund in three_public_exact.items()},
+        projects={p.name: p for p in projects},
+        project_by_class=tuple(
+            (names[number], printed(amount)) for number, amount in sorted(_class_amounts(ledger, lambda l: l.kind == "项目").items()) if amount
+        ),
+        operating_items=tuple((n.code, n.name or n.code, n.values[0]) for n in economic.nodes if n.level == 1 and n.code[:3] in ("302", "310")),
+        procurement=procurement,
+        changes={},
+        _ledger=ledger,
+    )
+    statement.changes = _changes(budget, statement)
+    return statement
+
+
+def _projects(budget: Budget, ledger: Ledger, printed: Callable[[Decimal], Decimal]) -> list[ProjectFigures]:
+    amounts = project_amounts(ledger)
+    result = []
+    for project in budget.projects:
+        exact = amounts.get(project.name)
+        amount = printed(exact) if exact is not None else None
+        fiscal = other = None
+        if exact is not None:
+            lines = [l for l in ledger.lines if l.projects == (project.name,)]
+            fiscal = printed(total(l.amount for l in lines if l.fund in FISCAL_FUNDS))
+            other = printed(total(l.amount for l in lines if l.fund not in FISCAL_FUNDS))
+        plan = None
+        if project.spending_plan is not None:
+            plan = tuple(project.spending_plan)
+        elif amount is not None:
+            plan = tuple(round_half_up(amount * share) for share in SPENDING_PLAN_SHARES)  # X17
+        result.append(ProjectFigures(project.name, project, amount, fiscal, other, plan))
+    return result
+
+
+def _procurement(budget: Budget, ledger: Ledger, printed: Callable[[Decimal], Decimal]) -> Procurement:
+    amounts = project_amounts(ledger)
+    rows = []
+    for unit in budget.procurement:
+        for source in unit.sources:
+            if source.project is not None:
+                exact = amounts.get(source.project)
+                budget_amount, label = (printed(exact) if exact is not None else ZERO), source.project
+            else:
+                budget_amount, label = source.budget, source.name
+            for item in source.items:
+                rows.append(PurchaseRow(unit.unit, label, budget_amount, item, round_half_up(item.quantity * item.price)))
+    return Procurement(tuple(rows))
+
+
+def _assets_total(budget: Budget) -> Decimal | None:
+    """资产总额 = Σ rows 1–4 (the 其中 办公用房 row is part of 房屋, X15)."""
+    assets = budget.assets
+    parts = [assets.buildings, assets.vehicles, assets.large_equipment, assets.general_equipment, assets.other]
+    values = [p.value for p in parts if p is not None and p.value is not None]
+    return total(values) if values else None
+
+
+def asset_values_total(budget: Budget) -> Decimal:
+    return _assets_total(budget) or ZERO
+
+
+def _changes(budget: Budget, statement: Statement) -> dict[str, Change]:
+    prior = budget.prior_year
+    figures = statement.figures
+    result: dict[str, Change] = {}
+    if prior.basic is not None and prior.project is not None:
+        result["total"] = Change(figures["expense.total"], prior.basic + prior.project)
+        result["basic"] = Change(figures["expense.basic"], prior.basic)
+        result["project"] = Change(figures["expense.project"], prior.project)
+    if prior.personnel is not None:
+        result["personnel"] = Change(figures["expense.personnel"], prior.personnel)
+    if prior.public is not None:
+        result["public"] = Change(figures["expense.public"], prior.public)
+    if prior.three_public is not None:
+        for row, items in PRIOR_THREE_PUBLIC_ROWS.items():
+            result[f"three_public.{row}"] = Change(figures[f"three_public.{row}"], total(prior.three_public.get(i, ZERO) for i in items))
+    elif prior.three_public_total is not None:
+        result["three_public.total"] = Change(figures["three_public.total"], prior.three_public_total)
+    return result
+
+
+def prior_year_sum(*amounts: Decimal | None) -> Decimal:
+    """Last year's figures as typed, added for a comparison (they are leaves, never rounded)."""
+    return total(a for a in amounts if a is not None)
