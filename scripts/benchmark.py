@@ -25,8 +25,8 @@ from pypdf import PdfReader
 
 from budgetgen.analysis import analyse
 from budgetgen.compose import compose
-from budgetgen.renderers.docx import render_docx
-from budgetgen.renderers.pdf import render_pdf
+from budgetgen.builders.docx import render_docx
+from budgetgen.builders.pdf import render_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 

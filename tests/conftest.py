@@ -3,6 +3,18 @@ from pathlib import Path
 
 import pytest
 
+# Test files that read the examples' shared build run in one worker, so it is laid out once.
+SHARED_BUILD_FILES = {"test_render.py", "test_narrative.py"}
+
+
+def pytest_collection_modifyitems(items):
+    """With `--dist loadgroup`: a file's tests stay together (their module fixtures are built once),
+    and the files reading the shared example build share one group."""
+    for item in items:
+        name = item.path.name
+        group = "built_examples" if name in SHARED_BUILD_FILES else name
+        item.add_marker(pytest.mark.xdist_group(group))
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 EXAMPLES = ROOT / "examples"
@@ -24,3 +36,17 @@ def reference(request):
     """(reference id, expected transcription, example path) for each of the three references."""
     ref = request.param
     return ref, load_expected(ref), REFERENCE_EXAMPLES[ref]
+
+
+@pytest.fixture(scope="session")
+def built_examples(tmp_path_factory):
+    """Each example built once per test session to PDF, DOCX and HTML; every test that reads the
+    published files of an example reads these."""
+    from budgetgen.build import build
+
+    results = {}
+    for ref, example in REFERENCE_EXAMPLES.items():
+        folder = tmp_path_factory.mktemp(f"example-{ref}")
+        build(example, folder, ("pdf", "docx", "html"))
+        results[ref] = {fmt: folder / f"{example.stem}.{fmt}" for fmt in ("pdf", "docx", "html")}
+    return results

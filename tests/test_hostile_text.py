@@ -8,7 +8,7 @@ import pytest
 from docx import Document as open_docx
 
 from budgetgen.build import build
-from budgetgen.renderers.pdf import set_fetcher
+from budgetgen.builders.pdf import set_fetcher
 from budgetgen.theme import load_theme, search_dirs_for
 from conftest import REFERENCE_EXAMPLES
 

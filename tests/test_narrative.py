@@ -32,14 +32,11 @@ KNOWN_SENTENCE_DIFFERENCES = {
 
 
 @pytest.fixture(scope="module")
-def documents(tmp_path_factory):
+def documents(built_examples):
     out = {}
-    for ref, example in REFERENCE_EXAMPLES.items():
-        folder = tmp_path_factory.mktemp(f"narrative-{ref}")
-        build(example, folder, ("pdf", "docx"))
-        pdf = folder / f"{example.stem}.pdf"
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-        docx = open_docx(str(folder / f"{example.stem}.docx"))
+    for ref in REFERENCE_EXAMPLES:
+        text = subprocess.run(["pdftotext", str(built_examples[ref]["pdf"]), "-"], capture_output=True, text=True, check=True).stdout
+        docx = open_docx(str(built_examples[ref]["docx"]))
         out[ref] = {"text": squeeze(without_page_numbers(text)), "docx": docx, "paragraphs": squeeze("\n".join(p.text for p in docx.paragraphs))}
     return out
 

@@ -19,14 +19,8 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """Each example built once to PDF, DOCX and HTML."""
-    results = {}
-    for ref, example in REFERENCE_EXAMPLES.items():
-        folder = tmp_path_factory.mktemp(f"build-{ref}")
-        build(example, folder, ("pdf", "docx", "html"))
-        results[ref] = {fmt: folder / f"{example.stem}.{fmt}" for fmt in ("pdf", "docx", "html")}
-    return results
+def built(built_examples):
+    return built_examples
 
 
 @pytest.fixture(params=sorted(REFERENCE_EXAMPLES))

@@ -17,9 +17,7 @@ from .analysis import Analysis, analyse
 from .compose import compose
 from .oserrors import os_reason
 from .problems import InputRejected, Problem, Terminated, error, has_errors
-from .renderers.html import render_html
-
-FORMATS = ("pdf", "docx", "html")
+from .builders import FORMATS, BuildOptions, builder_for
 
 
 @dataclass
@@ -45,18 +43,10 @@ def build(
     result.seconds["check"] = time.perf_counter() - started
     document = compose(analysis)
     outputs: dict[str, bytes] = {}
+    options = BuildOptions(pdfa=pdfa)
     for fmt in formats:
         started = time.perf_counter()
-        if fmt == "html":
-            outputs[fmt] = render_html(document, analysis.theme).encode("utf-8")
-        elif fmt == "pdf":
-            from .renderers.pdf import render_pdf
-
-            outputs[fmt] = render_pdf(document, analysis.theme, pdfa=pdfa)
-        elif fmt == "docx":
-            from .renderers.docx import render_docx
-
-            outputs[fmt] = render_docx(document, analysis.theme)
+        outputs[fmt] = builder_for(fmt)(document, analysis.theme, options)
         result.seconds[fmt] = time.perf_counter() - started
     result.written = write_all(output_dir, source.stem, outputs)
     return result

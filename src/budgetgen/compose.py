@@ -7,11 +7,13 @@ printed as strings. Renderers receive only this document.
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 from typing import Mapping
 
 from .analysis import Analysis
 from .document import (
     BodyRow,
+    Cell,
     Contents,
     ContentsEntry,
     CoverPage,
@@ -25,7 +27,7 @@ from .document import (
 )
 from .problems import InputRejected, error
 from .narrative import narrative_blocks
-from .tables import Column, Table
+from .tables import Column, Table, printed_cell
 from .theme import Theme, set_file
 from .wording import fill, wording_values
 
@@ -92,8 +94,8 @@ def table_block(table: Table, theme: Theme, values: Mapping[str, object]) -> Tab
     columns = [Column(serial_label)] + list(table.columns)
     header, depth = header_grid(columns)
     rows = tuple(
-        BodyRow((str(number),) + tuple(cells), role=row.role, level=row.level)
-        for number, (cells, row) in enumerate(zip(table.as_printed(), table.rows), start=1)
+        BodyRow((Cell(str(number), "number"),) + tuple(_cell(value, column) for value, column in zip(row.cells, table.columns)), role=row.role, level=row.level)
+        for number, row in enumerate(table.rows, start=1)
     )
     return TableBlock(
         anchor=f"table-{_anchor(table.key)}",
@@ -109,6 +111,12 @@ def table_block(table: Table, theme: Theme, values: Mapping[str, object]) -> Tab
         note=table.note,
         orientation=settings.get("orientation", "portrait"),
     )
+
+
+def _cell(value, column: Column) -> Cell:
+    if isinstance(value, Decimal):
+        return Cell(printed_cell(value), "amount", value)
+    return Cell(printed_cell(value), column.kind if column.kind != "amount" else "text")
 
 
 def header_grid(columns: list[Column]) -> tuple[list[HeaderCell], int]:

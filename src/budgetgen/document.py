@@ -1,12 +1,13 @@
 """The format-neutral document: what a disclosure contains, with every figure already printed.
 
-Composed once from the computed data (compose.py); the PDF and DOCX renderers only lay it out.
+Composed once from the statement and the set's wording (compose.py); the builders only lay it out.
 Nothing here or downstream adds numbers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal, Union
 
@@ -92,11 +93,30 @@ class Merge:
     align: str | None = None  # overrides the column's alignment, e.g. for a long text cell
 
 
+CellKind = Literal["amount", "code", "number", "text"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell as printed, with its kind and (for amounts) the statement figure it shows, so a
+    spreadsheet builder can write a number rather than text."""
+
+    text: str
+    kind: CellKind = "text"
+    value: Decimal | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+
 @dataclass(frozen=True)
 class BodyRow:
-    cells: tuple[str, ...]
+    cells: tuple[Cell, ...]  # plain strings given here become text cells
     role: str = "item"  # total | class | section | item
     level: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cells", tuple(c if isinstance(c, Cell) else Cell(str(c)) for c in self.cells))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from ..model import INDICATOR_LEVELS
 from ..money import ZERO, format_text_amount
 from ..problems import Problem, Severity, error, note, warning
-from . import Context, check
+from .registry import Context, check
 
 ERROR, WARNING, NOTE = Severity.ERROR, Severity.WARNING, Severity.NOTE
 PLACEHOLDER = re.compile(r"目标内容\s*\d*|指标内容\s*\d*|XXX|xxx|＊＊|\*\*\*")

@@ -14,7 +14,7 @@ from .. import catalog
 from ..model import FISCAL_FUNDS, Budget
 from ..money import format_text_amount
 from ..problems import Problem, Severity, error, note, warning
-from . import Context, check
+from .registry import Context, check
 
 ERROR, WARNING, NOTE = Severity.ERROR, Severity.WARNING, Severity.NOTE
 

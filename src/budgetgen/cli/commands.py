@@ -50,8 +50,9 @@ DepartmentFile = typer.Argument(..., metavar="部门文件", help="部门预算 
 
 @command()
 def check(
-    file: Path = DepartmentFile,
+    file: Optional[Path] = typer.Argument(None, metavar="部门文件", help="部门预算 YAML 文件"),
     templates: Optional[Path] = TemplatesOption,
+    list_checks: bool = typer.Option(False, "--list", help="列出全部检查项（编号、说明、级别、读取的输入），不检查文件"),
 ) -> None:
     """检查输入：列出所有错误、警告和提示（文件:行:列、原因、处理办法）。
 
@@ -59,7 +60,17 @@ def check(
 
     示例：
     budgetgen check examples/qinhuangdao-gxj-2023.yaml
+    budgetgen check --list
     """
+    if list_checks:
+        from ..checks import REGISTRY
+
+        for spec in REGISTRY.values():
+            typer.echo(f"{spec.id}\t{'/'.join(s.value for s in spec.severities)}\t{spec.description}\t读取：{'、'.join(spec.reads)}")
+        return
+    if file is None:
+        typer.echo("用法：budgetgen check [选项] 部门文件\n错误：缺少必填的参数「部门文件」。\n运行「budgetgen check --help」查看说明。", err=True)
+        raise typer.Exit(2)
     analysis = _analyse_or_exit(file, templates)
     problems = list(analysis.problems)
     if analysis.ok:
@@ -73,7 +84,7 @@ def _template_problems(analysis: Analysis) -> list[Problem]:
     """Compose the document and its HTML once, so that a broken sentence or template of the set
     shows up in `check` rather than only at `build`."""
     from ..compose import compose
-    from ..renderers.html import render_html
+    from ..builders.html import render_html
 
     try:
         _guarded(lambda: render_html(compose(analysis), analysis.theme))
@@ -100,7 +111,7 @@ def build(
     chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
-        typer.echo(f"不支持的格式：{'、'.join(unknown) or '（空）'}。可选：pdf、docx、html。", err=True)
+        typer.echo(f"不支持的格式：{'、'.join(unknown) or '（空）'}。可选：{'、'.join(FORMATS)}。", err=True)
         raise typer.Exit(EXIT_ERRORS)
     dirs = (templates,) if templates else ()
     try:
@@ -122,6 +133,9 @@ def tables(
 ) -> None:
     """输出计算得到的九张标准表。输入有错误时不输出。
 
+    文本按本部门的模板集印出（可粘贴到电子表格）；--json 不依模板集：
+    收支总表的收入按每个资金来源各列一行，数字对任何模板集都相同，供其他程序读取。
+
     示例：
     budgetgen tables examples/haigang-kgxj-2025.yaml --json
     """
@@ -131,7 +145,10 @@ def tables(
         typer.echo("输入有错误，未输出表格。请先运行 budgetgen check 并改正。", err=True)
         raise typer.Exit(EXIT_ERRORS)
     if as_json:
-        typer.echo(json.dumps(analysis.tables.to_json(), ensure_ascii=False, indent=1))
+        from ..tables import TableWording, standard_tables
+
+        neutral = standard_tables(analysis.statement, TableWording.neutral())
+        typer.echo(json.dumps(neutral.to_json(), ensure_ascii=False, indent=1))
         return
     for table in analysis.tables:
         typer.echo(table.title)

@@ -1,4 +1,5 @@
-"""Document → HTML through the template set's Jinja templates (sandboxed, autoescaped)."""
+"""Document → HTML through the template set's Jinja templates (sandboxed, autoescaped); the HTML
+that WeasyPrint lays out as the PDF, and a format of its own."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyn
 from jinja2.exceptions import SecurityError, TemplateNotFound
 
 from ..document import Contents, CoverPage, Document, Heading, Paragraph, TableBlock
+from ..fonts import css_fonts
 from ..problems import InputRejected, Problem, error
 from ..sandbox import BoundedSandbox, RenderLimit, render_bounded, time_limit
 from ..theme import Theme, set_file
@@ -36,6 +38,18 @@ class JailedLoader(FileSystemLoader):
         return source, filename, uptodate
 
 
+class UnsupportedBlock(TypeError):
+    """A block type of the document model that this builder does not lay out."""
+
+
+def block_kind(block) -> str:
+    """Fail loudly on a block type the HTML templates do not know, rather than drop it."""
+    try:
+        return BLOCK_KINDS[type(block)]
+    except KeyError:
+        raise UnsupportedBlock(f"the HTML builder has no layout for {type(block).__name__}") from None
+
+
 def environment(theme: Theme) -> BoundedSandbox:
     """Templates load from the set's chain only (most specific first), in Jinja's bounded sandbox."""
     env = BoundedSandbox(
@@ -58,6 +72,8 @@ def render_html(document: Document, theme: Theme) -> str:
     try:
         with time_limit(HTML_SECONDS, "模板"):
             html = _render(document, theme)
+    except UnsupportedBlock:
+        raise
     except (TemplateError, RenderLimit, TypeError, ValueError, ArithmeticError) as exc:
         raise InputRejected([template_problem(exc, theme)]) from None
     refused = [url for url in referenced_urls(html) if set_file_for_url(url, theme) is None]
@@ -99,7 +115,7 @@ def _render(document: Document, theme: Theme) -> str:
         template,
         HTML_CHARS,
         meta=document.meta,
-        blocks=[(BLOCK_KINDS[type(block)], block) for block in document.blocks],
+        blocks=[(block_kind(block), block) for block in document.blocks],
         fonts=css_fonts(theme),
         page=theme.require("page"),
         widths=column_percentages,
@@ -174,26 +190,6 @@ def _find_in_chain(needle: str, theme: Theme) -> str:
     return ""
 
 
-def css_fonts(theme: Theme) -> dict:
-    """Font lists for CSS, keeping only installed families where fontconfig can tell.
-
-    fontconfig answers a missing family (SimHei on Linux) with a Latin-only substitute, and CJK
-    glyphs then fall back to whatever is the default; naming only installed fonts keeps 黑体 black.
-    """
-    from .pdf import installed_cjk_families
-
-    installed = installed_cjk_families()
-    fonts = dict(theme.require("fonts"))
-    for key in ("body", "heading"):
-        names = [n for n in fonts[key] if installed is None or n in installed] or list(fonts[key])
-        fonts[key] = ", ".join(_css_string(name) for name in names) + (", serif" if key == "body" else ", sans-serif")
-    return fonts
-
-
-def _css_string(name: str) -> str:
-    return '"' + "".join(ch for ch in str(name) if ch not in '"\\<>{};\n') + '"'
-
-
 def column_percentages(block: TableBlock) -> list[str]:
     total = sum(block.widths)
     return [f"{100 * w / total:.2f}" for w in block.widths]
@@ -204,3 +200,7 @@ def header_rows(block: TableBlock) -> list[list]:
     for cell in block.header:
         rows[cell.row].append(cell)
     return rows
+
+
+def build_html(document: Document, theme: Theme, options) -> bytes:
+    return render_html(document, theme).encode("utf-8")

@@ -137,6 +137,8 @@ class DocxWriter:
             self._paragraph(block)
         elif isinstance(block, TableBlock):
             self._table(block)
+        else:
+            raise TypeError(f"the DOCX builder has no layout for {type(block).__name__}")
         self.first_block = False
 
     def _start(self, orientation: str, new_page: bool) -> bool:
@@ -293,13 +295,13 @@ class TableXml:
         while column < block.column_count:
             merge = next((m for m in block.merges if m.row <= r < m.row + m.rowspan and m.column <= column < m.column + m.colspan), None)
             if merge is None:
-                cells.append(self._cell(column, row.cells[column], bold=bold, align=block.align[column]))
+                cells.append(self._cell(column, row.cells[column].text, bold=bold, align=block.align[column]))
                 column += 1
                 continue
             vmerge = None
             if merge.rowspan > 1:
                 vmerge = "restart" if r == merge.row else "continue"
-            text = row.cells[merge.column] if r == merge.row else ""
+            text = row.cells[merge.column].text if r == merge.row else ""
             align = merge.align or block.align[merge.column]
             cells.append(self._cell(merge.column, text, bold=bold, align=align, span=merge.colspan, vmerge=vmerge))
             column = merge.column + merge.colspan
@@ -405,3 +407,7 @@ def _deterministic_zip(data: bytes) -> bytes:
 
 def render_docx(document: Document, theme: Theme) -> bytes:
     return DocxWriter(document, theme).render()
+
+
+def build_docx(document: Document, theme: Theme, options) -> bytes:
+    return render_docx(document, theme)

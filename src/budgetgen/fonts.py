@@ -1,0 +1,60 @@
+"""Fonts: chosen from the template set's lists before anything is rendered.
+
+The HTML names the set's families followed by a fixed fallback, whatever this machine has, so the
+HTML and DOCX bytes are the same on every machine. Whether a named CJK font is actually installed
+is asked only when a PDF is about to be laid out (`require_installed_cjk_font`), and a missing one
+is a clear error then.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from functools import lru_cache
+
+from .problems import InputRejected, error
+from .theme import Theme
+
+FALLBACK = {"body": ("Noto Serif CJK SC", "serif"), "heading": ("Noto Sans CJK SC", "sans-serif")}
+
+
+def css_fonts(theme: Theme) -> dict:
+    """The set's font settings with `body` and `heading` as CSS font-family lists."""
+    fonts = dict(theme.require("fonts"))
+    for key, fallback in FALLBACK.items():
+        names = list(dict.fromkeys([*map(str, fonts[key]), *fallback[:-1]]))
+        fonts[key] = ", ".join(_css_string(name) for name in names) + f", {fallback[-1]}"
+    return fonts
+
+
+def _css_string(name: str) -> str:
+    return '"' + "".join(ch for ch in str(name) if ch not in '"\\<>{};\n') + '"'
+
+
+def require_installed_cjk_font(theme: Theme) -> None:
+    """Refuse to build a PDF rather than print boxes: one of the set's fonts must be installed."""
+    wanted = [str(n) for n in theme.require("fonts.body")] + [str(n) for n in theme.require("fonts.heading")]
+    installed = installed_cjk_families()
+    if installed is None:
+        return  # no fontconfig tools to ask (Windows/macOS): WeasyPrint's own lookup decides
+    if not any(name in installed for name in wanted):
+        raise InputRejected(
+            [
+                error(
+                    "字体",
+                    f"没有找到模板集「{theme.name}」要求的中文字体（{'、'.join(wanted[:4])} 等）",
+                    "运行 bash scripts/setup.sh 安装中文字体（fonts-noto-cjk），或在 Windows 上确认已安装宋体、黑体。",
+                )
+            ]
+        )
+
+
+@lru_cache(maxsize=1)
+def installed_cjk_families() -> frozenset[str] | None:
+    if shutil.which("fc-list") is None:
+        return None
+    output = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False).stdout
+    families = set()
+    for line in output.splitlines():
+        families.update(part.strip() for part in line.split(","))
+    return frozenset(families)

@@ -1,1 +1,0 @@
-"""Renderers: each lays out the same format-neutral Document in one output format."""
