@@ -112,6 +112,12 @@ def write_all(output_dir: Path, stem: str, outputs: dict[str, bytes]) -> list[Pa
     return [target for _, target in staged]
 
 
+def write_file(target: Path, data: bytes) -> Path:
+    """One file, written atomically beside its final name (the previous file kept on failure)."""
+    target = target.resolve()
+    return write_all(target.parent, target.stem, {target.suffix.lstrip("."): data})[0] if target.suffix else write_all(target.parent, target.name, {"": data})[0]
+
+
 def _write_temporary(folder: Path, stem: str, fmt: str, data: bytes) -> Path:
     handle, name = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".{fmt}.tmp", dir=folder)
     temporary = Path(name)

@@ -31,7 +31,8 @@ from .tables import Column, Table, printed_cell
 from .theme import Theme, set_file
 from .wording import fill, wording_values
 
-def compose(analysis: Analysis) -> Document:
+def compose(analysis: Analysis, narrative: bool = True) -> Document:
+    """The whole disclosure; with narrative=False only the nine tables (for spreadsheets)."""
     theme = analysis.theme
     values = wording_values(analysis.budget)
     text = lambda key: fill(theme.require(key), values)  # noqa: E731
@@ -46,7 +47,7 @@ def compose(analysis: Analysis) -> Document:
     # The references print no heading above the tables; the part exists for navigation only.
     tables[0] = replace(tables[0], new_page=False)
     body = [Heading(text("document.tables_part"), 1, "part-tables", new_page=True, visible=False)] + tables
-    if analysis.theme.get("narrative.sections"):
+    if narrative and analysis.theme.get("narrative.sections"):
         body += narrative_blocks(analysis)
     body = _return_to_portrait(body)
     document = Document(meta)

@@ -27,6 +27,7 @@ REGISTRY: dict[str, str] = {
     "pdf": "budgetgen.builders.pdf:build_pdf",
     "docx": "budgetgen.builders.docx:build_docx",
     "html": "budgetgen.builders.html:build_html",
+    "xlsx": "budgetgen.builders.xlsx:build_xlsx",
 }
 FORMATS = tuple(REGISTRY)
 

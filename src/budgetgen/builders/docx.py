@@ -20,6 +20,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from ..document import Contents, CoverPage, Document, Heading, Paragraph, TableBlock
 from ..theme import Theme
+from .package import deterministic_zip
 
 W = nsdecls("w")
 PAGE_MM = {"A4": (210, 297), "A3": (297, 420), "B5": (176, 250), "Letter": (215.9, 279.4)}
@@ -47,7 +48,7 @@ class DocxWriter:
         self._update_fields_on_open()
         for block in self.source.blocks:
             self._render_block(block)
-        return _deterministic_zip(self._save())
+        return deterministic_zip(self._save())
 
     def _set_up_styles(self) -> None:
         styles = self.docx.styles
@@ -387,22 +388,6 @@ def _bookmark(paragraph, name: str) -> None:
     end = parse_xml(f'<w:bookmarkEnd {W} w:id="{identifier}"/>')
     paragraph.insert(1 if paragraph.pPr is not None else 0, start)
     paragraph.append(end)
-
-
-FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
-
-
-def _deterministic_zip(data: bytes) -> bytes:
-    """Rewrite the package with fixed member dates: identical input, identical bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            target.writestr(info, source.read(item.filename))
-    return output.getvalue()
 
 
 def render_docx(document: Document, theme: Theme) -> bytes:

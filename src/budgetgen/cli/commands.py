@@ -129,6 +129,7 @@ def build(
 def tables(
     file: Path = DepartmentFile,
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（否则为制表符分隔的文本，可粘贴到电子表格）"),
+    xlsx: Optional[Path] = typer.Option(None, "--xlsx", metavar="文件", help="另写一个 Excel 工作簿：九张表各一页，按印出的样子"),
     templates: Optional[Path] = TemplatesOption,
 ) -> None:
     """输出计算得到的九张标准表。输入有错误时不输出。
@@ -138,12 +139,16 @@ def tables(
 
     示例：
     budgetgen tables examples/haigang-kgxj-2025.yaml --json
+    budgetgen tables examples/haigang-kgxj-2025.yaml --xlsx 九张表.xlsx
     """
     analysis = _analyse_or_exit(file, templates)
     if not analysis.tables_ok:
         _print_problems(analysis.table_problems, file, only=Severity.ERROR, err=True)
         typer.echo("输入有错误，未输出表格。请先运行 budgetgen check 并改正。", err=True)
         raise typer.Exit(EXIT_ERRORS)
+    if xlsx is not None:
+        _write_tables_workbook(analysis, xlsx)
+        return
     if as_json:
         from ..tables import TableWording, standard_tables
 
@@ -158,6 +163,19 @@ def tables(
         if table.note:
             typer.echo(table.note)
         typer.echo("")
+
+
+def _write_tables_workbook(analysis: Analysis, target: Path) -> None:
+    from ..builders import BuildOptions, builder_for
+    from ..build import write_file
+    from ..compose import compose
+
+    try:
+        data = _guarded(lambda: builder_for("xlsx")(compose(analysis, narrative=False), analysis.theme, BuildOptions()))
+        _guarded(lambda: write_file(target, data))
+    except InputRejected as exc:
+        _refuse(exc, analysis.path, "，未写入工作簿")
+    typer.echo(f"已写入 {target}")
 
 
 @command()

@@ -1,0 +1,82 @@
+"""The nine tables as an Excel workbook: numbers as numbers, as printed, readable by LibreOffice Calc."""
+
+import csv
+import subprocess
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from budgetgen.tables import TABLE_KEYS
+from conftest import REFERENCE_EXAMPLES, load_expected
+from expected_tables import corrected_expected_rows
+
+
+@pytest.fixture(params=sorted(REFERENCE_EXAMPLES))
+def ref(request):
+    return request.param
+
+
+def body_rows(sheet):
+    """The rows under the 栏次 row, up to the first note line."""
+    rows = list(sheet.iter_rows(values_only=True))
+    start = next(i for i, row in enumerate(rows) if row[0] == "栏次") + 1
+    return [row for row in rows[start:] if not (isinstance(row[0], str) and row[0].startswith("注"))]
+
+
+def as_printed(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return f"{Decimal(str(value)):.2f}"
+    return str(value)
+
+
+def test_every_reference_cell_is_in_the_workbook_as_a_number(built_examples, ref):
+    expected = load_expected(ref)
+    workbook = openpyxl.load_workbook(built_examples[ref]["xlsx"])
+    assert workbook.sheetnames == [title for title in expected["table_titles"]]
+    for key, sheet in zip(TABLE_KEYS, workbook.worksheets):
+        rows = body_rows(sheet)
+        want = corrected_expected_rows(ref, key, expected)
+        assert [[as_printed(v) for v in row[1:]] for row in rows] == want, key
+        assert [row[0] for row in rows] == list(range(1, len(want) + 1)), "序号 are numbers 1..n"
+        for row_cells in sheet.iter_rows(min_row=sheet.max_row - len(rows) + 1):
+            for cell in row_cells:
+                if isinstance(cell.value, (int, float, Decimal)) and cell.column > 1:
+                    assert cell.number_format == "0.00"
+                assert not (isinstance(cell.value, str) and cell.value.replace(".", "").isdigit() and "." in cell.value), f"amount stored as text: {cell.coordinate}"
+
+
+def test_workbook_layout_follows_the_pdf(built_examples):
+    workbook = openpyxl.load_workbook(built_examples["000"]["xlsx"])
+    income = workbook["部门预算收入总表"]
+    merged = {str(r) for r in income.merged_cells.ranges}
+    assert "A1:M1" in merged, "the title spans the table"
+    assert "E3:L3" in merged, "本年收入 spans its eight columns"
+    assert income.page_setup.orientation == "landscape" and workbook["部门预算一般公共预算财政拨款基本支出表"].page_setup.orientation == "portrait"
+    assert income.print_title_rows == "$2:$5", "the page-top line, headers and 栏次 repeat on every printed page"
+    assert income["A2"].value == "471 秦皇岛市工业和信息化局" and income["M2"].value == "单位：万元"
+    assert income["C6"].font.b, "total rows bold"
+
+
+def test_libreoffice_calc_reads_the_same_numbers(built_examples, tmp_path, ref):
+    source = built_examples[ref]["xlsx"]
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1', "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )
+    expected = load_expected(ref)
+    for key, title in zip(TABLE_KEYS, expected["table_titles"]):
+        with open(tmp_path / f"{source.stem}-{title}.csv", encoding="utf-8") as stream:
+            rows = list(csv.reader(stream))
+        start = next(i for i, row in enumerate(rows) if row and row[0] == "栏次") + 1
+        body = [row[1:] for row in rows[start:] if row and not row[0].startswith("注")]
+        assert body == corrected_expected_rows(ref, key, expected), key
+
+
+def test_xlsx_builds_are_byte_identical(built_examples, tmp_path):
+    from budgetgen.build import build
+
+    again = build(REFERENCE_EXAMPLES["001"], tmp_path, ("xlsx",))
+    assert again.written[0].read_bytes() == built_examples["001"]["xlsx"].read_bytes()
