@@ -480,8 +480,10 @@ class Narrative(InputModel):
 
 
 class Declared(InputModel):
-    """从预算系统抄录的合计数（万元），只用于与计算值核对。"""
+    """从预算系统抄录的合计数，只用于与计算值核对。默认以万元填写；“单位: 元”时按元精确核对。"""
 
+    unit: Literal["万元", "元"] = Field("万元", alias="单位", description="申报数的单位；从以元导出的工作簿导入时为元")
+    code_totals: dict[AnyCode, Money] = Field(default_factory=dict, alias="科目合计", description="类、款级科目的合计（功能分类按支出总表，经济分类按基本支出表）")
     income_total: Money | None = Field(None, alias="收入总计")
     income_this_year: Money | None = Field(None, alias="本年收入合计")
     carried_forward: Money | None = Field(None, alias="上年结转结余")

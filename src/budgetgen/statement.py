@@ -251,6 +251,7 @@ class Statement:
     fiscal_class_total: dict[int, Decimal]  # Σ of the three fiscal funds per class, rounded once
     figures: dict[str, Decimal]  # every named total, printed (万元, 0.01)
     exact: dict[str, Decimal]  # the same names, exact in the input unit (for checks)
+    exact_codes: dict[str, Decimal]  # every 类/款/项 (支出总表 合计) and economic 类/款 (基本支出表 合计), exact
     three_public_by_fund: dict[str, dict[str, Decimal]]  # row name -> fiscal fund -> printed
     projects: dict[str, ProjectFigures]
     project_by_class: tuple[tuple[str, Decimal], ...]
@@ -376,6 +377,13 @@ def build_statement(budget: Budget, ledger: Ledger) -> Statement:
         exact[f"three_public.{row}"] = total(by_fund.values())
 
     figures = {name: printed(value) for name, value in exact.items()}
+    exact_codes: dict[str, Decimal] = {}
+    for line in ledger.lines:
+        for code in function_parents(line.code) + [line.code]:
+            exact_codes[code] = exact_codes.get(code, ZERO) + line.amount
+    for item in ledger.economic:
+        for code in economic_parents(item.code) + [item.code]:
+            exact_codes[code] = exact_codes.get(code, ZERO) + item.amount
     procurement = _procurement(budget, ledger, printed)
     figures["procurement.total"] = procurement.amount()
     figures["procurement.fixed_assets"] = procurement.fixed_assets
@@ -401,6 +409,7 @@ def build_statement(budget: Budget, ledger: Ledger) -> Statement:
         fiscal_class_total={n: printed(v) for n, v in _class_amounts(ledger, lambda l: l.fund in FISCAL_FUNDS).items()},
         figures=figures,
         exact=exact,
+        exact_codes=exact_codes,
         three_public_by_fund={row: {fund: printed(v) for fund, v in by_fund.items()} for row, by_fund in three_public_exact.items()},
         projects={p.name: p for p in projects},
         project_by_class=tuple(

@@ -215,34 +215,36 @@ DECLARED = {
 }
 
 
-@check("申报", (ERROR, NOTE), "从预算系统抄录的合计数（申报数）与计算值一致（舍入误差内为提示）", ("申报数",))
+@check("申报", (ERROR, NOTE), "从预算系统抄录的合计数（申报数，含类/款科目合计）与计算值一致（舍入误差内为提示）", ("申报数",))
 def check_declared(ctx: Context) -> list[Problem]:
-    """Totals copied from the budget system against the computed ones (万元, as systems print)."""
-    problems = []
-    ledger = ctx.ledger
+    """Totals copied from the budget system (or imported from its workbook) against the computed ones."""
     declared = ctx.budget.declared
+    typed_values = []
     for field_name, figure in DECLARED.items():
         typed = getattr(declared, field_name)
-        if typed is None:
-            continue
-        alias = type(declared).model_fields[field_name].alias
-        exact = ctx.statement.exact[figure]
-        printed = ctx.statement[figure]
-        if typed == printed:
-            continue
-        tolerance = _rounding_tolerance(ledger)
-        exact_wan = exact / 10000 if ledger.unit == "元" else exact
-        difference = typed - exact_wan
-        path = ("申报数", alias)
-        if abs(difference) <= tolerance:
-            problems.append(
-                note("申报", f"申报数「{alias}」{typed} 万元与计算值 {format_text_amount(printed)} 万元相差 {format_text_amount(typed - printed)} 万元，在舍入误差范围内", "文件印出计算值。", path)
-            )
-        else:
-            problems.append(
-                error("申报", f"申报数「{alias}」{typed} 万元与按明细计算的 {format_text_amount(printed)} 万元不符（相差 {format_text_amount(typed - printed)} 万元）", "核对明细行是否漏填、重填或填错，或更正申报数。", path)
-            )
-    return problems
+        if typed is not None:
+            alias = type(declared).model_fields[field_name].alias
+            typed_values.append((f"申报数「{alias}」", typed, ctx.statement.exact[figure], ("申报数", alias)))
+    for code, typed in declared.code_totals.items():
+        exact = ctx.statement.exact_codes.get(code, Decimal(0))
+        typed_values.append((f"申报数「科目合计」中科目 {code} 为", typed, exact, ("申报数", "科目合计", code)))
+    return [p for what, typed, exact, path in typed_values if (p := _compare_declared(ctx, what, typed, exact, path))]
+
+
+def _compare_declared(ctx: Context, what: str, typed: Decimal, exact: Decimal, path) -> Problem | None:
+    ledger = ctx.ledger
+    if ctx.budget.declared.unit == "元" and ledger.unit == "元":
+        if typed == exact:
+            return None
+        return error("申报", f"{what}{typed} 元与按明细计算的 {exact} 元不符（相差 {typed - exact} 元）", "核对明细行是否漏填、重填或填错，或更正申报数。", path)
+    typed_wan = typed / 10000 if ctx.budget.declared.unit == "元" else typed
+    printed = ctx.statement.printed(exact)
+    if typed_wan == printed:
+        return None
+    exact_wan = exact / 10000 if ledger.unit == "元" else exact
+    if abs(typed_wan - exact_wan) <= _rounding_tolerance(ledger):
+        return note("申报", f"{what}{typed_wan} 万元与计算值 {format_text_amount(printed)} 万元相差 {format_text_amount(typed_wan - printed)} 万元，在舍入误差范围内", "文件印出计算值。", path)
+    return error("申报", f"{what}{typed_wan} 万元与按明细计算的 {format_text_amount(printed)} 万元不符（相差 {format_text_amount(typed_wan - printed)} 万元）", "核对明细行是否漏填、重填或填错，或更正申报数。", path)
 
 
 def _rounding_tolerance(ledger: Ledger) -> Decimal:

@@ -178,6 +178,46 @@ def _write_tables_workbook(analysis: Analysis, target: Path) -> None:
     typer.echo(f"已写入 {target}")
 
 
+@command("import")
+def import_(
+    workbook: Path = typer.Argument(..., metavar="工作簿", help="预算管理一体化系统导出的部门预算公开表（.xlsx 或 .xls）"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="文件", help="写入的部门 YAML（默认：与工作簿同名的 .yaml）"),
+    template: str = typer.Option("base", "--set", metavar="模板集", help="写入 YAML 的模板集名称"),
+) -> None:
+    """把预算系统导出的部门预算公开表（Excel）变成部门 YAML：每个数只写一次，表中的合计记为申报数。
+
+    表按表名查找（每表一页或多表同页均可），列按表头文字识别；科目编码可为一列或类/款/项分列；
+    金额单位按工作簿（元仍为元，不做舍入）。表中看不出的拆分会在该行注明“请确认”。
+    工作簿中没有的部分（职责、绩效、政府采购等）以注释列出，待填写。
+
+    示例：
+    budgetgen import 部门预算公开表.xlsx -o 某某局.yaml --set hebei-city-2023
+    """
+    from ..build import write_file
+    from ..excel.importer import import_workbook
+    from ..excel.writer import department_yaml
+
+    target = output or workbook.with_suffix(".yaml")
+    if target.exists():
+        typer.echo(f"{target} 已存在，未改动。用 -o 另写一个文件名。", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    try:
+        imported = _guarded(lambda: import_workbook(workbook))
+    except InputRejected as exc:
+        _refuse(exc, workbook, "，未写入 YAML")
+    _print_problems(imported.problems, workbook)
+    if has_errors(imported.problems):
+        typer.echo(f"工作簿有 {sum(1 for p in imported.problems if p.severity is Severity.ERROR)} 个错误，未写入 YAML。", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    try:
+        _guarded(lambda: write_file(target, department_yaml(imported, template).encode("utf-8")))
+    except InputRejected as exc:
+        _refuse(exc, target)
+    confirm = sum(1 for line in imported.lines if line.confirm)
+    typer.echo(f"已写入 {target}：{len(imported.lines)} 行支出、{len(imported.economic)} 行经济分类、{len(imported.declared) + len(imported.declared_codes)} 个申报数" + (f"；{confirm} 行需要确认（见行末注释）" if confirm else "") + "。")
+    typer.echo(f"下一步：budgetgen check {target}")
+
+
 @command()
 def schema(
     output: Path = typer.Option(Path("schemas/budget.schema.json"), "-o", "--output", metavar="文件", help="写入的 JSON Schema 文件"),

@@ -1,0 +1,302 @@
+"""A budget system's export of the 部门预算公开表 → the numbers of a department file, each once.
+
+Line items at 项 level by fund and kind come from the 支出总表, the 收入总表 and the three fund
+tables; 基本支出经济分类 at 款 level from the 基本支出表; 三公 items from the 三公 table. Every total
+and subtotal the workbook prints becomes a declared figure, so `check` compares each with what it
+computes. Where the tables do not determine a split, the line is written with a request to confirm.
+Amounts stay in the workbook's unit (元 stays 元); nothing is rounded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from .. import catalog
+from ..model import FISCAL_FUNDS
+from ..problems import InputRejected, Problem, error, note, warning
+from .tables import FoundTable, amount_at, column_for, find_tables, row_code
+from .workbook import read_workbook
+
+ZERO = Decimal(0)
+FUND_TABLES = {"一般公共预算财政拨款支出表": "一般公共预算", "政府性基金预算财政拨款支出表": "政府性基金", "国有资本经营预算财政拨款支出表": "国有资本经营"}
+KIND_COLUMNS = (("基本", ("基本支出",)), ("项目", ("项目支出",)), ("经营", ("经营支出",)), ("上解上级", ("上解上级支出",)), ("对附属单位补助", ("对附属单位补助支出",)))
+# 收入总表 column → the fund of a non-fiscal line
+SOURCE_FUNDS = (("财政专户收入", "财政专户"), ("事业收入", "事业收入"), ("经营收入", "事业单位经营收入"), ("上级补助收入", "上级补助"), ("附属单位上缴收入", "附属单位上缴"), ("其他收入", "其他"))
+THREE_PUBLIC_LABELS = (
+    ("教学科研人员因公出国（境）费", "教学科研人员因公出国"),
+    ("其他因公出国（境）费", "其他因公出国"),
+    ("公务用车购置费", "公务用车购置费"),
+    ("公务用车运行维护费", "公务用车运行维护费"),
+    ("公务接待费", "公务接待费"),
+)
+SUMMARY_TOTALS = (("本年收入合计", "本年收入合计", 1), ("上年结转结余", "上年结转结余", 1), ("收入总计", "收入总计", 1), ("本年支出合计", "本年支出合计", 3), ("支出总计", "支出总计", 3))
+
+
+@dataclass
+class Line:
+    code: str
+    fund: str
+    kind: str
+    amount: Decimal
+    carried_over: bool = False
+    confirm: str = ""  # why the user must confirm this line
+
+
+@dataclass
+class Imported:
+    source: Path
+    code: str = ""
+    name: str = ""
+    year: int | None = None
+    unit: str = "万元"
+    lines: list[Line] = field(default_factory=list)
+    economic: list[tuple[str, Decimal, str | None]] = field(default_factory=list)  # code, amount, 经费类别 when not the default
+    three_public: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    code_names: dict[str, str] = field(default_factory=dict)
+    declared: dict[str, Decimal] = field(default_factory=dict)
+    declared_codes: dict[str, Decimal] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Rows:
+    """A hierarchical table's rows: 合计, and each code with its amounts by column label."""
+
+    total: dict[str, Decimal] = field(default_factory=dict)
+    codes: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    where: dict[tuple[str, str], str] = field(default_factory=dict)  # (code or "合计", column) → cell
+
+
+def import_workbook(path: Path) -> Imported:
+    """Raises InputRejected when the workbook cannot be read or holds no recognisable table."""
+    sheets = read_workbook(path)
+    found = {}
+    for table in find_tables(sheets):
+        found.setdefault(table.key, table)
+    if "支出总表" not in found:
+        names = "、".join(s.name for s in sheets) or "（无）"
+        raise InputRejected(
+            [error("工作簿", f"{path} 中没有找到部门预算公开表（至少需要“部门预算支出总表”）；工作表：{names}", "请导出部门预算公开表：每张表以表名（如“部门预算支出总表”）开头，表头含“科目编码”等列名。")],
+            unreadable=True,
+        )
+    result = Imported(path)
+    _identify(result, list(found.values()))
+    expense = _hierarchy(result, found["支出总表"], [("合计", ("合计",))] + list(KIND_COLUMNS))
+    income = _hierarchy(result, found["收入总表"], [("合计", ("合计",)), ("财政拨款收入", ("财政拨款收入",)), ("上年结转", ("上年结转",))] + [(c, (c,)) for c, _ in SOURCE_FUNDS]) if "收入总表" in found else None
+    fiscal = {fund: _hierarchy(result, found[key], [("合计", ("合计",)), ("基本", ("基本支出",)), ("项目", ("项目支出",))]) for key, fund in FUND_TABLES.items() if key in found}
+    _lines(result, expense, income, fiscal)
+    economic = None
+    if "一般公共预算财政拨款基本支出表" in found:
+        economic = _hierarchy(result, found["一般公共预算财政拨款基本支出表"], [("合计", ("合计",)), ("人员经费", ("人员经费",)), ("公用经费", ("公用经费",))])
+        _economic(result, economic)
+    if "三公经费支出表" in found:
+        _three_public(result, found["三公经费支出表"])
+    if "收支总表" in found:
+        _summary_totals(result, found["收支总表"])
+    _declare_codes(result, expense)
+    _names(result, [expense, income, *fiscal.values(), economic])
+    return result
+
+
+def _identify(result: Imported, tables: list[FoundTable]) -> None:
+    units = {t.unit for t in tables if t.unit}
+    if len(units) > 1:
+        where = "；".join(f"{t.sheet.name}（{t.unit}）" for t in tables if t.unit)
+        result.problems.append(error("工作簿", f"各表的金额单位不一致：{where}", "同一个部门的公开表应统一用元或万元；请重新导出。"))
+    result.unit = units.pop() if len(units) == 1 else "万元"
+    result.year = next((t.year for t in tables if t.year), None)
+    department = next((t.department for t in tables if t.department), None)
+    if department:
+        result.code, result.name = department
+    if result.year is None:
+        result.problems.append(warning("工作簿", "工作簿中没有找到预算年度（如“预算年度：2025”）", "导入后在“预算年度”填写年度。"))
+    if not department:
+        result.problems.append(warning("工作簿", "工作簿中没有找到部门编码和名称（如“471 某某局”）", "导入后在“部门”下填写编码和名称。"))
+
+
+def _hierarchy(result: Imported, table: FoundTable, wanted: list[tuple[str, tuple[str, ...]]]) -> Rows:
+    rows = Rows()
+    columns = {}
+    for label, headers in wanted:
+        column = column_for(table, *headers)
+        if column is not None:
+            columns[label] = column
+    for label, headers in wanted[:1]:
+        if label not in columns:
+            result.problems.append(error("工作簿", f"{table.sheet.name} 的表头中没有找到“{headers[0]}”列", "表头应含“合计”等列名；请用系统原样导出的表。"))
+    if not table.code_columns:
+        result.problems.append(error("工作簿", f"{table.sheet.name} 的“{table.key}”没有“科目编码”列（或类/款/项列）", "请用系统原样导出的表。"))
+        return rows
+    for row in table.body:
+        code = row_code(table, row)
+        name = table.sheet.text(row, table.name_column) if table.name_column else ""
+        label_cells = " ".join(table.sheet.text(row, c) for c in range(1, 5))
+        is_total = not code and ("合计" in label_cells or "总计" in label_cells)
+        if not code and not is_total:
+            continue
+        if code and not code.isdigit():
+            result.problems.append(error("工作簿", f"{table.where(row, table.code_columns[0])} 的科目编码「{code}」不是数字", "科目编码只写数字，如 2080501 或 208 05 01。"))
+            continue
+        amounts = {}
+        for label, column in columns.items():
+            value, problem = amount_at(table, row, column)
+            if problem:
+                if problem.startswith("note:"):
+                    result.problems.append(note("工作簿", problem[5:], "导出时把金额设为数字格式更好；数值已读取。"))
+                else:
+                    result.problems.append(error("工作簿", problem, "金额只写数字；空白表示 0。"))
+                    value = None
+            if value is not None:
+                amounts[label] = value
+                rows.where[(code or "合计", label)] = table.where(row, column)
+        if is_total:
+            rows.total = amounts
+        else:
+            rows.codes[code] = amounts
+            if name:
+                rows.names[code] = name
+    _report_sums(result, rows, table)
+    return rows
+
+
+def _report_sums(result: Imported, rows: Rows, table: FoundTable) -> None:
+    """Every printed parent that is not the sum of its printed children, with both cells and amounts."""
+    for parent in sorted(rows.codes):
+        children = [c for c in rows.codes if len(c) == len(parent) + 2 and c.startswith(parent)]
+        if not children:
+            continue
+        for label, value in rows.codes[parent].items():
+            summed = sum((rows.codes[c].get(label, ZERO) for c in children), ZERO)
+            if summed != value:
+                result.problems.append(
+                    warning(
+                        "工作簿",
+                        f"{table.key}：{rows.where.get((parent, label))} 的“{label}” {value} 与其下级之和 {summed} 不符（下级：{'、'.join(rows.where.get((c, label), c) for c in children)}）",
+                        "导入时保留下级明细，表中印出的上级数记为申报数，check 会列出两者。",
+                    )
+                )
+
+
+def _lines(result: Imported, expense: Rows, income: Rows | None, fiscal: dict[str, Rows]) -> None:
+    for code in sorted(c for c in expense.codes if len(c) == 7):
+        kinds = {kind: expense.codes[code].get(kind, ZERO) for kind, _ in KIND_COLUMNS}
+        entries = [(fund, kind, rows.codes.get(code, {}).get(kind, ZERO)) for fund, rows in fiscal.items() for kind in ("基本", "项目")]
+        entries = [(f, k, a) for f, k, a in entries if a]
+        carried = income.codes.get(code, {}).get("上年结转", ZERO) if income else ZERO
+        fiscal_current = income.codes.get(code, {}).get("财政拨款收入") if income else None
+        fiscal_total = sum((a for _, _, a in entries), ZERO)
+        carried_fiscal = carried if fiscal_current is not None and fiscal_total - fiscal_current == carried else ZERO
+        for fund, kind, amount in entries:
+            if carried_fiscal and amount >= carried_fiscal:
+                result.lines.append(Line(code, fund, kind, carried_fiscal, carried_over=True, confirm="" if len(entries) == 1 else "上年结转安排在哪一行，表中看不出；请确认"))
+                amount -= carried_fiscal
+                carried_fiscal = ZERO
+            if amount:
+                result.lines.append(Line(code, fund, kind, amount))
+        remaining = {kind: kinds[kind] - sum((a for f, k, a in entries if k == kind), ZERO) for kind in kinds}
+        sources = [(fund, income.codes.get(code, {}).get(column, ZERO)) for column, fund in SOURCE_FUNDS] if income else []
+        sources = [(f, a) for f, a in sources if a]
+        non_fiscal_carried = carried - (carried if fiscal_current is not None and fiscal_total - fiscal_current == carried else ZERO)
+        _non_fiscal_lines(result, code, {k: v for k, v in remaining.items() if v}, sources, non_fiscal_carried)
+
+
+def _non_fiscal_lines(result: Imported, code: str, kinds: dict[str, Decimal], sources: list[tuple[str, Decimal]], carried: Decimal) -> None:
+    """Split a code's non-fiscal money between its sources and kinds. One source or one kind
+    determines the lines; otherwise they are filled in order and marked for confirmation."""
+    if not kinds:
+        return
+    if not sources:
+        sources = [("单位资金", sum(kinds.values(), ZERO))]
+    confirm = "" if len(sources) == 1 or len(kinds) == 1 else "非财政资金在各来源和类型之间的分配表中看不出；请确认"
+    if carried:
+        confirm = confirm or "非财政资金的上年结转安排在哪一行，表中看不出；请确认"
+    pending = list(sources)
+    for kind, amount in kinds.items():
+        while amount > 0 and pending:
+            fund, available = pending[0]
+            part = min(amount, available)
+            result.lines.append(Line(code, fund, kind, part, carried_over=bool(carried) and part == carried, confirm=confirm))
+            amount -= part
+            pending[0] = (fund, available - part)
+            if pending[0][1] <= 0:
+                pending.pop(0)
+        if amount > 0:
+            result.lines.append(Line(code, "单位资金", kind, amount, confirm="收入总表中没有对应的资金来源；请确认来源"))
+
+
+def _economic(result: Imported, rows: Rows) -> None:
+    for code in sorted(c for c in rows.codes if len(c) == 5):
+        amounts = rows.codes[code]
+        total = amounts.get("合计", ZERO)
+        if not total:
+            continue
+        default = "人员经费" if code[:3] in ("301", "303") else "公用经费"
+        printed = "人员经费" if amounts.get("人员经费") else "公用经费" if amounts.get("公用经费") else default
+        result.economic.append((code, total, None if printed == default else printed))
+    for code in (c for c in rows.codes if len(c) == 3):
+        if rows.codes[code].get("合计"):
+            result.declared_codes[code] = rows.codes[code]["合计"]
+    for label, field_name in (("人员经费", "人员经费"), ("公用经费", "公用经费")):
+        if label in rows.total:
+            result.declared[field_name] = rows.total[label]
+
+
+def _three_public(result: Imported, table: FoundTable) -> None:
+    columns = {fund: column_for(table, f"{fund}财政拨款", f"{fund}拨款", f"{fund}预算财政拨款", f"{fund}预算拨款") for fund in FISCAL_FUNDS}
+    columns["一般公共预算"] = columns["一般公共预算"] or column_for(table, "一般公共预算财政拨款", "一般公共预算")
+    total_column = column_for(table, "合计")
+    label_column = table.label_column or 2
+    for row in table.body:
+        label = table.sheet.text(row, label_column).replace(" ", "")
+        item = next((name for name, words in THREE_PUBLIC_LABELS if words in label), None)
+        if label in ("合计",) and total_column:
+            value, _ = amount_at(table, row, total_column)
+            if value:
+                result.declared["三公经费"] = value
+        if item is None:
+            continue
+        by_fund = {}
+        for fund, column in columns.items():
+            value, problem = amount_at(table, row, column)
+            if problem and not problem.startswith("note:"):
+                result.problems.append(error("工作簿", problem, "金额只写数字；空白表示 0。"))
+            if value:
+                by_fund[fund] = value
+        if by_fund:
+            result.three_public[item] = by_fund
+
+
+def _summary_totals(result: Imported, table: FoundTable) -> None:
+    for row in table.body:
+        texts = table.sheet.row_texts(row)
+        for index, text in enumerate(texts):
+            label = text.replace(" ", "")
+            for wanted, field_name, _ in SUMMARY_TOTALS:
+                if label == wanted and index + 1 < len(texts):
+                    value, _ = amount_at(table, row, index + 2)
+                    if value is not None:
+                        result.declared[field_name] = value
+
+
+def _declare_codes(result: Imported, expense: Rows) -> None:
+    for code, amounts in expense.codes.items():
+        if len(code) in (3, 5) and amounts.get("合计"):
+            result.declared_codes[code] = amounts["合计"]
+    for kind, field_name in (("基本", "基本支出"), ("项目", "项目支出")):
+        if expense.total.get(kind):
+            result.declared[field_name] = expense.total[kind]
+
+
+def _names(result: Imported, hierarchies: list[Rows | None]) -> None:
+    year = result.year or 2025
+    function, economic = catalog.function_codes(), catalog.economic_codes()
+    for rows in hierarchies:
+        for code, name in (rows.names.items() if rows else ()):
+            known = (function if code.startswith("2") else economic).name(code, year)
+            if known is None and name:
+                result.code_names.setdefault(code, name)
+            elif known and name and known != name.replace(" ", ""):
+                result.problems.append(note("工作簿", f"科目 {code} 在工作簿中名为「{name}」，内置目录（{year} 年）为「{known}」；按目录印出", "如工作簿的名称才是本年的正式名称，可在“科目名称”下写出。"))

@@ -1,0 +1,209 @@
+"""Find the published tables in a workbook: by title, wherever they stand (one sheet each, or one
+below the other), and their columns by header text, never by position.
+
+A table is its title row, an optional department/year/unit line, one to three header rows (merged
+or not), an optional 栏次 row, and body rows up to the next title. Codes may stand in one column
+(`2080501`, `208 05 01`) or in 类/款/项 columns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from .workbook import Sheet, cell_name
+
+# Table key → the title's words (after removing spaces and quotes); longer titles are tried first.
+TITLES = {
+    "财政拨款收支总表": ("财政拨款收支总表",),
+    "一般公共预算财政拨款基本支出表": ("一般公共预算财政拨款基本支出表",),
+    "一般公共预算财政拨款支出表": ("一般公共预算财政拨款支出表",),
+    "政府性基金预算财政拨款支出表": ("政府性基金预算财政拨款支出表", "政府基金预算财政拨款支出表"),
+    "国有资本经营预算财政拨款支出表": ("国有资本经营预算财政拨款支出表",),
+    "三公经费支出表": ("三公经费支出表",),
+    "收支总表": ("收支总表",),
+    "收入总表": ("收入总表",),
+    "支出总表": ("支出总表",),
+}
+UNIT = re.compile(r"单位[:：]\s*(万元|元)")
+YEAR = re.compile(r"预算年度[:：]?\s*(\d{4})|(\d{4})\s*年")
+DEPARTMENT = re.compile(r"^\s*(\d{1,12})\s*([^\d\s].*?)\s*$")
+SPLIT_CODE = re.compile(r"^\s*(\d{3})(?:\s+(\d{2}))?(?:\s+(\d{2}))?\s*$")
+AMOUNT_TEXT = re.compile(r"^\s*[-+]?[\d,，]*\.?\d+\s*(?:元|万元)?\s*$")
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[\s“”\"'‘’]", "", text)
+
+
+@dataclass
+class Amount:
+    value: Decimal
+    where: str  # sheet!cell
+
+
+@dataclass
+class FoundTable:
+    key: str
+    sheet: Sheet
+    title_row: int
+    columns: dict[str, int] = field(default_factory=dict)  # header label → column
+    code_columns: tuple[int, ...] = ()  # one column, or 类/款/项
+    name_column: int | None = None
+    label_column: int | None = None  # the 项目 column of fixed-row tables
+    body: list[int] = field(default_factory=list)  # body row numbers
+    unit: str | None = None
+    year: int | None = None
+    department: tuple[str, str] | None = None
+    headers: dict[int, str] = field(default_factory=dict)  # column → joined header text
+
+    def where(self, row: int, column: int) -> str:
+        return cell_name(self.sheet, row, column)
+
+
+def title_key(text: str) -> str | None:
+    plain = _plain(text)
+    if not plain or len(plain) > 40:
+        return None
+    for key, words in TITLES.items():
+        if any(word in plain for word in words):
+            return key
+    return None
+
+
+def find_tables(sheets: list[Sheet]) -> list[FoundTable]:
+    found: list[FoundTable] = []
+    for sheet in sheets:
+        starts = []
+        for row in range(1, sheet.max_row + 1):
+            texts = [t for t in sheet.row_texts(row) if t]
+            key = title_key(texts[0]) if len(set(texts)) == 1 else None
+            if key:
+                starts.append((row, key))
+        for index, (row, key) in enumerate(starts):
+            end = starts[index + 1][0] if index + 1 < len(starts) else sheet.max_row + 1
+            found.append(_read_table(sheet, key, row, end))
+    return found
+
+
+def _read_table(sheet: Sheet, key: str, title_row: int, end: int) -> FoundTable:
+    table = FoundTable(key, sheet, title_row)
+    row = title_row + 1
+    header_start = None
+    while row < end:
+        texts = [t for t in sheet.row_texts(row) if t]
+        joined = " ".join(dict.fromkeys(texts))
+        if not texts:
+            row += 1
+            continue
+        if any(word in joined for word in ("序号", "项目", "科目编码", "科目名称", "资金性质", "功能分类", "经济分类")) and not UNIT.search(joined):
+            header_start = row
+            break
+        _read_top_line(table, texts)
+        row += 1
+    if header_start is None:
+        return table
+    row = header_start
+    header_rows = []
+    numbered = next((r for r in range(header_start, min(end, header_start + 6)) if sheet.text(r, 1) in ("栏次", "档次")), None)
+    while row < end:
+        if row == numbered or (numbered is None and _is_body_row(sheet, row)):
+            break
+        header_rows.append(row)
+        row += 1
+    for column in range(1, sheet.max_column + 1):
+        labels = [sheet.text(r, column) for r in header_rows]
+        table.headers[column] = "/".join(dict.fromkeys(l for l in labels if l))
+    if sheet.text(row, 1) in ("栏次", "档次"):
+        row += 1
+    table.body = [r for r in range(row, end) if any(sheet.row_texts(r)) and r not in sheet.hidden_rows and not sheet.text(r, 1).startswith("注")]
+    _map_columns(table, header_rows)
+    return table
+
+
+def _read_top_line(table: FoundTable, texts: list[str]) -> None:
+    for text in texts:
+        if unit := UNIT.search(text):
+            table.unit = unit.group(1)
+        if (year := re.search(r"预算年度[:：]?\s*(\d{4})", text)) is not None:
+            table.year = int(year.group(1))
+        elif (department := DEPARTMENT.match(text)) is not None and "单位" not in text:
+            table.department = (department.group(1), department.group(2))
+
+
+def _is_body_row(sheet: Sheet, row: int) -> bool:
+    """Header rows hold only words; a body row holds a number, or a code in one of its first columns."""
+    values = [sheet.value(row, c) for c in range(1, sheet.max_column + 1)]
+    if any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return True
+    return any(SPLIT_CODE.match(sheet.text(row, c)) for c in range(1, min(4, sheet.max_column) + 1))
+
+
+def _map_columns(table: FoundTable, header_rows: list[int]) -> None:
+    split = {}
+    for column, header in table.headers.items():
+        last = header.split("/")[-1] if header else ""
+        if last in ("科目编码", "编码"):
+            table.code_columns = (column,)
+        elif last in ("类", "款", "项") and (column, header) not in split:
+            split[last] = column
+        elif last in ("科目名称", "名称"):
+            table.name_column = column
+        elif last == "项目" and table.label_column is None:
+            table.label_column = column
+        elif last and last not in ("序号",):
+            table.columns.setdefault(header, column)
+    if not table.code_columns and split:
+        table.code_columns = tuple(split[k] for k in ("类", "款", "项") if k in split)
+
+
+def column_for(table: FoundTable, *labels: str, under: str | None = None) -> int | None:
+    """The column whose header ends with one of `labels` (and, if given, sits under `under`)."""
+    for header, column in table.columns.items():
+        parts = header.split("/")
+        if parts[-1] in labels and (under is None or under in parts[:-1]):
+            return column
+    return None
+
+
+def row_code(table: FoundTable, row: int) -> str | None:
+    """The 科目编码 of a body row: one column (`2080501`, `208 05 01`, 2080501.0) or 类/款/项 columns."""
+    parts = []
+    for column in table.code_columns:
+        value = table.sheet.value(row, column)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = "" if value is None else str(value).strip()
+        if text:
+            parts.append(text)
+    if not parts:
+        return None
+    joined = " ".join(parts)
+    match = SPLIT_CODE.match(joined)
+    if match:
+        return "".join(p for p in match.groups() if p)
+    compact = joined.replace(" ", "")
+    return compact if compact.isdigit() else compact
+
+
+def amount_at(table: FoundTable, row: int, column: int | None) -> tuple[Decimal | None, str | None]:
+    """The amount of a cell (blank = zero): (value, problem). Numbers stored as text, with thousands
+    separators or a 元 suffix, are read with a note; other text is a problem naming the cell."""
+    if column is None:
+        return None, None
+    value = table.sheet.value(row, column)
+    if value is None or value == "" or (isinstance(value, str) and value.strip() in ("", "-", "—", "/")):
+        return Decimal(0), None
+    if isinstance(value, bool):
+        return None, f"{table.where(row, column)} 应为金额，这里是「{value}」"
+    if isinstance(value, (int, float)):
+        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value), None
+    text = str(value).strip()
+    if AMOUNT_TEXT.match(text):
+        cleaned = re.sub(r"[,，\s]|万元|元", "", text)
+        try:
+            return Decimal(cleaned), f"note:{table.where(row, column)} 的金额「{text}」是文字格式，已按数字 {cleaned} 读取"
+        except InvalidOperation:
+            pass
+    return None, f"{table.where(row, column)} 应为金额，这里写的是「{text[:30]}」"
