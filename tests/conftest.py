@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 # Test files that read the examples' shared build run in one worker, so it is laid out once.
-SHARED_BUILD_FILES = {"test_render.py", "test_narrative.py", "test_xlsx.py"}
+SHARED_BUILD_FILES = {"test_render.py", "test_narrative.py"}
 
 
 def pytest_collection_modifyitems(items):
@@ -47,6 +47,6 @@ def built_examples(tmp_path_factory):
     results = {}
     for ref, example in REFERENCE_EXAMPLES.items():
         folder = tmp_path_factory.mktemp(f"example-{ref}")
-        build(example, folder, ("pdf", "docx", "html", "xlsx"))
-        results[ref] = {fmt: folder / f"{example.stem}.{fmt}" for fmt in ("pdf", "docx", "html", "xlsx")}
+        build(example, folder, ("pdf", "docx", "html"))
+        results[ref] = {fmt: folder / f"{example.stem}.{fmt}" for fmt in ("pdf", "docx", "html")}
     return results

@@ -17,6 +17,19 @@ def ref(request):
     return request.param
 
 
+@pytest.fixture(scope="module")
+def built_examples(tmp_path_factory):
+    """Only the workbooks (building them takes a fraction of a second; no PDF is laid out)."""
+    from budgetgen.build import build
+
+    results = {}
+    for ref_id, example in REFERENCE_EXAMPLES.items():
+        folder = tmp_path_factory.mktemp(f"xlsx-{ref_id}")
+        build(example, folder, ("xlsx",))
+        results[ref_id] = {"xlsx": folder / f"{example.stem}.xlsx"}
+    return results
+
+
 def body_rows(sheet):
     """The rows under the 栏次 row, up to the first note line."""
     rows = list(sheet.iter_rows(values_only=True))
@@ -60,12 +73,21 @@ def test_workbook_layout_follows_the_pdf(built_examples):
     assert income["C6"].font.b, "total rows bold"
 
 
-def test_libreoffice_calc_reads_the_same_numbers(built_examples, tmp_path, ref):
-    source = built_examples[ref]["xlsx"]
+@pytest.fixture(scope="module")
+def calc_csv(built_examples, tmp_path_factory):
+    """Every sheet of the three workbooks as LibreOffice Calc saves it to CSV (cells as shown), one soffice run."""
+    folder = tmp_path_factory.mktemp("calc")
+    sources = [str(built_examples[ref]["xlsx"]) for ref in sorted(REFERENCE_EXAMPLES)]
     subprocess.run(
-        ["soffice", "--headless", "--convert-to", 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1', "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=180,
+        ["soffice", "--headless", "--convert-to", 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1', "--outdir", str(folder), *sources],
+        check=True, capture_output=True, timeout=300,
     )
+    return folder
+
+
+def test_libreoffice_calc_reads_the_same_numbers(built_examples, calc_csv, ref):
+    source = built_examples[ref]["xlsx"]
+    tmp_path = calc_csv
     expected = load_expected(ref)
     for key, title in zip(TABLE_KEYS, expected["table_titles"]):
         with open(tmp_path / f"{source.stem}-{title}.csv", encoding="utf-8") as stream:

@@ -142,13 +142,7 @@ def _hierarchy(result: Imported, table: FoundTable, wanted: list[tuple[str, tupl
             continue
         amounts = {}
         for label, column in columns.items():
-            value, problem = amount_at(table, row, column)
-            if problem:
-                if problem.startswith("note:"):
-                    result.problems.append(note("工作簿", problem[5:], "导出时把金额设为数字格式更好；数值已读取。"))
-                else:
-                    result.problems.append(error("工作簿", problem, "金额只写数字；空白表示 0。"))
-                    value = None
+            value = _read(result, table, row, column)
             if value is not None:
                 amounts[label] = value
                 rows.where[(code or "合计", label)] = table.where(row, column)
@@ -227,6 +221,16 @@ def _non_fiscal_lines(result: Imported, code: str, kinds: dict[str, Decimal], so
             result.lines.append(Line(code, "单位资金", kind, amount, confirm="收入总表中没有对应的资金来源；请确认来源"))
 
 
+def _read(result: Imported, table: FoundTable, row: int, column: int | None) -> Decimal | None:
+    """A cell's amount, recording a note (number stored as text) or an error (not a number)."""
+    value, problem = amount_at(table, row, column)
+    if problem and problem.startswith("note:"):
+        result.problems.append(note("工作簿", problem[5:], "导出时把金额设为数字格式更好；数值已读取。"))
+    elif problem:
+        result.problems.append(error("工作簿", problem, "金额只写数字；空白表示 0。"))
+    return value
+
+
 def _economic(result: Imported, rows: Rows) -> None:
     for code in sorted(c for c in rows.codes if len(c) == 5):
         amounts = rows.codes[code]
@@ -253,16 +257,14 @@ def _three_public(result: Imported, table: FoundTable) -> None:
         label = table.sheet.text(row, label_column).replace(" ", "")
         item = next((name for name, words in THREE_PUBLIC_LABELS if words in label), None)
         if label in ("合计",) and total_column:
-            value, _ = amount_at(table, row, total_column)
+            value = _read(result, table, row, total_column)
             if value:
                 result.declared["三公经费"] = value
         if item is None:
             continue
         by_fund = {}
         for fund, column in columns.items():
-            value, problem = amount_at(table, row, column)
-            if problem and not problem.startswith("note:"):
-                result.problems.append(error("工作簿", problem, "金额只写数字；空白表示 0。"))
+            value = _read(result, table, row, column)
             if value:
                 by_fund[fund] = value
         if by_fund:
@@ -276,7 +278,7 @@ def _summary_totals(result: Imported, table: FoundTable) -> None:
             label = text.replace(" ", "")
             for wanted, field_name, _ in SUMMARY_TOTALS:
                 if label == wanted and index + 1 < len(texts):
-                    value, _ = amount_at(table, row, index + 2)
+                    value = _read(result, table, row, index + 2)
                     if value is not None:
                         result.declared[field_name] = value
 

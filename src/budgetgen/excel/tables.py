@@ -192,6 +192,8 @@ def amount_at(table: FoundTable, row: int, column: int | None) -> tuple[Decimal 
     separators or a 元 suffix, are read with a note; other text is a problem naming the cell."""
     if column is None:
         return None, None
+    if (row, column) in table.sheet.spread:
+        return None, f"{table.where(row, column)} 是合并单元格的一部分，金额无法归属到这一格"
     value = table.sheet.value(row, column)
     if value is None or value == "" or (isinstance(value, str) and value.strip() in ("", "-", "—", "/")):
         return Decimal(0), None
@@ -207,3 +209,6 @@ def amount_at(table: FoundTable, row: int, column: int | None) -> tuple[Decimal 
         except InvalidOperation:
             pass
     return None, f"{table.where(row, column)} 应为金额，这里写的是「{text[:30]}」"
+
+
+MERGED_HINT = "取消表体中的合并单元格（开始 → 合并后居中 → 取消合并），每格写各自的金额。"
