@@ -11,7 +11,7 @@ from .checks import Context, run_checks
 from .ledger import Ledger, build_ledger
 from .loading import SourceMap, load_file
 from .model import Budget
-from .problems import InputRejected, Problem, Severity, has_errors
+from .problems import InputRejected, Problem, Severity, error, has_errors
 from .statement import Statement, build_statement
 from .tables import StandardTables, standard_tables
 from .theme import Theme, load_theme, search_dirs_for
@@ -44,7 +44,7 @@ class Analysis:
 
 def analyse(path: Path, template_dirs: tuple[Path, ...] = ()) -> Analysis:
     """Raises InputRejected when the file cannot be read or does not fit the model."""
-    loaded = load_file(path)
+    loaded = load_input(path)
     budget = parse_budget(loaded)
     try:
         theme = load_theme(budget.template, search_dirs_for(path, template_dirs))
@@ -61,6 +61,27 @@ def analyse(path: Path, template_dirs: tuple[Path, ...] = ()) -> Analysis:
     problems = sorted(table_problems + narrative_problems, key=_order)
     tables = standard_tables(statement, table_wording(theme))
     return Analysis(path, loaded.source, budget, theme, ledger, statement, tables, problems, table_problems)
+
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".xlsm")
+
+
+def load_input(path: Path):
+    """A department file: YAML, or the fill-in workbook of `budgetgen new --xlsx`. A workbook that is
+    an export of the published tables is not input: it is imported once into YAML."""
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        from .excel.fillin import is_fillin, load_fillin
+
+        if is_fillin(path):
+            return load_fillin(path)
+        from .excel.workbook import read_workbook
+
+        read_workbook(path)  # refuses what is not a readable workbook, with its reason
+        raise InputRejected(
+            [error("工作簿", f"{path} 不是填写用工作簿（没有“支出明细”工作表）", f"如果这是预算系统导出的公开表，先导入：budgetgen import {path.name} -o 部门.yaml")],
+            unreadable=True,
+        )
+    return load_file(path)
 
 
 def check_context(budget: Budget, ledger: Ledger, statement: Statement, theme: Theme) -> Context:

@@ -18,11 +18,12 @@ class Severity(str, Enum):
 
 @dataclass(frozen=True)
 class Position:
-    line: int  # 1-based
+    line: int  # 1-based (a workbook: the row)
     column: int  # 1-based
+    cell: str | None = None  # a workbook's `工作表!D5`, printed instead of line:column
 
     def __str__(self) -> str:
-        return f"{self.line}:{self.column}"
+        return self.cell or f"{self.line}:{self.column}"
 
 
 @dataclass(frozen=True)

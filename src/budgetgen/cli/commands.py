@@ -45,7 +45,7 @@ def command(name: str | None = None):
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
 
 TemplatesOption = typer.Option(None, "--templates", metavar="文件夹", help="额外的模板集目录（城市自定义模板）")
-DepartmentFile = typer.Argument(..., metavar="部门文件", help="部门预算 YAML 文件")
+DepartmentFile = typer.Argument(..., metavar="部门文件", help="部门预算 YAML 文件，或 budgetgen new --xlsx 的填写用工作簿")
 
 
 @command()
@@ -216,6 +216,39 @@ def import_(
     confirm = sum(1 for line in imported.lines if line.confirm)
     typer.echo(f"已写入 {target}：{len(imported.lines)} 行支出、{len(imported.economic)} 行经济分类、{len(imported.declared) + len(imported.declared_codes)} 个申报数" + (f"；{confirm} 行需要确认（见行末注释）" if confirm else "") + "。")
     typer.echo(f"下一步：budgetgen check {target}")
+
+
+@command()
+def new(
+    name: str = typer.Argument(..., metavar="部门名称", help="部门全称，如 某某市某某局"),
+    code: str = typer.Option("000", "--code", metavar="编码", help="部门编码"),
+    template: str = typer.Option("base", "--set", metavar="模板集", help="模板集名称"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="文件", help="写入的文件（默认：部门名称.yaml 或 .xlsx）"),
+    as_workbook: bool = typer.Option(False, "--xlsx", help="写填写用的 Excel 工作簿（支出明细、基本支出经济分类、三公经费、项目，带下拉列表），check 和 build 可直接读取"),
+) -> None:
+    """新建一个部门的源数据文件：各部分都已列出并附中文说明，原样即可通过检查并生成。
+
+    示例：
+    budgetgen new 某某市某某局 --code 471 --set hebei-city-2023
+    budgetgen new 某某市某某局 --code 471 --xlsx
+    """
+    from ..build import write_file
+    from ..starter import starter_yaml
+
+    target = output or Path(f"{name}.{'xlsx' if as_workbook else 'yaml'}")
+    if target.exists():
+        typer.echo(f"{target} 已存在，未改动。用 -o 另写一个文件名。", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    try:
+        if as_workbook:
+            from ..excel.fillin import fillin_workbook
+
+            _guarded(lambda: write_file(target, fillin_workbook(name, code, template)))
+        else:
+            _guarded(lambda: write_file(target, starter_yaml(name, code, template).encode("utf-8")))
+    except InputRejected as exc:
+        _refuse(exc, target)
+    typer.echo(f"已新建 {target}。{'按各工作表的表头' if as_workbook else '按注释'}填写后运行：budgetgen check {target}")
 
 
 @command()
