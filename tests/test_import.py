@@ -250,3 +250,20 @@ def test_merged_cells_in_the_body_are_refused_by_cell(workbooks, tmp_path):
     book.save(workbook)
     result = import_to(workbook, tmp_path / "out.yaml")
     assert result.exit_code == 1 and f"部门预算支出总表!E{row} 是合并单元格的一部分" in result.output
+
+
+def test_into_replaces_the_numbers_and_keeps_the_narrative_and_comments(workbooks, tmp_path):
+    target = tmp_path / "dept.yaml"
+    original = REFERENCE_EXAMPLES["001"].read_text(encoding="utf-8")
+    target.write_text(original.replace("职责与机构:", "# 本段由办公室审定\n职责与机构:", 1), encoding="utf-8")
+    result = invoke("import", workbooks["001"], "--into", target)
+    assert result.exit_code == 0, result.output
+    updated = target.read_text(encoding="utf-8")
+    assert "# 本段由办公室审定" in updated and "# yaml-language-server" in updated
+    for narrative_text in ("职责与机构:", "总体绩效目标:", "增减原因:", "政府采购:"):
+        assert narrative_text in updated
+    assert "申报数:" in updated and "科目合计:" in updated
+    assert "# 以下各部分工作簿中没有" not in updated, "no fill-in block in an existing file"
+    assert tables_json(target) == tables_json(REFERENCE_EXAMPLES["001"])
+    checked = invoke("check", target)
+    assert checked.exit_code == 0 and "[申报]" not in checked.output and "[X16]" not in checked.output, checked.output

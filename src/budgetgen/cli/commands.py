@@ -183,6 +183,7 @@ def import_(
     workbook: Path = typer.Argument(..., metavar="工作簿", help="预算管理一体化系统导出的部门预算公开表（.xlsx 或 .xls）"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="文件", help="写入的部门 YAML（默认：与工作簿同名的 .yaml）"),
     template: str = typer.Option("base", "--set", metavar="模板集", help="写入 YAML 的模板集名称"),
+    into: Optional[Path] = typer.Option(None, "--into", metavar="部门文件", help="更新已有的部门 YAML：只替换数字部分，保留情况说明的文字和注释"),
 ) -> None:
     """把预算系统导出的部门预算公开表（Excel）变成部门 YAML：每个数只写一次，表中的合计记为申报数。
 
@@ -192,14 +193,15 @@ def import_(
 
     示例：
     budgetgen import 部门预算公开表.xlsx -o 某某局.yaml --set hebei-city-2023
+    budgetgen import 新导出的公开表.xlsx --into 某某局.yaml
     """
     from ..build import write_file
     from ..excel.importer import import_workbook
     from ..excel.writer import department_yaml
 
-    target = output or workbook.with_suffix(".yaml")
-    if target.exists():
-        typer.echo(f"{target} 已存在，未改动。用 -o 另写一个文件名。", err=True)
+    target = into or output or workbook.with_suffix(".yaml")
+    if into is None and target.exists():
+        typer.echo(f"{target} 已存在，未改动。用 --into {target} 只更新其中的数字，或用 -o 另写一个文件名。", err=True)
         raise typer.Exit(EXIT_ERRORS)
     try:
         imported = _guarded(lambda: import_workbook(workbook))
@@ -209,8 +211,17 @@ def import_(
     if has_errors(imported.problems):
         typer.echo(f"工作簿有 {sum(1 for p in imported.problems if p.severity is Severity.ERROR)} 个错误，未写入 YAML。", err=True)
         raise typer.Exit(EXIT_ERRORS)
+    text = department_yaml(imported, template, unfilled=into is None)
+    if into is not None:
+        from ..excel.into import update_department
+
+        try:
+            text, moved = _guarded(lambda: update_department(into, text))
+        except InputRejected as exc:
+            _refuse(exc, into, "，未改动")
+        _print_problems(moved, into)
     try:
-        _guarded(lambda: write_file(target, department_yaml(imported, template).encode("utf-8")))
+        _guarded(lambda: write_file(target, text.encode("utf-8")))
     except InputRejected as exc:
         _refuse(exc, target)
     confirm = sum(1 for line in imported.lines if line.confirm)

@@ -49,7 +49,7 @@ def _level(name: str) -> str:
     return "区" if "区" in name else "县" if "县" in name else "市"
 
 
-def department_yaml(imported: Imported, template: str = "base") -> str:
+def department_yaml(imported: Imported, template: str = "base", unfilled: bool = True) -> str:
     lines = [
         f"# 由 budgetgen import 从 {imported.source.name} 生成：数字来自工作簿，每个只写一次；",
         "# 工作簿印出的合计数记在“申报数”中，budgetgen check 逐一与计算值核对。",
@@ -92,4 +92,4 @@ def department_yaml(imported: Imported, template: str = "base") -> str:
         if imported.declared_codes:
             lines.append("  科目合计:")
             lines += [f"    {_text(code)}: {_amount(value)}" for code, value in sorted(imported.declared_codes.items())]
-    return "\n".join(lines) + "\n" + UNFILLED
+    return "\n".join(lines) + "\n" + (UNFILLED if unfilled else "")

@@ -1,0 +1,121 @@
+"""Update an existing department file from a new export: the number sections are replaced, the
+narrative and every comment stay (ruamel.yaml round trip).
+
+Money typed on a project (科目 + 金额) would be counted twice once the export's 支出 lines are in,
+so it moves onto the imported line that carries exactly that money (which then names the project);
+a project whose money matches no single line is reported, and its amount kept out.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+
+from ..loading import read_limited
+from ..problems import Problem, warning
+
+NUMBER_SECTIONS = ("预算年度", "金额单位", "科目名称", "支出", "基本支出经济分类", "三公经费", "申报数")
+
+
+def _yaml() -> YAML:
+    yaml = YAML()  # round trip: comments, order and flow style are kept
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def _comments_above_keys(text: str) -> dict[str, list[str]]:
+    """The comment lines directly above each top-level key, as written."""
+    found: dict[str, list[str]] = {}
+    pending: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("#"):
+            pending.append(line[1:].removeprefix(" "))
+        elif not line.strip():
+            continue
+        elif not line[0].isspace() and ":" in line and not line.startswith("-"):
+            found[line.split(":", 1)[0].strip().strip('"')] = pending
+            pending = []
+        else:
+            pending = []
+    return found
+
+
+def update_department(existing: Path, imported_text: str) -> tuple[str, list[Problem]]:
+    yaml = _yaml()
+    original = read_limited(existing).decode("utf-8-sig")
+    document = yaml.load(original)
+    above = _comments_above_keys(original)
+    order = list(document.keys())
+    fresh = yaml.load(imported_text)
+    problems: list[Problem] = []
+    department = document.get("部门")
+    if isinstance(department, CommentedMap):
+        for key in ("编码", "名称"):
+            if fresh["部门"].get(key) not in (None, "待填写"):
+                department[key] = fresh["部门"][key]
+    for key in NUMBER_SECTIONS:
+        if key in fresh:
+            document[key] = fresh[key]
+        elif key in document and key not in ("预算年度", "金额单位"):
+            del document[key]
+    problems += _move_project_money(document)
+    # ruamel keeps a comment above a key at the end of the section before it: where that section was
+    # replaced, the comment would be lost, so it is put back above its key.
+    for previous, key in zip(order, order[1:]):
+        if previous in NUMBER_SECTIONS and key in document and above.get(key):
+            document.yaml_set_comment_before_after_key(key, before="\n".join(above[key]), indent=0)
+    buffer = io.StringIO()
+    yaml.dump(document, buffer)
+    return buffer.getvalue(), problems
+
+
+def _move_project_money(document) -> list[Problem]:
+    """Projects' typed money moves onto the imported lines: a line carrying exactly one project's
+    amount names it; a line carrying exactly the sum of several projects of its code is split into
+    one line per project (their own typed amounts). Anything else is reported."""
+    problems = []
+    lines = document.get("支出") or []
+    by_code: dict[str, list] = {}
+    for project in document.get("项目") or []:
+        if isinstance(project, CommentedMap) and "金额" in project and "科目" in project:
+            by_code.setdefault(str(project["科目"]), []).append(project)
+    for code, projects in by_code.items():
+        candidates = [line for line in lines if str(line.get("科目")) == code and line.get("类型") == "项目" and "项目" not in line]
+        remaining = list(projects)
+        for project in projects:
+            match = [line for line in candidates if Decimal(str(line["金额"])) == Decimal(str(project["金额"]))]
+            if len(match) == 1:
+                match[0]["项目"] = project["名称"]
+                candidates.remove(match[0])
+                remaining.remove(project)
+        together = sum((Decimal(str(p["金额"])) for p in remaining), Decimal(0))
+        shared = [line for line in candidates if Decimal(str(line["金额"])) == together]
+        if remaining and len(shared) == 1:
+            line = shared[0]
+            index = lines.index(line)
+            lines.pop(index)
+            for offset, project in enumerate(remaining):
+                split = CommentedMap(line)
+                split.fa.set_flow_style()
+                split["金额"] = project["金额"]
+                split["项目"] = project["名称"]
+                lines.insert(index + offset, split)
+            remaining = []
+        for project in remaining:
+            problems.append(
+                warning(
+                    "导入",
+                    f"项目「{project['名称']}」的资金（科目 {code}，{project['金额']}）在导入的支出行中没有完全对应的一行",
+                    "在相应的支出行上加“项目: 项目名称”；项目下的科目和金额已移除，以免重复计算。",
+                )
+            )
+        for project in projects:
+            del project["科目"]
+            del project["金额"]
+    return problems
