@@ -267,3 +267,37 @@ def test_into_replaces_the_numbers_and_keeps_the_narrative_and_comments(workbook
     assert tables_json(target) == tables_json(REFERENCE_EXAMPLES["001"])
     checked = invoke("check", target)
     assert checked.exit_code == 0 and "[申报]" not in checked.output and "[X16]" not in checked.output, checked.output
+
+
+def test_a_city_catalog_learned_by_import_serves_every_department(workbooks, tmp_path):
+    book = openpyxl.load_workbook(workbooks["001"])
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value == "2060102":
+                    cell.value = "2060199"
+                    sheet.cell(row=cell.row, column=cell.column + 1).value = "其他科学技术管理事务"
+    workbook = tmp_path / "new-code.xlsx"
+    book.save(workbook)
+    city = tmp_path / "city"
+    city.mkdir()
+    target = city / "dept.yaml"
+    result = invoke("import", workbook, "-o", target, "--catalog", city)
+    assert result.exit_code == 0 and "存入" in result.output
+    assert "2060199,其他科学技术管理事务,项" in (city / "科目目录.csv").read_text(encoding="utf-8")
+    assert "科目名称" not in target.read_text(encoding="utf-8").split("支出:")[0], "the name lives in the city catalog"
+    assert invoke("check", target).output.count("[科目]") == 0
+    other = city / "other.yaml"
+    other.write_text('部门: {编码: "9", 名称: 另一个局, 级次: 区}\n预算年度: 2025\n上年: {基本支出: 0, 项目支出: 0, 三公经费合计: 0}\n支出:\n  - {科目: 2060199, 类型: 项目, 金额: 1.00}\n', encoding="utf-8")
+    assert "2060199 不在内置目录中" not in invoke("check", other).output
+    elsewhere = tmp_path / "other.yaml"
+    elsewhere.write_text(other.read_text(encoding="utf-8"), encoding="utf-8")
+    assert "2060199 不在内置目录中" in invoke("check", elsewhere).output, "only departments beside the catalog use it"
+
+
+def test_a_city_name_contradicting_the_built_in_one_is_a_warning_naming_both(tmp_path):
+    (tmp_path / "科目目录.csv").write_text("code,name,level,since,until,sources\n2150501,本市行政运行,项,,,本市\n", encoding="utf-8")
+    path = tmp_path / "dept.yaml"
+    path.write_text('部门: {编码: "9", 名称: 测试局, 级次: 区}\n预算年度: 2025\n上年: {基本支出: 0, 项目支出: 0, 三公经费合计: 0}\n支出:\n  - {科目: 2150501, 类型: 基本, 金额: 1.00}\n基本支出经济分类:\n  - {科目: 30101, 金额: 1.00}\n', encoding="utf-8")
+    result = invoke("check", path)
+    assert "城市科目目录中科目 2150501 名为「本市行政运行」，内置目录为「行政运行」" in result.output

@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import catalog
 from .checks import Context, run_checks
 from .ledger import Ledger, build_ledger
 from .loading import SourceMap, load_file
 from .model import Budget
-from .problems import InputRejected, Problem, Severity, error, has_errors
+from .problems import InputRejected, Problem, Severity, error, has_errors, warning
 from .statement import Statement, build_statement
 from .tables import StandardTables, standard_tables
 from .theme import Theme, load_theme, search_dirs_for
@@ -50,11 +51,12 @@ def analyse(path: Path, template_dirs: tuple[Path, ...] = ()) -> Analysis:
         theme = load_theme(budget.template, search_dirs_for(path, template_dirs))
     except InputRejected as exc:
         raise InputRejected([p.located(loaded.source.position(("模板",))) for p in exc.problems])
-    ledger = build_ledger(budget)
+    city, catalog_problems = catalog.city_names((path.parent, *theme.chain), budget.year)
+    ledger = build_ledger(budget, city)
     statement = build_statement(budget, ledger)
     context = check_context(budget, ledger, statement, theme)
     locate = lambda found: sorted((p.located(loaded.source.position(p.path)) for p in found), key=_order)  # noqa: E731
-    table_problems = locate(run_checks(context, "tables"))
+    table_problems = locate(run_checks(context, "tables") + [warning("科目", message, "按内置目录的列格式修改该文件。") for message in catalog_problems])
     narrative_problems = []
     if not has_errors(table_problems):  # narrative figures assume the ledger is sound
         narrative_problems = locate(run_checks(context, "narrative"))

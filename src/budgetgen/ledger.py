@@ -43,7 +43,8 @@ class Ledger:
     economic: list[EconomicAmount]
     three_public: dict[str, dict[str, Decimal]]  # item -> fund -> exact amount
     year_end_balance: dict[str, Decimal]
-    custom_names: dict[str, str] = field(default_factory=dict)
+    custom_names: dict[str, str] = field(default_factory=dict)  # typed in the file (first) or in a city catalog
+    city_names: dict[str, str] = field(default_factory=dict)  # from the city catalogs alone, for checks
 
     def function_name(self, code: str) -> str | None:
         return self.custom_names.get(code) or catalog.function_codes().name(code, self.year)
@@ -52,7 +53,7 @@ class Ledger:
         return self.custom_names.get(code) or catalog.economic_codes().name(code, self.year)
 
 
-def build_ledger(budget: Budget) -> Ledger:
+def build_ledger(budget: Budget, city_names: dict[str, str] | None = None) -> Ledger:
     lines = [
         Line(item.code, item.fund, item.kind, item.amount, item.carried_over, tuple(item.project_names), ("支出", i, "金额"))
         for i, item in enumerate(budget.expenditures)
@@ -66,7 +67,8 @@ def build_ledger(budget: Budget) -> Ledger:
         EconomicAmount(e.code, e.resolved_category, e.amount, ("基本支出经济分类", i, "金额"))
         for i, e in enumerate(budget.economic_lines)
     ]
-    names = dict(budget.code_names)
+    names = dict(city_names or {})
+    names.update(budget.code_names)
     names.update({item.code: item.name for item in budget.expenditures if item.name})
     names.update({e.code: e.name for e in budget.economic_lines if e.name})
     three_public = {item: dict(amounts) for item, amounts in budget.three_public.by_item().items()}
@@ -79,4 +81,5 @@ def build_ledger(budget: Budget) -> Ledger:
         three_public=three_public,
         year_end_balance=dict(budget.year_end_balance),
         custom_names=names,
+        city_names=dict(city_names or {}),
     )

@@ -67,11 +67,63 @@ def _distance(entry: CodeName, year: int) -> int:
 
 def _read_codes(filename: str) -> CodeList:
     text = resources.files(__package__).joinpath(filename).read_text(encoding="utf-8")
-    entries = [
-        CodeName(row["code"], row["name"], _year(row["since"]), _year(row["until"]))
-        for row in csv.DictReader(text.splitlines())
-    ]
-    return CodeList(entries)
+    return CodeList(_entries(text))
+
+
+def _entries(text: str) -> list[CodeName]:
+    return [CodeName(row["code"].strip(), row["name"].strip(), _year(row.get("since") or ""), _year(row.get("until") or "")) for row in csv.DictReader(text.splitlines())]
+
+
+CITY_CATALOG = "科目目录.csv"  # a city's own names, beside the department files or in its template set
+COLUMNS = ("code", "name", "level", "since", "until", "sources")
+
+
+def city_names(folders, year: int) -> tuple[dict[str, str], list[str]]:
+    """Names from the city catalogs in `folders` (first folder wins), for `year`; and problems
+    reading them (as messages naming file and line)."""
+    from ..loading import read_limited
+    from ..problems import InputRejected
+
+    names: dict[str, str] = {}
+    problems: list[str] = []
+    for folder in reversed(list(folders)):
+        path = folder / CITY_CATALOG
+        if not path.is_file():
+            continue
+        try:
+            text = read_limited(path).decode("utf-8-sig")
+        except (InputRejected, UnicodeDecodeError):
+            problems.append(f"{path} 无法读取（应为 UTF-8 编码的 CSV）")
+            continue
+        header = next(csv.reader(text.splitlines()[:1]), [])
+        if not {"code", "name"} <= set(header):
+            problems.append(f"{path}:1 缺少 code、name 列（列与内置目录相同：{','.join(COLUMNS)}）")
+            continue
+        codes = CodeList(_entries(text))
+        for code in codes.codes():
+            name = codes.name(code, year)
+            if name:
+                names[code] = name
+    return names, problems
+
+
+def write_city_catalog(path, learned: dict[str, str], year: int) -> bytes:
+    """The city catalog with `learned` names added (existing rows kept, same columns as built in)."""
+    rows = []
+    if path.is_file():
+        rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    known = {(r["code"], r["name"]) for r in rows}
+    levels = {3: "类", 5: "款", 7: "项"}
+    for code, name in sorted(learned.items()):
+        if (code, name) not in known:
+            rows.append({"code": code, "name": name, "level": levels.get(len(code), ""), "since": str(year), "until": "", "sources": "导入"})
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
 
 
 def _year(text: str) -> int | None:

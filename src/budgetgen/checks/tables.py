@@ -38,6 +38,14 @@ def check_codes(ctx: Context) -> list[Problem]:
     typed_names = [(code, name, ("科目名称", code)) for code, name in ctx.budget.code_names.items()]
     typed_names += [(item.code, item.name, ("支出", i, "名称")) for i, item in enumerate(ctx.budget.expenditures) if item.name]
     typed_names += [(line.code, line.name, ("基本支出经济分类", i, "名称")) for i, line in enumerate(ctx.budget.economic_lines) if line.name]
+    used = {l.code[: n] for l in ctx.ledger.lines for n in (3, 5, 7)} | {e.code[:n] for e in ctx.ledger.economic for n in (3, 5)}
+    for code, name in sorted(ctx.ledger.city_names.items()):
+        codes = catalog.function_codes() if code.startswith("2") else catalog.economic_codes()
+        known = codes.name(code, ctx.budget.year)
+        if code in used and known and known != name:
+            problems.append(
+                warning("科目", f"城市科目目录中科目 {code} 名为「{name}」，内置目录为「{known}」；表中将印「{name}」", "确认城市目录（科目目录.csv）中的名称；如内置名称正确，请删除该行。", ())
+            )
     for code, name, path in typed_names:
         codes = catalog.function_codes() if code.startswith("2") else catalog.economic_codes()
         known = codes.name(code, ctx.budget.year)

@@ -184,6 +184,7 @@ def import_(
     output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="文件", help="写入的部门 YAML（默认：与工作簿同名的 .yaml）"),
     template: str = typer.Option("base", "--set", metavar="模板集", help="写入 YAML 的模板集名称"),
     into: Optional[Path] = typer.Option(None, "--into", metavar="部门文件", help="更新已有的部门 YAML：只替换数字部分，保留情况说明的文字和注释"),
+    city_catalog: Optional[Path] = typer.Option(None, "--catalog", metavar="文件夹", help="把内置目录中没有的科目名称存入该文件夹的“科目目录.csv”（部门文件所在文件夹或城市模板集），供全市各部门使用"),
 ) -> None:
     """把预算系统导出的部门预算公开表（Excel）变成部门 YAML：每个数只写一次，表中的合计记为申报数。
 
@@ -211,6 +212,16 @@ def import_(
     if has_errors(imported.problems):
         typer.echo(f"工作簿有 {sum(1 for p in imported.problems if p.severity is Severity.ERROR)} 个错误，未写入 YAML。", err=True)
         raise typer.Exit(EXIT_ERRORS)
+    if city_catalog is not None and imported.code_names:
+        from .. import catalog
+
+        catalog_file = city_catalog / catalog.CITY_CATALOG
+        try:
+            _guarded(lambda: write_file(catalog_file, catalog.write_city_catalog(catalog_file, imported.code_names, imported.year or 2000)))
+        except InputRejected as exc:
+            _refuse(exc, catalog_file)
+        typer.echo(f"已把 {len(imported.code_names)} 个科目名称存入 {catalog_file}")
+        imported.code_names = {}
     text = department_yaml(imported, template, unfilled=into is None)
     if into is not None:
         from ..excel.into import update_department
