@@ -3,18 +3,6 @@ from pathlib import Path
 
 import pytest
 
-# Test files that read the examples' shared build run in one worker, so it is laid out once.
-SHARED_BUILD_FILES = {"test_render.py", "test_narrative.py"}
-
-
-def pytest_collection_modifyitems(items):
-    """With `--dist loadgroup`: a file's tests stay together (their module fixtures are built once),
-    and the files reading the shared example build share one group."""
-    for item in items:
-        name = item.path.name
-        group = "built_examples" if name in SHARED_BUILD_FILES else name
-        item.add_marker(pytest.mark.xdist_group(group))
-
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 EXAMPLES = ROOT / "examples"
