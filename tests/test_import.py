@@ -202,6 +202,9 @@ def test_hidden_sheets_and_rows_are_not_imported(workbooks, tmp_path):
     extra.title = "草稿"
     extra.sheet_state = "hidden"
     extra["D6"] = 9999
+    sheet = book["部门预算支出总表"]
+    sheet.append([99, "2150599", "草稿行（隐藏）", 1000.0, 1000.0])
+    sheet.row_dimensions[sheet.max_row].hidden = True
     workbook = tmp_path / "hidden.xlsx"
     book.save(workbook)
     target = tmp_path / "out.yaml"
