@@ -25,6 +25,7 @@ class BuildResult:
     analysis: Analysis
     written: list[Path] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    pages: int | None = None  # of the PDF, when one was built
 
 
 def build(
@@ -48,6 +49,7 @@ def build(
         started = time.perf_counter()
         outputs[fmt] = builder_for(fmt)(document, analysis.theme, options)
         result.seconds[fmt] = time.perf_counter() - started
+    result.pages = options.report.get("pages")
     result.written = write_all(output_dir, source.stem, outputs)
     return result
 

@@ -494,3 +494,12 @@ def _changes(budget: Budget, statement: Statement) -> dict[str, Change]:
 def prior_year_sum(*amounts: Decimal | None) -> Decimal:
     """Last year's figures as typed, added for a comparison (they are leaves, never rounded)."""
     return total(a for a in amounts if a is not None)
+
+
+def city_totals(departments: Iterable[dict[str, Decimal]]) -> dict[str, Decimal]:
+    """A city's totals row: each figure the sum of its departments' printed figures."""
+    totals: dict[str, Decimal] = {}
+    for figures in departments:
+        for name, value in figures.items():
+            totals[name] = totals.get(name, ZERO) + value
+    return totals

@@ -7,7 +7,7 @@ of the document model or fails loudly on one it does not know.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Callable
 
@@ -18,6 +18,7 @@ from ..theme import Theme
 @dataclass(frozen=True)
 class BuildOptions:
     pdfa: bool = False  # PDF/A-2b for archiving
+    report: dict = field(default_factory=dict, compare=False)  # what builders tell back (e.g. "pages")
 
 
 Builder = Callable[[Document, Theme, BuildOptions], bytes]

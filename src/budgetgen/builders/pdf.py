@@ -11,12 +11,14 @@ from ..theme import Theme
 from .html import render_html, set_file_for_url
 
 
-def render_pdf(document: Document, theme: Theme, pdfa: bool = False) -> bytes:
+def render_pdf(document: Document, theme: Theme, pdfa: bool = False, report: dict | None = None) -> bytes:
     from weasyprint import HTML  # imported here: loading pango costs time the other commands don't need
 
     require_installed_cjk_font(theme)
     html = render_html(document, theme)  # refuses any reference outside the set before layout
-    laid_out = HTML(string=html, base_url=str(theme.chain[0]) + "/", url_fetcher=set_fetcher(theme))
+    laid_out = HTML(string=html, base_url=str(theme.chain[0]) + "/", url_fetcher=set_fetcher(theme)).render()
+    if report is not None:
+        report["pages"] = len(laid_out.pages)
     options = {"pdf_variant": "pdf/a-2b"} if pdfa else {}
     # A fixed identifier keeps identical input byte-identical (WeasyPrint would otherwise hash the time).
     return laid_out.write_pdf(pdf_identifier=b"budgetgen", **options)
@@ -47,4 +49,4 @@ def _mime(path: Path) -> str:
 
 
 def build_pdf(document: Document, theme: Theme, options) -> bytes:
-    return render_pdf(document, theme, pdfa=options.pdfa)
+    return render_pdf(document, theme, pdfa=options.pdfa, report=options.report)

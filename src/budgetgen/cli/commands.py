@@ -50,7 +50,7 @@ DepartmentFile = typer.Argument(..., metavar="部门文件", help="部门预算 
 
 @command()
 def check(
-    file: Optional[Path] = typer.Argument(None, metavar="部门文件", help="部门预算 YAML 文件"),
+    files: Optional[list[Path]] = typer.Argument(None, metavar="部门文件…", help="部门预算 YAML 文件（或填写用工作簿），可写多个文件或文件夹"),
     templates: Optional[Path] = TemplatesOption,
     list_checks: bool = typer.Option(False, "--list", help="列出全部检查项（编号、说明、级别、读取的输入），不检查文件"),
 ) -> None:
@@ -60,6 +60,7 @@ def check(
 
     示例：
     budgetgen check examples/qinhuangdao-gxj-2023.yaml
+    budgetgen check 各部门/
     budgetgen check --list
     """
     if list_checks:
@@ -68,9 +69,12 @@ def check(
         for spec in REGISTRY.values():
             typer.echo(f"{spec.id}\t{'/'.join(s.value for s in spec.severities)}\t{spec.description}\t读取：{'、'.join(spec.reads)}")
         return
-    if file is None:
-        typer.echo("用法：budgetgen check [选项] 部门文件\n错误：缺少必填的参数「部门文件」。\n运行「budgetgen check --help」查看说明。", err=True)
+    if not files:
+        typer.echo("用法：budgetgen check [选项] 部门文件…\n错误：缺少必填的参数「部门文件」。\n运行「budgetgen check --help」查看说明。", err=True)
         raise typer.Exit(2)
+    if len(files) > 1 or files[0].is_dir():
+        _check_many(files, templates)
+    file = files[0]
     analysis = _analyse_or_exit(file, templates)
     problems = list(analysis.problems)
     if analysis.ok:
@@ -78,6 +82,32 @@ def check(
     _print_problems(problems, file)
     _print_summary(problems, analysis)
     raise typer.Exit(EXIT_ERRORS if has_errors(problems) else EXIT_OK)
+
+
+def _check_many(inputs: list[Path], templates: Optional[Path]) -> None:
+    """Each file's problems under its name, then overall counts; exit 1 if any file has errors."""
+    from ..batch import discover
+
+    files, _ = discover(inputs, Path("/nonexistent-output"))
+    dirs = (templates,) if templates else ()
+    totals = {Severity.ERROR: 0, Severity.WARNING: 0, Severity.NOTE: 0}
+    unreadable = 0
+    for file in files:
+        typer.echo(f"== {file} ==")
+        try:
+            analysis = _guarded(lambda: analyse(file, dirs))
+            problems = list(analysis.problems) + (_template_problems(analysis) if analysis.ok else [])
+        except InputRejected as exc:
+            problems = exc.problems
+            unreadable += exc.unreadable
+        except typer.Exit:
+            problems = [Problem(Severity.ERROR, "内部", "budgetgen 内部错误")]
+        _print_problems(problems, file)
+        for problem in problems:
+            totals[problem.severity] += 1
+        typer.echo(f"   {sum(1 for p in problems if p.severity is Severity.ERROR)} 个错误，{sum(1 for p in problems if p.severity is Severity.WARNING)} 个警告")
+    typer.echo(f"共检查 {len(files)} 个文件：{totals[Severity.ERROR]} 个错误，{totals[Severity.WARNING]} 个警告，{totals[Severity.NOTE]} 个提示。")
+    raise typer.Exit(EXIT_ERRORS if totals[Severity.ERROR] else EXIT_OK)
 
 
 def _template_problems(analysis: Analysis) -> list[Problem]:
@@ -271,6 +301,113 @@ def new(
     except InputRejected as exc:
         _refuse(exc, target)
     typer.echo(f"已新建 {target}。{'按各工作表的表头' if as_workbook else '按注释'}填写后运行：budgetgen check {target}")
+
+
+@command()
+def batch(
+    inputs: list[Path] = typer.Argument(..., metavar="文件夹或文件…", help="部门文件所在的文件夹（含子文件夹），或部门文件"),
+    output: Path = typer.Option(Path("output"), "-o", "--output", metavar="文件夹", help="输出文件夹：每个部门一个子文件夹，汇总文件在最上层"),
+    jobs: Optional[int] = typer.Option(None, "-j", "--jobs", metavar="N", help="同时生成的进程数（默认：CPU 核数）"),
+    formats: str = typer.Option("pdf,docx", "--format", metavar="格式", help="输出格式，逗号分隔：pdf、docx、html、xlsx"),
+    templates: Optional[Path] = TemplatesOption,
+    force: bool = typer.Option(False, "--force", help="全部重新生成（默认跳过输入、模板集和版本都没变的部门）"),
+    as_json: bool = typer.Option(False, "--json", help="另写 汇总.json，供其他程序读取"),
+) -> None:
+    """一次生成全市所有部门：多进程并行，显示进度，写出汇总表（汇总.xlsx、汇总.html）。
+
+    某个部门出错不影响其他部门；有错误的部门在汇总中列出，退出码为 1。
+    上次已成功生成、且输入、模板集和 budgetgen 版本都没变的部门会被跳过（--force 全部重做）。
+
+    示例：
+    budgetgen batch 各部门/ -o 公开文件/ -j 2 --templates 城市模板
+    """
+    from ..batch import discover, run_batch
+    from ..builders import FORMATS
+    from ..summary import write_summary
+
+    chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    if not chosen or any(f not in FORMATS for f in chosen):
+        typer.echo(f"不支持的格式：{formats}。可选：{'、'.join(FORMATS)}。", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    files, notes = discover(inputs, output)
+    for note_text in notes:
+        typer.echo(f"提示：{note_text}", err=True)
+    if not files:
+        typer.echo("没有找到部门文件（.yaml、.yml，或填写用工作簿 .xlsx）。", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    dirs = (templates,) if templates else ()
+    progress = _progress(len(files))
+    with progress:
+        run = run_batch(files, output, chosen, dirs, jobs, force, on_start=progress.start, on_done=progress.done)
+    rows = run.rows
+    try:
+        written = _guarded(lambda: write_summary(output, rows, as_json))
+    except InputRejected as exc:
+        _refuse(exc, output)
+    counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("已生成", "有警告", "有错误")}
+    skipped = sum(1 for r in rows if r.get("skipped"))
+    typer.echo(
+        f"共 {len(rows)} 个部门：已生成 {counts['已生成']}，有警告 {counts['有警告']}，有错误 {counts['有错误']}"
+        + (f"（其中 {skipped} 个未变，已跳过）" if skipped else "")
+        + f"。汇总：{'、'.join(str(p) for p in written)}"
+    )
+    if run.stopped:
+        typer.echo(f"已中止：已完成的 {len(rows)} 个部门完整写出，其余未生成，没有留下临时文件。", err=True)
+        raise typer.Exit(130)
+    raise typer.Exit(EXIT_ERRORS if counts["有错误"] else EXIT_OK)
+
+
+class _Progress:
+    """A rich progress bar on a terminal; one plain line per department elsewhere (CI, logs)."""
+
+    def __init__(self, total: int) -> None:
+        from rich.console import Console
+
+        self.total = total
+        self.counts = {"已生成": 0, "有警告": 0, "有错误": 0}
+        self.running: list[str] = []
+        self.console = Console(stderr=True)
+        self.bar = None
+        if self.console.is_terminal:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=self.console)
+            self.task = self.bar.add_task("生成中", total=total)
+
+    def __enter__(self):
+        if self.bar:
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar:
+            self.bar.__exit__(*exc)
+
+    def start(self, path: Path) -> None:
+        self.running.append(path.stem)
+        self._describe()
+
+    def done(self, row: dict) -> None:
+        stem = Path(row["file"]).stem
+        if stem in self.running:
+            self.running.remove(stem)
+        self.counts[row["status"]] = self.counts.get(row["status"], 0) + 1
+        finished = sum(self.counts.values())
+        if self.bar:
+            self.bar.update(self.task, advance=1)
+            self._describe()
+        else:
+            state = "未变，跳过" if row.get("skipped") else row["status"]
+            print(f"[{finished}/{self.total}] {state} {row['name'] or stem}（{row['seconds']:.1f} 秒）", file=sys.stderr, flush=True)
+
+    def _describe(self) -> None:
+        if self.bar:
+            counts = f"完成 {self.counts['已生成']} · 警告 {self.counts['有警告']} · 错误 {self.counts['有错误']}"
+            self.bar.update(self.task, description=f"{counts}  正在：{'、'.join(self.running[:3])}")
+
+
+def _progress(total: int) -> _Progress:
+    return _Progress(total)
 
 
 @command()
