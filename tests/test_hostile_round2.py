@@ -185,7 +185,7 @@ def test_fifo_is_refused_at_once(tmp_path):
 def test_device_and_folder_are_refused(tmp_path):
     result = invoke("check", "/dev/zero")
     assert result.exit_code == 2 and "不是普通文件" in result.output
-    result = invoke("check", tmp_path)
+    result = invoke("build", tmp_path)  # check takes folders of department files; build takes one file
     assert result.exit_code == 2 and "是一个文件夹" in result.output
 
 

@@ -366,6 +366,7 @@ class _Progress:
         self.total = total
         self.counts = {"已生成": 0, "有警告": 0, "有错误": 0}
         self.running: list[str] = []
+        self.finished = 0
         self.console = Console(stderr=True)
         self.bar = None
         if self.console.is_terminal:
@@ -392,7 +393,8 @@ class _Progress:
         if stem in self.running:
             self.running.remove(stem)
         self.counts[row["status"]] = self.counts.get(row["status"], 0) + 1
-        finished = sum(self.counts.values())
+        self.finished += 1
+        finished = self.finished
         if self.bar:
             self.bar.update(self.task, advance=1)
             self._describe()
