@@ -1,0 +1,90 @@
+"""Batch against one process per department, side by side in one run (this machine is shared and
+noisy, so only ratios measured together mean much).
+
+    .venv/bin/python scripts/benchmark_batch.py [--departments 20] [--memory 100]
+
+Prints: wall time of N `budgetgen build` processes one after another vs `budgetgen batch -j 2`, the
+speed-up, CPU seconds per department in each, and each worker's peak memory (VmHWM) after its
+first department and at the end of a run over `--memory` departments (flat = no growth).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+BUDGETGEN = [sys.executable, "-m", "budgetgen"]
+
+
+def make_city(folder: Path, count: int) -> list[Path]:
+    folder.mkdir(parents=True)
+    made = []
+    for i in range(count):
+        example = EXAMPLES[i % len(EXAMPLES)]
+        text = re.sub(r'编码: "(\d+)"', lambda m: f'编码: "{m.group(1)}{i:03d}"', example.read_text(encoding="utf-8"), count=1)
+        path = folder / f"dept-{i:03d}.yaml"
+        path.write_text(text, encoding="utf-8")
+        made.append(path)
+    return made
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: list[str]) -> tuple[float, float]:
+    cpu, started = children_cpu(), time.perf_counter()
+    subprocess.run(command, check=False, capture_output=True)
+    return time.perf_counter() - started, children_cpu() - cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--departments", type=int, default=20)
+    parser.add_argument("--memory", type=int, default=0, help="also run batch over this many departments for memory")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as work:
+        work = Path(work)
+        files = make_city(work / "city", args.departments)
+        sequential_wall = sequential_cpu = 0.0
+        for path in files:
+            wall, cpu = timed(BUDGETGEN + ["build", str(path), "-o", str(work / "one-by-one"), "--format", "pdf,docx"])
+            sequential_wall += wall
+            sequential_cpu += cpu
+        batch_wall, batch_cpu = timed(BUDGETGEN + ["batch", str(work / "city"), "-o", str(work / "batch"), "-j", "2", "--format", "pdf,docx", "--force", "--json"])
+        n = len(files)
+        print(f"{n} departments, pdf+docx, on {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores")
+        print(f"  one `budgetgen build` process each, one after another: {sequential_wall:6.1f} s wall, {sequential_cpu / n:5.2f} s CPU per department")
+        print(f"  `budgetgen batch -j 2`:                                 {batch_wall:6.1f} s wall, {batch_cpu / n:5.2f} s CPU per department")
+        print(f"  speed-up {sequential_wall / batch_wall:.2f}×; batch CPU per department {batch_cpu / sequential_cpu:.2f}× a CLI build's")
+        report_memory(work / "batch" / "汇总.json")
+        if args.memory:
+            make_city(work / "big", args.memory)
+            wall, _ = timed(BUDGETGEN + ["batch", str(work / "big"), "-o", str(work / "big-out"), "-j", "2", "--format", "pdf,docx", "--force", "--json"])
+            print(f"{args.memory} departments by batch -j 2: {wall:.1f} s wall")
+            report_memory(work / "big-out" / "汇总.json")
+
+
+def report_memory(summary: Path) -> None:
+    rows = json.loads(summary.read_text(encoding="utf-8"))["departments"]
+    by_worker: dict[int, list[int]] = {}
+    for row in rows:
+        if "worker" in row:
+            by_worker.setdefault(row["worker"]["pid"], []).append(row["worker"]["peak_kib"])
+    for pid, peaks in sorted(by_worker.items()):
+        # VmHWM never falls: its lowest reading is after the worker's first department, its highest at the end
+        print(f"  worker {pid}: {len(peaks)} departments, peak memory {min(peaks) / 1024:.0f} MiB after the first, {max(peaks) / 1024:.0f} MiB at the end")
+
+
+if __name__ == "__main__":
+    main()
