@@ -188,3 +188,20 @@ def _flatten(outline):
             yield from _flatten(item)
         else:
             yield item
+
+
+def test_trimmed_user_agent_stylesheet_gives_identical_pages(built, tmp_path):
+    """budgetgen's trimmed UA stylesheet (builders/ua.css) lays out exactly as WeasyPrint's own:
+    every page image of 001 is the same."""
+    from budgetgen.analysis import analyse
+    from budgetgen.builders.pdf import render_pdf
+    from budgetgen.compose import compose
+
+    analysis = analyse(REFERENCE_EXAMPLES["001"])
+    (tmp_path / "default.pdf").write_bytes(render_pdf(compose(analysis), analysis.theme, trimmed_ua=False))
+    for name, pdf in (("default", tmp_path / "default.pdf"), ("trimmed", built["001"]["pdf"])):
+        subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / name)], check=True)
+    default_pages = sorted(tmp_path.glob("default-*.png"))
+    assert default_pages and len(default_pages) == len(list(tmp_path.glob("trimmed-*.png")))
+    for page in default_pages:
+        assert page.read_bytes() == (tmp_path / page.name.replace("default", "trimmed")).read_bytes(), page.name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from ..document import Document
@@ -11,17 +12,35 @@ from ..theme import Theme
 from .html import render_html, set_file_for_url
 
 
-def render_pdf(document: Document, theme: Theme, pdfa: bool = False, report: dict | None = None) -> bytes:
-    from weasyprint import HTML  # imported here: loading pango costs time the other commands don't need
-
+def render_pdf(document: Document, theme: Theme, pdfa: bool = False, report: dict | None = None, trimmed_ua: bool = True) -> bytes:
     require_installed_cjk_font(theme)
     html = render_html(document, theme)  # refuses any reference outside the set before layout
-    laid_out = HTML(string=html, base_url=str(theme.chain[0]) + "/", url_fetcher=set_fetcher(theme)).render()
+    page_class = _disclosure_html() if trimmed_ua else _weasyprint().HTML
+    laid_out = page_class(string=html, base_url=str(theme.chain[0]) + "/", url_fetcher=set_fetcher(theme)).render()
     if report is not None:
         report["pages"] = len(laid_out.pages)
     options = {"pdf_variant": "pdf/a-2b"} if pdfa else {}
     # A fixed identifier keeps identical input byte-identical (WeasyPrint would otherwise hash the time).
     return laid_out.write_pdf(pdf_identifier=b"budgetgen", **options)
+
+
+def _weasyprint():
+    import weasyprint  # imported here: loading pango costs time the other commands don't need
+
+    return weasyprint
+
+
+@lru_cache(maxsize=1)
+def _disclosure_html():
+    """WeasyPrint's HTML with budgetgen's trimmed user-agent stylesheet (ua.css), parsed once."""
+    weasyprint = _weasyprint()
+    stylesheet = weasyprint.CSS(string=(Path(__file__).parent / "ua.css").read_text(encoding="utf-8"))
+
+    class DisclosureHTML(weasyprint.HTML):
+        def _ua_stylesheets(self, forms=False):
+            return [stylesheet]
+
+    return DisclosureHTML
 
 
 MAX_ASSET_BYTES = 20 * 1024 * 1024
