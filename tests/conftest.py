@@ -15,6 +15,19 @@ REFERENCE_EXAMPLES = {
 }
 
 
+def invoke(*args):
+    """The command line as a finance officer runs it (typer's runner); never a traceback or an
+    internal error, whatever the input."""
+    from typer.testing import CliRunner
+
+    from budgetgen.cli import app
+
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output and "内部错误" not in result.output, result.output
+    return result
+
+
 def load_expected(ref: str) -> dict:
     return json.loads((FIXTURES / "reference" / f"{ref}.json").read_text(encoding="utf-8"))
 

@@ -87,7 +87,7 @@ def test_bad_files_are_reported_and_never_stop_the_others(tmp_path):
     (inputs / "twin.yaml").write_text(twin, encoding="utf-8")
     os.mkfifo(inputs / "pipe.yaml")
     out = inputs / "out"  # the output folder inside the input folder
-    result = batch(inputs, "-o", out, "--format", "html", "--json", expect=1)
+    batch(inputs, "-o", out, "--format", "html", "--json", expect=1)
     summary = {Path(r["file"]).name: r for r in json.loads((out / "汇总.json").read_text(encoding="utf-8"))["departments"]}
     assert "找不到模板集「another-city-2023」" in summary["other-city.yaml"]["problems"][0]["message"]
     assert "不是普通文件" in summary["pipe.yaml"]["problems"][0]["message"]

@@ -5,7 +5,7 @@ import json
 from typer.testing import CliRunner
 
 from budgetgen.cli import app
-from conftest import REFERENCE_EXAMPLES, ROOT
+from conftest import REFERENCE_EXAMPLES
 
 runner = CliRunner()
 

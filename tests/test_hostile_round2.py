@@ -15,8 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from budgetgen.analysis import analyse
-from budgetgen.cli import app
-from conftest import ROOT
+from conftest import ROOT, invoke
 
 runner = CliRunner()
 
@@ -38,12 +37,6 @@ def department(tmp_path: Path, name: str = "测试局", amount: str = "10.00", t
     path.write_text(text, encoding="utf-8")
     return path
 
-
-def invoke(*args):
-    result = runner.invoke(app, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output and "内部错误" not in result.output, result.output
-    return result
 
 
 def line_of(output: str, text: str) -> str:

@@ -12,17 +12,10 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from budgetgen.cli import app
-from conftest import REFERENCE_EXAMPLES
+from conftest import REFERENCE_EXAMPLES, invoke
 
 runner = CliRunner()
 
-
-def invoke(*args):
-    result = runner.invoke(app, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output and "内部错误" not in result.output, result.output
-    return result
 
 
 def tables_json(path: Path) -> list:

@@ -4,7 +4,6 @@ runs README's own two commands."""
 import re
 import sys
 from importlib import metadata
-from pathlib import Path
 
 from packaging.markers import default_environment
 from packaging.requirements import Requirement

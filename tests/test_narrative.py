@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from docx import Document as open_docx
 
-from budgetgen.build import build
 from conftest import REFERENCE_EXAMPLES, load_expected
 from expected_tables import printed
 

@@ -7,7 +7,6 @@ bounds), not by one pydantic version's incidental wording or ordering.
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator

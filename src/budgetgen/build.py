@@ -17,7 +17,7 @@ from .analysis import Analysis, analyse
 from .compose import compose
 from .oserrors import os_reason
 from .problems import InputRejected, Problem, Terminated, error, has_errors
-from .builders import FORMATS, BuildOptions, builder_for
+from .builders import BuildOptions, builder_for
 
 
 @dataclass

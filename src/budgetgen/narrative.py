@@ -130,11 +130,7 @@ class Narrator:
         ]
         operating_items = [{"code": c, "name": n, "amount": a} for c, n, a in s.operating_items]
         return {
-            "name": department.name,
-            "code": department.code,
-            "year": budget.year,
-            "previous_year": budget.year - 1,
-            "level": department.level,
+            **wording_values(budget),  # name, code, year, previous_year, level, unit: as titles have them
             "level_name": f"{department.level}级",
             "income": {"total": s["income.total"], "parts": self.income_parts()},
             "expense": {

@@ -7,7 +7,6 @@ costs about half a millisecond per cell, and a disclosure has thousands of cells
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import datetime, timezone
 from xml.sax.saxutils import escape
 

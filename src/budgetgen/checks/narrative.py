@@ -12,7 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from ..model import INDICATOR_LEVELS
-from ..money import ZERO, format_text_amount
+from ..money import format_text_amount
 from ..problems import Problem, Severity, error, note, warning
 from .registry import Context, check
 

@@ -11,7 +11,8 @@ import difflib
 from decimal import Decimal
 
 from .. import catalog
-from ..model import FISCAL_FUNDS, Budget
+from ..ledger import Ledger
+from ..model import FISCAL_FUNDS
 from ..money import format_text_amount
 from ..problems import Problem, Severity, error, note, warning
 from .registry import Context, check
@@ -92,7 +93,6 @@ def check_fiscal_kinds(ctx: Context) -> list[Problem]:
 @check("X3", (ERROR,), "基本支出按经济分类合计 = 一般公共预算基本支出按功能分类合计", ("支出", "基本支出经济分类"))
 def check_basic_economic(ctx: Context) -> list[Problem]:
     """X3: 基本支出表 合计 = 一般公共预算 基本支出 by function code (compared exactly)."""
-    ledger = ctx.ledger
     by_function = ctx.statement.exact["expense.basic.general_budget"]
     by_economic = ctx.statement.exact["economic.total"]
     if by_function == by_economic:
