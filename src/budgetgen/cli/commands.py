@@ -136,7 +136,8 @@ def build(
     示例：
     budgetgen build examples/qinhuangdao-gxj-2023.yaml -o output --format pdf,docx
     """
-    from ..build import FORMATS, build as run_build
+    from ..build import build as run_build
+    from ..builders import FORMATS
 
     chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in FORMATS]
