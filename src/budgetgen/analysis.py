@@ -73,12 +73,11 @@ def load_input(path: Path):
     an export of the published tables is not input: it is imported once into YAML."""
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         from .excel.fillin import is_fillin, load_fillin
-
-        if is_fillin(path):
-            return load_fillin(path)
         from .excel.workbook import read_workbook
 
-        read_workbook(path)  # refuses what is not a readable workbook, with its reason
+        sheets = read_workbook(path)  # refuses what is not a readable workbook, with its reason
+        if is_fillin(sheets):
+            return load_fillin(path, sheets)
         raise InputRejected(
             [error("工作簿", f"{path} 不是填写用工作簿（没有“支出明细”工作表）", f"如果这是预算系统导出的公开表，先导入：budgetgen import {path.name} -o 部门.yaml")],
             unreadable=True,

@@ -117,7 +117,9 @@ def write_all(output_dir: Path, stem: str, outputs: dict[str, bytes]) -> list[Pa
 def write_file(target: Path, data: bytes) -> Path:
     """One file, written atomically beside its final name (the previous file kept on failure)."""
     target = target.resolve()
-    return write_all(target.parent, target.stem, {target.suffix.lstrip("."): data})[0] if target.suffix else write_all(target.parent, target.name, {"": data})[0]
+    if not target.suffix:
+        raise ValueError(f"write_file needs a file name with a suffix, not {target.name}")
+    return write_all(target.parent, target.stem, {target.suffix[1:]: data})[0]
 
 
 def _write_temporary(folder: Path, stem: str, fmt: str, data: bytes) -> Path:

@@ -34,11 +34,8 @@ THREE_PUBLIC = Columns("三公经费", ("项目", "一般公共预算", "政府�
 PROJECTS = Columns("项目", ("名称", "科目", "金额", "资金", "项目编码", "资金用途", "绩效目标"))
 
 
-def is_fillin(path: Path) -> bool:
-    try:
-        return any(sheet.name == MARKER_SHEET for sheet in read_workbook(path))
-    except InputRejected:
-        return False
+def is_fillin(sheets: list[Sheet]) -> bool:
+    return any(sheet.name == MARKER_SHEET for sheet in sheets)
 
 
 # ---------------------------------------------------------------- writing
@@ -111,8 +108,8 @@ def _list(sheet, cells: str, options, DataValidation) -> None:
 # ---------------------------------------------------------------- reading
 
 
-def load_fillin(path: Path) -> Loaded:
-    sheets = {sheet.name: sheet for sheet in read_workbook(path)}
+def load_fillin(path: Path, read: list[Sheet] | None = None) -> Loaded:
+    sheets = {sheet.name: sheet for sheet in (read if read is not None else read_workbook(path))}
     missing = [name for name in ("部门", LINES.sheet) if name not in sheets]
     if missing:
         raise InputRejected([error("工作簿", f"{path} 缺少工作表「{'、'.join(missing)}」", "用 budgetgen new 部门名称 --xlsx 生成的工作簿填写。")], unreadable=True)
