@@ -297,3 +297,15 @@ def test_a_city_name_contradicting_the_built_in_one_is_a_warning_naming_both(tmp
     path.write_text('部门: {编码: "9", 名称: 测试局, 级次: 区}\n预算年度: 2025\n上年: {基本支出: 0, 项目支出: 0, 三公经费合计: 0}\n支出:\n  - {科目: 2150501, 类型: 基本, 金额: 1.00}\n基本支出经济分类:\n  - {科目: 30101, 金额: 1.00}\n', encoding="utf-8")
     result = invoke("check", path)
     assert "城市科目目录中科目 2150501 名为「本市行政运行」，内置目录为「行政运行」" in result.output
+
+
+def test_a_formula_saved_without_its_result_is_named_not_read_as_blank(workbooks, tmp_path):
+    book = openpyxl.load_workbook(workbooks["001"])
+    sheet = book["部门预算支出总表"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(row=r, column=2).value == "2060101")
+    sheet.cell(row=row, column=4).value = "=D8+1"  # openpyxl saves formulas without calculating them
+    workbook = tmp_path / "formula.xlsx"
+    book.save(workbook)
+    result = invoke("import", workbook, "-o", tmp_path / "out.yaml")
+    assert result.exit_code == 1 and f"部门预算支出总表!D{row} 是公式，但文件中没有它的计算结果" in result.output
+    assert not (tmp_path / "out.yaml").exists()

@@ -16,7 +16,7 @@ from pathlib import Path
 from .. import catalog
 from ..model import FISCAL_FUNDS
 from ..problems import InputRejected, Problem, error, note, warning
-from .tables import FoundTable, amount_at, column_for, find_tables, row_code
+from .tables import MERGED_HINT, FoundTable, amount_at, column_for, find_tables, row_code
 from .workbook import read_workbook
 
 ZERO = Decimal(0)
@@ -227,7 +227,8 @@ def _read(result: Imported, table: FoundTable, row: int, column: int | None) -> 
     if problem and problem.startswith("note:"):
         result.problems.append(note("工作簿", problem[5:], "导出时把金额设为数字格式更好；数值已读取。"))
     elif problem:
-        result.problems.append(error("工作簿", problem, "金额只写数字；空白表示 0。"))
+        hint = "在 Excel 或 WPS 中打开该文件并保存一次（公式随之算出结果），再导入。" if "是公式" in problem else MERGED_HINT if "合并单元格" in problem else "金额只写数字；空白表示 0。"
+        result.problems.append(error("工作簿", problem, hint))
     return value
 
 

@@ -192,6 +192,8 @@ def amount_at(table: FoundTable, row: int, column: int | None) -> tuple[Decimal 
     separators or a 元 suffix, are read with a note; other text is a problem naming the cell."""
     if column is None:
         return None, None
+    if (row, column) in table.sheet.uncalculated:
+        return None, f"{table.where(row, column)} 是公式，但文件中没有它的计算结果（不是用 Excel/WPS 保存的）"
     if (row, column) in table.sheet.spread:
         return None, f"{table.where(row, column)} 是合并单元格的一部分，金额无法归属到这一格"
     value = table.sheet.value(row, column)

@@ -24,6 +24,7 @@ class Sheet:
     name: str
     cells: dict[tuple[int, int], object] = field(default_factory=dict)  # (row, column), 1-based
     spread: set[tuple[int, int]] = field(default_factory=set)  # cells that hold a merged range's label
+    uncalculated: set[tuple[int, int]] = field(default_factory=set)  # formulas saved without their result
     hidden_rows: set[int] = field(default_factory=set)
 
     @property
@@ -76,6 +77,7 @@ def _read_xlsx(raw: bytes, name: str) -> list[Sheet]:
 
     try:
         workbook = load_workbook(io.BytesIO(raw), data_only=True)
+        formulas = load_workbook(io.BytesIO(raw), data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
         raise _refused(f"{name} 已损坏或不是完整的 .xlsx 文件，无法读取", "在 Excel 或 WPS 中打开并另存为 .xlsx 后再导入；或重新从系统导出。")
     sheets = []
@@ -95,6 +97,11 @@ def _read_xlsx(raw: bytes, name: str) -> list[Sheet]:
                         sheet.cells[(r, c)] = label
                         sheet.spread.add((r, c))
         sheet.hidden_rows = {r for r, dimension in ws.row_dimensions.items() if dimension.hidden}
+        # A formula saved by a program that does not calculate has no result: never read it as blank.
+        for row in formulas[ws.title].iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("=") and (cell.row, cell.column) not in sheet.cells:
+                    sheet.uncalculated.add((cell.row, cell.column))
         sheets.append(sheet)
     return sheets
 
