@@ -270,16 +270,6 @@ class Statement:
         """This year's income of a group of funds the set prints in one row: its exact sum, rounded once."""
         return self.printed(_income_this_year(self._ledger, funds))
 
-    def carried_in_of(self, funds: Iterable[str] | None = None) -> Decimal:
-        return self.printed(_carried_in(self._ledger, funds))
-
-    def carried_out_of(self, funds: Iterable[str] | None = None) -> Decimal:
-        return self.printed(_year_end(self._ledger, funds))
-
-    def spent_of(self, funds: Iterable[str]) -> Decimal:
-        funds = set(funds)
-        return self.printed(_sum_lines(self._ledger, lambda l: l.fund in funds))
-
     def expense_by_class_fiscal(self, number: int) -> Decimal:
         return self.fiscal_class_total.get(number, ZERO)
 
@@ -467,10 +457,6 @@ def _assets_total(budget: Budget) -> Decimal | None:
     return total(values) if values else None
 
 
-def asset_values_total(budget: Budget) -> Decimal:
-    return _assets_total(budget) or ZERO
-
-
 def _changes(budget: Budget, statement: Statement) -> dict[str, Change]:
     prior = budget.prior_year
     figures = statement.figures
@@ -489,11 +475,6 @@ def _changes(budget: Budget, statement: Statement) -> dict[str, Change]:
     elif prior.three_public_total is not None:
         result["three_public.total"] = Change(figures["three_public.total"], prior.three_public_total)
     return result
-
-
-def prior_year_sum(*amounts: Decimal | None) -> Decimal:
-    """Last year's figures as typed, added for a comparison (they are leaves, never rounded)."""
-    return total(a for a in amounts if a is not None)
 
 
 def city_totals(departments: Iterable[dict[str, Decimal]]) -> dict[str, Decimal]:

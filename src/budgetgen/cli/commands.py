@@ -337,7 +337,7 @@ def batch(
         typer.echo("没有找到部门文件（.yaml、.yml，或填写用工作簿 .xlsx）。", err=True)
         raise typer.Exit(EXIT_ERRORS)
     dirs = (templates,) if templates else ()
-    progress = _progress(len(files))
+    progress = _Progress(len(files))
     with progress:
         run = run_batch(files, output, chosen, dirs, jobs, force, on_start=progress.start, on_done=progress.done)
     rows = run.rows
@@ -407,10 +407,6 @@ class _Progress:
         if self.bar:
             counts = f"完成 {self.counts['已生成']} · 警告 {self.counts['有警告']} · 错误 {self.counts['有错误']}"
             self.bar.update(self.task, description=f"{counts}  正在：{'、'.join(self.running[:3])}")
-
-
-def _progress(total: int) -> _Progress:
-    return _Progress(total)
 
 
 @command()
