@@ -19,7 +19,7 @@ runner = CliRunner()
 
 
 def tables_json(path: Path) -> list:
-    result = invoke("tables", path, "--json")
+    result = invoke("tables", path, "--json", "--neutral")
     assert result.exit_code == 0, result.output
     return [table["rows"] for table in json.loads(result.output)["tables"]]
 

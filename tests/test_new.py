@@ -75,8 +75,8 @@ def test_an_examples_figures_typed_into_the_workbook_give_its_tables(tmp_path):
         if amount:
             book["三公经费"].cell(row=row, column=2, value=float(amount))
     book.save(target)
-    ours = json.loads(invoke("tables", target, "--json").output)["tables"]
-    theirs = json.loads(invoke("tables", REFERENCE_EXAMPLES["001"], "--json").output)["tables"]
+    ours = json.loads(invoke("tables", target, "--json", "--neutral").output)["tables"]
+    theirs = json.loads(invoke("tables", REFERENCE_EXAMPLES["001"], "--json", "--neutral").output)["tables"]
     assert [t["rows"] for t in ours] == [t["rows"] for t in theirs]
     assert analyse(target).statement["expense.total"] == Decimal("724.00")
 

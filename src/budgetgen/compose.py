@@ -95,7 +95,11 @@ def table_block(table: Table, theme: Theme, values: Mapping[str, object]) -> Tab
     columns = [Column(serial_label)] + list(table.columns)
     header, depth = header_grid(columns)
     rows = tuple(
-        BodyRow((Cell(str(number), "number"),) + tuple(_cell(value, column) for value, column in zip(row.cells, table.columns)), role=row.role, level=row.level)
+        BodyRow(
+            (Cell(str(number), "number"),) + tuple(_cell(value, column, row.indent if i == 0 else 0) for i, (value, column) in enumerate(zip(row.cells, table.columns))),
+            role=row.role,
+            level=row.level,
+        )
         for number, row in enumerate(table.rows, start=1)
     )
     return TableBlock(
@@ -114,10 +118,10 @@ def table_block(table: Table, theme: Theme, values: Mapping[str, object]) -> Tab
     )
 
 
-def _cell(value, column: Column) -> Cell:
+def _cell(value, column: Column, indent: int = 0) -> Cell:
     if isinstance(value, Decimal):
         return Cell(printed_cell(value), "amount", value)
-    return Cell(printed_cell(value), column.kind if column.kind != "amount" else "text")
+    return Cell(printed_cell(value), column.kind if column.kind != "amount" else "text", indent=indent)
 
 
 def header_grid(columns: list[Column]) -> tuple[list[HeaderCell], int]:

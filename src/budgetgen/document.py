@@ -104,6 +104,7 @@ class Cell:
     text: str
     kind: CellKind = "text"
     value: Decimal | None = None
+    indent: int = 0  # characters of indentation before the text (a set's 其中 rows)
 
     def __str__(self) -> str:
         return self.text

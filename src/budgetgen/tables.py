@@ -45,6 +45,7 @@ class Row:
     cells: tuple[Cell, ...]
     role: str = "item"  # total | class | section | item
     level: int = 0  # depth in the 类/款/项 hierarchy (0 for 合计 and fixed rows)
+    indent: int = 0  # characters the row's label is indented by (a set's choice for fixed rows)
 
 
 @dataclass
@@ -59,7 +60,14 @@ class Table:
         return [[printed_cell(c) for c in row.cells] for row in self.rows]
 
     def to_json(self) -> dict:
-        return {"key": self.key, "title": self.title, "columns": [c.label for c in self.columns], "rows": self.as_printed(), "note": self.note}
+        return {
+            "key": self.key,
+            "title": self.title,
+            "columns": [c.label for c in self.columns],
+            "rows": self.as_printed(),
+            "indents": [row.indent for row in self.rows],
+            "note": self.note,
+        }
 
 
 def printed_cell(cell: Cell) -> str:
@@ -97,7 +105,7 @@ class TableWording:
     fiscal_income_rows: tuple[tuple[str, str], ...]
     fiscal_labels: dict[str, str]
     class_31_label: str
-    three_public_labels: dict[str, str]
+    three_public_rows: tuple["PrintedRow", ...]
 
     @classmethod
     def neutral(cls) -> "TableWording":
@@ -115,8 +123,17 @@ class TableWording:
             fiscal_income_rows=tuple(zip(("一、一般公共预算拨款", "二、政府性基金预算拨款", "三、国有资本经营预算拨款"), FISCAL_FUNDS)),
             fiscal_labels={"本年收入合计": "本年收入合计", "本年支出合计": "本年支出合计", "年初结转": "年初财政拨款结转和结余", "年末结转": "年末财政拨款结转和结余", "收入总计": "收入总计", "支出总计": "支出总计"},
             class_31_label="人行科目",
-            three_public_labels=dict(NEUTRAL_THREE_PUBLIC_LABELS),
+            three_public_rows=tuple(PrintedRow(row, label) for row, label in NEUTRAL_THREE_PUBLIC_LABELS.items()),
         )
+
+
+@dataclass(frozen=True)
+class PrintedRow:
+    """One printed row of a fixed table: the statement row it shows, its label and indentation."""
+
+    row: str
+    label: str
+    indent: int = 0
 
 
 NEUTRAL_THREE_PUBLIC_LABELS = {
@@ -129,6 +146,15 @@ NEUTRAL_THREE_PUBLIC_LABELS = {
     "vehicles.purchase": "其中：公务用车购置费",
     "vehicles.operation": "公务用车运行维护费",
     "reception": "三、公务接待费",
+}
+
+# Which 三公 rows each row's amount includes: a set may leave a row unprinted only where a printed
+# row includes it (合计 and 小计 are the same sum, so each includes the other).
+THREE_PUBLIC_INCLUDES = {
+    "total": frozenset(THREE_PUBLIC_ROWS) - {"total"},
+    "subtotal": frozenset(THREE_PUBLIC_ROWS) - {"subtotal"},
+    "abroad": frozenset({"abroad.research", "abroad.other"}),
+    "vehicles": frozenset({"vehicles.purchase", "vehicles.operation"}),
 }
 
 
@@ -225,29 +251,26 @@ def fiscal_summary_table(statement: Statement, wording: TableWording) -> Table:
     return Table("财政拨款收支总表", wording.titles["财政拨款收支总表"], columns, rows)
 
 
-THREE_PUBLIC_LAYOUT = (
-    ("total", "total", "total"),
-    ("subtotal", "total", "total"),
-    ("abroad", "abroad", "section"),
-    ("abroad.research", "abroad.research", "item"),
-    ("abroad.other", "abroad.other", "item"),
-    ("vehicles", "vehicles", "section"),
-    ("vehicles.purchase", "vehicles.purchase", "item"),
-    ("vehicles.operation", "vehicles.operation", "item"),
-    ("reception", "reception", "section"),
-)
+THREE_PUBLIC_ROLES = {"total": "total", "subtotal": "total", "abroad": "section", "vehicles": "section", "reception": "section"}
+THREE_PUBLIC_SAME_AS = {"subtotal": "total"}  # printed rows that show another row's figure
 
 
 def three_public_table(statement: Statement, wording: TableWording) -> Table:
-    """T9: the 9 fixed rows (label key, statement row, role); leaves typed, parents computed."""
-    labels = wording.three_public_labels
+    """T9: the rows the set prints, in its order; leaves typed, parents computed."""
     rows = [
-        Row((labels[label], statement.three_public(row), *(statement.three_public(row, f) for f in FISCAL_FUNDS)), role=role)
-        for label, row, role in THREE_PUBLIC_LAYOUT
+        Row(
+            (printed.label, *_three_public_amounts(statement, THREE_PUBLIC_SAME_AS.get(printed.row, printed.row))),
+            role=THREE_PUBLIC_ROLES.get(printed.row, "item"),
+            indent=printed.indent,
+        )
+        for printed in wording.three_public_rows
     ]
-    assert set(row for _, row, _ in THREE_PUBLIC_LAYOUT) == set(THREE_PUBLIC_ROWS)
     columns = [Column("项目"), *_money_columns(("合计", "一般公共预算财政拨款", "政府性基金预算拨款", "国有资本经营预算财政拨款"), ("资金性质",))]
     return Table("三公经费支出表", wording.titles["三公经费支出表"], columns, rows)
+
+
+def _three_public_amounts(statement: Statement, row: str) -> tuple[Decimal, ...]:
+    return (statement.three_public(row), *(statement.three_public(row, f) for f in FISCAL_FUNDS))
 
 
 def standard_tables(statement: Statement, wording: TableWording) -> StandardTables:

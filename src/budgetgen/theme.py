@@ -1,8 +1,9 @@
 """Template sets: folders of wording and layout that a city finance bureau edits without code.
 
 A set is templates/<name>/theme.yaml (plus template files it overrides). `extends: <parent>`
-chains sets; settings merge key by key (mappings recursively, lists replaced whole), so a city set
-states only what differs from its parent. Resolution walks set → parents → base, the way MkDocs
+chains sets; settings merge key by key, so a city set states only what differs from its parent:
+mappings merge recursively; a list is replaced whole when the child writes a list, and edited entry
+by entry when the child writes a mapping keyed by the entries' names (`entry_edits`). Resolution walks set → parents → base, the way MkDocs
 resolves a theme under a custom_dir. theme.yaml is read with the same loader as department files,
 so a mistake in it is reported with its file and line.
 """
@@ -135,7 +136,10 @@ def _load_theme(name: str, search_dirs: tuple[Path, ...]) -> Theme:
         current = layer.settings.get("extends")
     merged: dict = {}
     for layer in reversed(layers):
-        merged = deep_merge(merged, layer.settings)
+        problems: list = []
+        merged = deep_merge(merged, layer.settings, edits=EntryEdits(layer, problems))
+        if problems:
+            raise InputRejected(problems)
     merged.pop("extends", None)
     theme = Theme(name, tuple(layers), merged)
     _validate(theme)
@@ -273,11 +277,114 @@ def _is_decimal(value: Any) -> bool:
     return isinstance(value, Decimal)
 
 
-def deep_merge(base: dict, override: dict) -> dict:
+def deep_merge(base: dict, override: dict, path: tuple = (), edits: "EntryEdits | None" = None) -> dict:
     result = dict(base)
     for key, value in override.items():
+        here = path + (key,)
         if isinstance(value, dict) and isinstance(result.get(key), dict):
-            result[key] = deep_merge(result[key], value)
+            result[key] = deep_merge(result[key], value, here, edits)
+        elif isinstance(value, dict) and isinstance(result.get(key), list) and edits is not None:
+            result[key] = edits.apply(result[key], value, here)
         else:
             result[key] = value
     return result
+
+
+# ---------------------------------------------------------------- entry edits
+
+IDENTITY_FIELDS = ("key", "row", "label")  # what names an entry of a list, in this order
+REMOVE, BEFORE, AFTER = "remove", "before", "after"
+
+
+def entry_name(entry: Any) -> str | None:
+    """The name a child set uses for one entry of a parent's list: its `key`, `row` or `label`, or
+    the first item of a pair such as a glossary [名词, 解释]."""
+    if isinstance(entry, dict):
+        return next((str(entry[f]) for f in IDENTITY_FIELDS if f in entry), None)
+    if isinstance(entry, list) and entry:
+        return str(entry[0])
+    return None
+
+
+@dataclass
+class EntryEdits:
+    """Edits of a parent's list written as a mapping: `名称: {字段: 新值}` changes one entry,
+    `名称: {remove: true}` removes it, a new name with `before:` / `after:` inserts an entry there
+    (a new name without a place is taken for a typo and refused), and `before:` / `after:` also
+    move an existing one. A pair list (the glossary) takes `名词: 新解释` directly."""
+
+    layer: Layer
+    problems: list
+
+    def apply(self, entries: list, edits: dict, path: tuple) -> list:
+        names = [entry_name(e) for e in entries]
+        if not entries or None in names:
+            self._problem(path, "是列表，不能按名称逐项修改", "写成完整的列表（每项以“- ”开头）。")
+            return entries
+        result = list(entries)
+        for name, edit in edits.items():
+            name = str(name)
+            self._apply_one(result, name, edit, path + (name,))
+        return result
+
+    def _apply_one(self, result: list, name: str, edit: Any, path: tuple) -> None:
+        names = [entry_name(e) for e in result]
+        index = names.index(name) if name in names else None
+        pairs = isinstance(result[0], list)
+        if isinstance(edit, dict) and edit.get(REMOVE) is True:
+            if index is None:
+                self._problem(path, f"要删除的「{name}」不在上级模板集的列表中", f"现有：{'、'.join(names)}。")
+            else:
+                del result[index]
+            return
+        if pairs and not isinstance(edit, dict):
+            edit = {"text": edit}
+        if not isinstance(edit, dict):
+            self._problem(path, "应为一组“字段: 值”（或 remove: true 删除该项）", "如 “glossary: {title: 名词解释说明}”。")
+            return
+        place = {k: edit[k] for k in (BEFORE, AFTER) if k in edit}
+        if index is None and not place:
+            self._problem(path, f"「{name}」不在上级模板集的列表中（现有：{'、'.join(names)}）", "修改请写现有的名称；新增一项请同时写 before: 或 after: 指明放在哪一项之前或之后。")
+            return
+        fields = {k: v for k, v in edit.items() if k not in (BEFORE, AFTER, REMOVE)}
+        if pairs and index is None and "text" not in fields:
+            self._problem(path, f"「{name}」不在上级模板集的列表中，新增需写出解释", f"写“{name}: 解释文字”。")
+            return
+        if pairs:
+            entry = [name, fields.get("text", result[index][1] if index is not None else "")]
+        elif index is not None:
+            entry = deep_merge(result[index], fields)
+        else:
+            entry = self._new_entry(result, name, fields, path)
+            if entry is None:
+                return
+        if index is not None:
+            del result[index]
+        position = self._position(result, place, index, path)
+        result.insert(position, entry)
+
+    def _new_entry(self, result: list, name: str, fields: dict, path: tuple) -> dict | None:
+        identity = next(f for f in IDENTITY_FIELDS if f in result[0])
+        entry = {identity: name, **fields}
+        required = set.intersection(*(set(e) for e in result if isinstance(e, dict)))
+        missing = sorted(required - set(entry))
+        if missing:
+            known = "、".join(str(entry_name(e)) for e in result)
+            self._problem(path, f"「{name}」不在上级模板集的列表中（现有：{known}）；新增一项还需写出 {'、'.join(missing)}", "改名称请写现有的名称；新增请写全该项的字段。")
+            return None
+        return entry
+
+    def _position(self, result: list, place: dict, index: int | None, path: tuple) -> int:
+        if not place:
+            return len(result) if index is None else index
+        key, target = next(iter(place.items()))
+        names = [entry_name(e) for e in result]
+        if str(target) not in names:
+            self._problem(path + (key,), f"{key} 所指的「{target}」不在列表中", f"现有：{'、'.join(str(n) for n in names)}。")
+            return len(result) if index is None else index
+        return names.index(str(target)) + (1 if key == AFTER else 0)
+
+    def _problem(self, path: tuple, message: str, hint: str) -> None:
+        position = self.layer.source.position(path)
+        where = f"{self.layer.folder / THEME_FILE}{f':{position.line}' if position else ''}（模板集「{self.layer.name}」）"
+        self.problems.append(error("模板", f"{where} 的设置 {format_path(path)} {message}", hint))

@@ -10,7 +10,9 @@ import re
 from typing import Mapping
 
 from .model import Budget
-from .tables import TABLE_KEYS, TableWording
+from .problems import InputRejected, error
+from .statement import THREE_PUBLIC_ROWS
+from .tables import TABLE_KEYS, THREE_PUBLIC_INCLUDES, PrintedRow, TableWording
 from .theme import Theme
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -52,7 +54,6 @@ def wording_values(budget: Budget) -> dict[str, object]:
 def table_wording(theme: Theme) -> TableWording:
     summary = theme.require("tables.收支总表")
     fiscal = theme.require("tables.财政拨款收支总表")
-    three_public = theme.require("tables.三公经费支出表.labels")
     return TableWording(
         titles={key: str(theme.require(f"tables.{key}.title")) for key in TABLE_KEYS},
         empty_notes={key: str(theme.get(f"tables.{key}.empty_note")) for key in TABLE_KEYS if theme.get(f"tables.{key}.empty_note")},
@@ -61,5 +62,41 @@ def table_wording(theme: Theme) -> TableWording:
         fiscal_income_rows=tuple((str(row["label"]), str(row["fund"])) for row in fiscal["income_rows"]),
         fiscal_labels={k: str(v) for k, v in fiscal["labels"].items()},
         class_31_label=str(theme.require("tables.class_31_label")),
-        three_public_labels={_THREE_PUBLIC_KEYS[k]: str(v) for k, v in three_public.items() if k in _THREE_PUBLIC_KEYS},
+        three_public_rows=three_public_rows(theme),
     )
+
+
+def three_public_rows(theme: Theme) -> tuple[PrintedRow, ...]:
+    """The 三公 table's rows as the set lists them. Every row that carries money is printed or
+    included in a printed row the set names (`includes`), so no amount silently leaves the table."""
+    setting = "tables.三公经费支出表.rows"
+    entries = theme.require(setting)
+    where = theme.where(setting)
+    problems, printed, included = [], [], {}
+    names = "、".join(_THREE_PUBLIC_KEYS)
+    for index, entry in enumerate(entries):
+        row = _THREE_PUBLIC_KEYS.get(str(entry.get("row")))
+        if row is None:
+            problems.append(error("模板", f"{where} 的 {setting} 第 {index + 1} 项的行「{entry.get('row')}」不是“三公”经费表的行", f"可用的行：{names}。"))
+            continue
+        indent = entry.get("indent", 0)
+        if isinstance(indent, bool) or not isinstance(indent, int) or not 0 <= indent <= 8:
+            problems.append(error("模板", f"{where} 的 {setting} 中「{entry['row']}」的缩进 indent「{indent}」应为 0 到 8 的整数（字数）", "如 indent: 2。"))
+            indent = 0
+        printed.append(PrintedRow(row, str(entry.get("label", "")), indent))
+        for hidden in entry.get("includes", []) or []:
+            key = _THREE_PUBLIC_KEYS.get(str(hidden))
+            if key is None or key not in THREE_PUBLIC_INCLUDES.get(row, ()):
+                problems.append(error("模板", f"{where} 的 {setting} 中「{entry['row']}」不包含「{hidden}」", "includes 只能写该行数额中包含的行：合计与小计互相包含；因公出国包含其两个“其中”行；公务用车包含购置费和运行维护费。"))
+            else:
+                included[key] = row
+    shown = {p.row for p in printed}
+    for row in THREE_PUBLIC_ROWS:
+        if row not in shown and row not in included:
+            label = next(k for k, v in _THREE_PUBLIC_KEYS.items() if v == row)
+            problems.append(
+                error("模板", f"{where} 的 {setting} 没有印「{label}」这一行，它的数额也没有计入印出的行", f"印出这一行，或在包含它的行写 includes: [{label}]（如合计与小计互相包含，因公出国包含其“其中”行）。")
+            )
+    if problems:
+        raise InputRejected(problems)
+    return tuple(printed)

@@ -260,6 +260,7 @@ class TableXml:
         self.block = block
         total = sum(block.widths)
         self.widths = [round(width_mm * TWIPS_PER_MM * w / total) for w in block.widths]
+        self.font_pt = float(fonts["size_table_pt"])
         self.run_props = self._run_props(fonts["docx_body"], fonts["size_table_pt"])
 
     @staticmethod
@@ -295,7 +296,8 @@ class TableXml:
         while column < block.column_count:
             merge = next((m for m in block.merges if m.row <= r < m.row + m.rowspan and m.column <= column < m.column + m.colspan), None)
             if merge is None:
-                cells.append(self._cell(column, row.cells[column].text, bold=bold, align=block.align[column]))
+                cell = row.cells[column]
+                cells.append(self._cell(column, cell.text, bold=bold, align=block.align[column], indent=cell.indent))
                 column += 1
                 continue
             vmerge = None
@@ -311,7 +313,7 @@ class TableXml:
         props = "<w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>"
         return f"<w:tr>{props}{''.join(cells)}</w:tr>"
 
-    def _cell(self, column: int, text: str, *, bold=False, align="left", span=1, vmerge: str | None = None, borders: str = "") -> str:
+    def _cell(self, column: int, text: str, *, bold=False, align="left", span=1, vmerge: str | None = None, borders: str = "", indent: int = 0) -> str:
         width = sum(self.widths[column : column + span])
         props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
         if span > 1:
@@ -324,7 +326,9 @@ class TableXml:
         if text:
             pieces = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in text.split("\n"))
             run = f'<w:r><w:rPr>{self.run_props}{"<w:b/><w:bCs/>" if bold else ""}</w:rPr>{pieces}</w:r>'
-        paragraph = f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="{jc}"/><w:rPr>{self.run_props}</w:rPr></w:pPr>{run}</w:p>'
+        # in twips of the table's font size: LibreOffice does not read Word's character units
+        indentation = f'<w:ind w:left="{round(indent * self.font_pt * 20)}"/>' if indent else ""
+        paragraph = f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>{indentation}<w:jc w:val="{jc}"/><w:rPr>{self.run_props}</w:rPr></w:pPr>{run}</w:p>'
         return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraph}</w:tc>"
 
     def _top_line_row(self) -> str:

@@ -66,17 +66,18 @@ def write_sheet(sheet, block: TableBlock, theme: Theme) -> None:
     body_font, bold_font = Font(name="宋体", size=font_size), Font(name="宋体", size=font_size, bold=True)
     widths = [0] * columns
 
-    def put(row: int, column: int, text: str, *, bold=False, align="center", value=None, boxed=True, note_width=True):
+    def put(row: int, column: int, text: str, *, bold=False, align="center", value=None, boxed=True, note_width=True, indent=0):
         cell = sheet.cell(row=row, column=column + 1)
         cell.value = value if value is not None else (text or None)
         if value is not None:
             cell.number_format = AMOUNT_FORMAT
         cell.font = bold_font if bold else body_font
-        cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=align == "left")
+        # Excel's indent unit is about one full-width character's width at this size
+        cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=align == "left", indent=indent)
         if boxed:
             cell.border = BOX
         if note_width:
-            widths[column] = max(widths[column], _display_width(text))
+            widths[column] = max(widths[column], _display_width(text) + 2 * indent)
         return cell
 
     sheet.cell(row=1, column=1, value=block.title).font = Font(name="黑体", size=font_size + 5, bold=True)
@@ -115,7 +116,7 @@ def write_sheet(sheet, block: TableBlock, theme: Theme) -> None:
         bold = body.role == "total"
         for column, cell in enumerate(body.cells):
             value = cell.value if cell.kind == "amount" and cell.value else None
-            written = put(row, column, cell.text, bold=bold, align=block.align[column], value=value)
+            written = put(row, column, cell.text, bold=bold, align=block.align[column], value=value, indent=cell.indent)
             if cell.kind == "number" and cell.text.isdigit():
                 written.value = int(cell.text)
         row += 1

@@ -160,16 +160,19 @@ def build(
 def tables(
     file: Path = DepartmentFile,
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（否则为制表符分隔的文本，可粘贴到电子表格）"),
+    neutral: bool = typer.Option(False, "--neutral", help="不依模板集：收支总表收入按资金来源各列一行，“三公”表九行，行名用全国通用的写法"),
     xlsx: Optional[Path] = typer.Option(None, "--xlsx", metavar="文件", help="另写一个 Excel 工作簿：九张表各一页，按印出的样子"),
     templates: Optional[Path] = TemplatesOption,
 ) -> None:
     """输出计算得到的九张标准表。输入有错误时不输出。
 
-    文本按本部门的模板集印出（可粘贴到电子表格）；--json 不依模板集：
-    收支总表的收入按每个资金来源各列一行，数字对任何模板集都相同，供其他程序读取。
+    文本和 --json 都按本部门的模板集印出（行名、行的取舍与缩进与 PDF 相同）；
+    加 --neutral 则不依模板集：收支总表的收入按每个资金来源各列一行，“三公”表九行，
+    数字对任何模板集都相同，供其他程序读取。
 
     示例：
     budgetgen tables examples/haigang-kgxj-2025.yaml --json
+    budgetgen tables examples/haigang-kgxj-2025.yaml --json --neutral
     budgetgen tables examples/haigang-kgxj-2025.yaml --xlsx 九张表.xlsx
     """
     analysis = _analyse_or_exit(file, templates)
@@ -180,13 +183,15 @@ def tables(
     if xlsx is not None:
         _write_tables_workbook(analysis, xlsx)
         return
-    if as_json:
+    printed = analysis.tables
+    if neutral:
         from ..tables import TableWording, standard_tables
 
-        neutral = standard_tables(analysis.statement, TableWording.neutral())
-        typer.echo(json.dumps(neutral.to_json(), ensure_ascii=False, indent=1))
+        printed = standard_tables(analysis.statement, TableWording.neutral())
+    if as_json:
+        typer.echo(json.dumps(printed.to_json(), ensure_ascii=False, indent=1))
         return
-    for table in analysis.tables:
+    for table in printed:
         typer.echo(table.title)
         typer.echo("\t".join(c.label for c in table.columns))
         for row in table.as_printed():
