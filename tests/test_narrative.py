@@ -193,26 +193,13 @@ def test_performance_goals_and_safeguards(documents, ref):
         assert squeeze(perf["专项资金"]) in text
 
 
-INDICATOR_ORDER = {
-    "产出指标": ["数量指标", "质量指标", "时效指标", "成本指标"],
-    "效益指标": ["经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"],
-    "满意度指标": ["服务对象满意度指标"],
-}
-
-
-def canonical(rows):
-    """SPEC §5: rows are sorted into canonical 一级/二级 order (stable within a 二级)."""
-    levels = list(INDICATOR_ORDER)
-    return sorted(rows, key=lambda r: (levels.index(r[0]), INDICATOR_ORDER[r[0]].index(r[1])))
-
-
 def test_indicator_tables(documents, ref):
     projects = load_expected(ref)["performance"]["projects"]
     tables = [t for t in documents[ref]["docx"].tables if _rows(t) and _rows(t)[0] == ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]]
     assert len(tables) == len(projects)
     for project, table in zip(projects, tables):
         body = _rows(table)[1:]
-        want = [[c or "" for c in row] for row in canonical(project["indicators"])]
+        want = [[c or "" for c in row] for row in project["indicators"]]  # the reference's row order (SPEC §5: typed order)
         # 一级 cells are merged vertically: python-docx repeats the merged text in each row
         assert body == want, project["title"]
         merged = table._tbl.xpath(".//w:vMerge")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import catalog
-from .checks import Context, run_checks
+from .checks import Context, run_checks, strictly
 from .ledger import Ledger, build_ledger
 from .loading import SourceMap, load_file
 from .model import Budget
@@ -43,8 +43,9 @@ class Analysis:
         return not has_errors(self.table_problems)
 
 
-def analyse(path: Path, template_dirs: tuple[Path, ...] = ()) -> Analysis:
-    """Raises InputRejected when the file cannot be read or does not fit the model."""
+def analyse(path: Path, template_dirs: tuple[Path, ...] = (), strict: bool = False) -> Analysis:
+    """Raises InputRejected when the file cannot be read or does not fit the model. `strict`: the
+    ready-to-publish warnings count as errors."""
     loaded = load_input(path)
     budget = parse_budget(loaded)
     try:
@@ -60,6 +61,8 @@ def analyse(path: Path, template_dirs: tuple[Path, ...] = ()) -> Analysis:
     narrative_problems = []
     if not has_errors(table_problems):  # narrative figures assume the ledger is sound
         narrative_problems = locate(run_checks(context, "narrative"))
+    if strict:
+        table_problems, narrative_problems = strictly(table_problems), strictly(narrative_problems)
     problems = sorted(table_problems + narrative_problems, key=_order)
     tables = standard_tables(statement, table_wording(theme))
     return Analysis(path, loaded.source, budget, theme, ledger, statement, tables, problems, table_problems)

@@ -68,12 +68,12 @@ def discover(inputs: Iterable[Path], output: Path) -> tuple[list[Path], list[str
     return list(dict.fromkeys(found)), notes
 
 
-def input_digest(path: Path, template_dirs: tuple[Path, ...], formats: tuple[str, ...]) -> str:
+def input_digest(path: Path, template_dirs: tuple[Path, ...], formats: tuple[str, ...], strict: bool = False) -> str:
     """What a department's outputs depend on: its file, every template set and city catalog it may
-    use, budgetgen's version and the formats asked for."""
+    use, budgetgen's version, the formats asked for and --strict."""
     from .theme import search_dirs_for
 
-    digest = hashlib.sha256(f"{__version__}|{','.join(formats)}".encode())
+    digest = hashlib.sha256(f"{__version__}|{','.join(formats)}|{'strict' if strict else ''}".encode())
     try:
         digest.update(read_limited(path))
     except InputRejected:
@@ -87,14 +87,14 @@ def input_digest(path: Path, template_dirs: tuple[Path, ...], formats: tuple[str
     return digest.hexdigest()
 
 
-def build_department(source: str, output_root: str, formats: tuple[str, ...], template_dirs: tuple[str, ...], force: bool) -> dict:
+def build_department(source: str, output_root: str, formats: tuple[str, ...], template_dirs: tuple[str, ...], force: bool, strict: bool = False) -> dict:
     """Build one department into output_root/<file name>/; the summary row as a plain dict."""
     from .build import build, write_file
 
     path = Path(source)
     folder = Path(output_root) / path.stem
     dirs = tuple(Path(d) for d in template_dirs)
-    digest = input_digest(path, dirs, formats)
+    digest = input_digest(path, dirs, formats, strict)
     stamp = folder / STAMP
     if not force and stamp.is_file():
         try:
@@ -106,7 +106,7 @@ def build_department(source: str, output_root: str, formats: tuple[str, ...], te
     started = time.perf_counter()
     row = Row(str(path))
     try:
-        result = build(path, folder, formats, dirs)
+        result = build(path, folder, formats, dirs, strict=strict)
     except InputRejected as exc:
         row.problems = [_problem(p, path) for p in exc.problems]
         row.errors = sum(1 for p in exc.problems if p.severity is Severity.ERROR)
@@ -190,6 +190,7 @@ def run_batch(
     template_dirs: tuple[Path, ...] = (),
     jobs: int | None = None,
     force: bool = False,
+    strict: bool = False,
     on_start: Callable[[Path], None] = lambda path: None,
     on_done: Callable[[dict], None] = lambda row: None,
 ) -> Run:
@@ -206,7 +207,7 @@ def run_batch(
             while queue and len(pending) < jobs * 2:
                 path = queue.pop(0)
                 on_start(path)
-                future = executor.submit(build_department, str(path), str(output), formats, tuple(str(d) for d in template_dirs), force)
+                future = executor.submit(build_department, str(path), str(output), formats, tuple(str(d) for d in template_dirs), force, strict)
                 pending[future] = path
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:

@@ -34,10 +34,11 @@ def build(
     formats: tuple[str, ...] = ("pdf", "docx"),
     template_dirs: tuple[Path, ...] = (),
     pdfa: bool = False,
+    strict: bool = False,
 ) -> BuildResult:
     """Raises InputRejected (with every problem) when the input has errors or a file cannot be written."""
     started = time.perf_counter()
-    analysis = analyse(source, template_dirs)
+    analysis = analyse(source, template_dirs, strict)
     if has_errors(analysis.problems):
         raise InputRejected(analysis.problems)
     result = BuildResult(analysis)

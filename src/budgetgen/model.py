@@ -201,6 +201,8 @@ class Department(InputModel):
     # The longest official names run to about 30 characters; the name heads every table page.
     name: Text = Field(alias="名称", max_length=100, description="部门全称，与公开文件一致")
     level: Literal["市", "区", "县"] = Field(alias="级次")
+    short_name: Text | None = Field(None, alias="简称", max_length=50, description="情况说明中称呼本部门的简称，如 海港区科工局；不写时用全称")
+    place: Text | None = Field(None, alias="地区", max_length=50, description="部门所在的市、区或县，如 秦皇岛市海港区；模板集的句子可引用")
 
 
 class LineItem(AdjustableAmount):
@@ -365,6 +367,7 @@ class Duties(InputModel):
     duties: Lines = Field(default_factory=list, alias="职责", description="每条职责一行，编号由模板添加")
     organisation_text: Text | None = Field(None, alias="机构设置说明", description="内设机构说明（可选）")
     units: list[OrgUnit] = Field(default_factory=list, alias="机构", description="部门机构设置情况表，本级在前")
+    no_subordinate_units: Flag = Field(False, alias="无所属单位", description="部门没有所属单位时写 true：情况说明称“机关”而不称“机关及所属事业单位”")
 
 
 class PriorYear(InputModel):

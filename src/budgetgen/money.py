@@ -47,3 +47,27 @@ def format_amount(value: Decimal | None) -> str:
 def format_text_amount(value: Decimal) -> str:
     """Narrative amounts always print two decimals, zero included (0.00万元)."""
     return f"{round_half_up(value):.2f}"
+
+
+AMOUNT_STYLES = ("two_decimals", "trimmed")
+
+
+def format_sentence_amount(value: Decimal, style: str = "two_decimals", zero: str = "") -> str:
+    """An amount in a sentence: two decimals (25.00) or trimmed (25, 28.7), from the same figure
+    rounded to the cent; `zero` replaces a zero amount when a set writes one (e.g. "0")."""
+    printed = round_half_up(value)
+    if printed == ZERO and zero:
+        return zero
+    text = f"{printed:.2f}"
+    return _trim(text) if style == "trimmed" else text
+
+
+def format_percent(ratio: Decimal, decimals: int = 2, style: str = "two_decimals") -> str:
+    """A ratio as a percentage, rounded once to `decimals` places (0.125 → 12.50%)."""
+    step = Decimal(1).scaleb(-decimals)
+    text = f"{(ratio * 100).quantize(step, rounding=ROUND_HALF_UP):.{decimals}f}"
+    return (_trim(text) if style == "trimmed" else text) + "%"
+
+
+def _trim(text: str) -> str:
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -18,7 +18,7 @@ from jinja2.exceptions import SecurityError, TemplateNotFound, TemplateRuntimeEr
 from .analysis import Analysis
 from .document import BodyRow, Block, HeaderCell, Heading, Merge, Paragraph, TableBlock, TopLine
 from .model import INDICATOR_LEVELS, Indicator
-from .money import ZERO, format_amount, format_text_amount
+from .money import AMOUNT_STYLES, ZERO, format_amount, format_percent, format_sentence_amount, format_text_amount
 from .numbering import number_label
 from .statement import Change, Statement
 from .wording import fill, wording_values
@@ -32,26 +32,116 @@ SENTENCE_CHARS = 200_000
 INDICATOR_HEADER = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")
 
 
-def _wan(value) -> str:
-    if value is None:
-        value = ZERO
-    if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
-        raise TemplateRuntimeError(f"|wan 只能用于金额，这里是「{str(value)[:40]}」")
-    return format_text_amount(Decimal(value))
+@dataclass(frozen=True)
+class NumberStyle:
+    """How sentences print numbers, from the set's `narrative.numbers`."""
 
+    amounts: str = "two_decimals"
+    zero: str = ""
+    percent_decimals: int = 2
+    increase: str = "增加"
+    decrease: str = "减少"
+    same: str = "持平"
 
-def _change(value: Change | None) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, Change):
-        raise TemplateRuntimeError(f"|change 只能用于与上年的比较（如 change.total），这里是「{str(value)[:40]}」")
-    if value.word == "持平":
-        return "持平"
-    return f"{value.word}{format_text_amount(value.amount)}万元"
+    @classmethod
+    def of(cls, theme: Theme) -> "NumberStyle":
+        settings = theme.get("narrative.numbers", {}) or {}
+        words = settings.get("change_words", {}) or {}
+        style = cls(
+            amounts=str(settings.get("amounts", cls.amounts)),
+            zero=str(settings.get("zero", "") or ""),
+            percent_decimals=settings.get("percent_decimals", cls.percent_decimals),
+            increase=str(words.get("increase", cls.increase)),
+            decrease=str(words.get("decrease", cls.decrease)),
+            same=str(words.get("same", cls.same)),
+        )
+        problems = []
+        if style.amounts not in AMOUNT_STYLES:
+            problems.append(error("模板", f"{theme.where('narrative.numbers.amounts')} 的 narrative.numbers.amounts「{style.amounts}」不是可用的样式", "可选：two_decimals（25.00）、trimmed（25、28.7）。"))
+        if isinstance(style.percent_decimals, bool) or not isinstance(style.percent_decimals, int) or not 0 <= style.percent_decimals <= 4:
+            problems.append(error("模板", f"{theme.where('narrative.numbers.percent_decimals')} 的 narrative.numbers.percent_decimals 应为 0 到 4 的整数", "如 percent_decimals: 2。"))
+        if problems:
+            raise InputRejected(problems)
+        return style
+
+    def amount(self, value, style: str | None = None) -> str:
+        if value is None:
+            value = ZERO
+        if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
+            raise TemplateRuntimeError(f"|wan 只能用于金额，这里是「{str(value)[:40]}」")
+        return format_sentence_amount(Decimal(value), self._style(style, "wan"), self.zero)
+
+    def change(self, value, style: str | None = None) -> str:
+        if value is None:
+            return ""
+        change = self._change(value, "change")
+        if change.delta == 0:
+            return self.same
+        return f"{self.word(change)}{format_sentence_amount(change.amount, self._style(style, 'change'), self.zero)}万元"
+
+    def word(self, value) -> str:
+        change = self._change(value, "change_word")
+        return self.increase if change.delta > 0 else self.decrease if change.delta < 0 else self.same
+
+    def percent(self, value, style: str | None = None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, Change):
+            value = value.rate
+            if value is None:
+                return ""
+        if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
+            raise TemplateRuntimeError(f"|percent 只能用于与上年的比较或比率，这里是「{str(value)[:40]}」")
+        return format_percent(Decimal(value), self.percent_decimals, self._style(style, "percent"))
+
+    def _style(self, style: str | None, name: str) -> str:
+        if style is None:
+            return self.amounts
+        if style not in AMOUNT_STYLES:
+            raise TemplateRuntimeError(f"|{name}(\"{str(style)[:20]}\") 的样式应为 two_decimals 或 trimmed")
+        return style
+
+    @staticmethod
+    def _change(value, name: str) -> Change:
+        if not isinstance(value, Change):
+            raise TemplateRuntimeError(f"|{name} 只能用于与上年的比较（如 change.total），这里是「{str(value)[:40]}」")
+        return value
 
 
 def _fullwidth(text: str) -> str:
     return str(text).replace("(", "（").replace(")", "）")
+
+
+@dataclass(frozen=True)
+class Filter:
+    meaning: str
+    example: str
+
+
+# Every filter a sentence may use: what it does and how it is written (`budgetgen templates vars`).
+FILTERS = {
+    "wan": Filter("金额按模板集的样式印出（narrative.numbers.amounts）；可临时指定 \"two_decimals\"（25.00）或 \"trimmed\"（25、28.7）", '{{ expense.total|wan }}万元　{{ tp.total|wan("trimmed") }}万元'),
+    "change": Filter("与上年比较印成“增加x万元 / 减少x万元 / 持平”，词语取 narrative.numbers.change_words", "较上年{{ change.total|change }}"),
+    "change_word": Filter("只印增减的词（增加 / 减少 / 持平）", "{{ change.total|change_word }}"),
+    "percent": Filter("与上年比较的增减幅度（上年为 0 时为空），或一个比率，印成百分数", "{{ change.total|change_word }}{{ change.total|percent }}"),
+    "fullwidth": Filter("把半角括号换成全角括号", "{{ item.name|fullwidth }}"),
+}
+
+
+def sentence_environment(theme: Theme | None = None) -> BoundedSandbox:
+    # An empty loader: a sentence cannot include or import any file.
+    env = BoundedSandbox(loader=DictLoader({}), undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    numbers = NumberStyle.of(theme) if theme is not None else NumberStyle()
+    env.filters.update(wan=numbers.amount, change=numbers.change, change_word=numbers.word, percent=numbers.percent, fullwidth=_fullwidth)
+    assert set(FILTERS) <= set(env.filters)
+    return env
+
+
+_JINJA_WORDS = {"and", "or", "not", "in", "is", "if", "else", "for", "true", "false", "none", "True", "False", "None", "loop", "macro"}
+
+
+def _is_name(text: str) -> bool:
+    return text.isidentifier() and text not in _JINJA_WORDS and not text.startswith("_")
 
 
 def _template_message(exc: Exception) -> str:
@@ -70,7 +160,7 @@ def _jinja_message(exc: TemplateError) -> str:
     """Jinja's own messages are English; the common ones in Chinese, the rest by kind."""
     text = exc.message or ""
     if "is undefined" in text:
-        return f"使用了不存在的变量（{text.split(' is undefined')[0]}）；可用的变量见 budgetgen templates show"
+        return f"使用了不存在的变量（{text.split(' is undefined')[0]}）；可用的变量见 budgetgen templates vars"
     if "has no attribute" in text:
         return f"变量没有这一项（{text}）"
     if "unexpected" in text or "expected" in text or "Encountered unknown tag" in text:
@@ -78,11 +168,89 @@ def _jinja_message(exc: TemplateError) -> str:
     return f"模板错误（{text}）"
 
 
-def sentence_environment() -> BoundedSandbox:
-    # An empty loader: a sentence cannot include or import any file.
-    env = BoundedSandbox(loader=DictLoader({}), undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
-    env.filters.update(wan=_wan, change=_change, fullwidth=_fullwidth)
-    return env
+# Every variable a sentence may use, by its dotted path ([] marks the items of a list): what it
+# means. `budgetgen templates vars` lists these with example values taken from a real context, and a
+# test holds this table and the context built below to the same set of paths.
+VARIABLES = {
+    "name": "部门全称",
+    "short_name": "部门简称（输入“部门 → 简称”；不写时为全称）",
+    "place": "部门所在的市、区或县（输入“部门 → 地区”）",
+    "code": "部门编码",
+    "year": "预算年度",
+    "previous_year": "上一年度",
+    "level": "部门级次：市 / 区 / 县",
+    "level_name": "级次的说法：市级 / 区级 / 县级",
+    "unit": "金额单位（万元）",
+    "units_scope": "“机关及所属事业单位”，部门写了“无所属单位: true”时为“机关”",
+    "income.total": "收入总计",
+    "income.parts[].label": "收入说明列举的各项：名称（narrative.overview.income_parts）",
+    "income.parts[].amount": "收入说明列举的各项：金额",
+    "expense.total": "支出总计",
+    "expense.basic": "基本支出",
+    "expense.project": "项目支出",
+    "expense.personnel": "基本支出中的人员经费",
+    "expense.public": "基本支出中的公用经费",
+    "project_classes[].name": "项目支出按功能分类的类：名称",
+    "project_classes[].amount": "项目支出按功能分类的类：金额",
+    "main_projects[].name": "输入“说明 → 主要项目”列出的项目：名称",
+    "main_projects[].amount": "主要项目：金额",
+    "change.total": "支出总计与上年比较（用 |change 或 |percent；没有上年数时不存在）",
+    "change.basic": "基本支出与上年比较",
+    "change.project": "项目支出与上年比较",
+    "change.personnel": "人员经费与上年比较（输入了上年人员经费时）",
+    "change.public": "公用经费与上年比较（输入了上年公用经费时）",
+    "reasons.basic": "基本支出增减原因（输入“增减原因”）",
+    "reasons.project": "项目支出增减原因",
+    "reasons.three_public": "“三公”经费增减原因",
+    "reasons.three_public_items": "“三公”各项的增减原因（名称 → 文字）",
+    "operating.total": "机关运行经费（即公用经费）",
+    "operating.goods": "机关运行经费中的商品和服务支出",
+    "operating.capital": "机关运行经费中的资本性支出",
+    "operating.goods_items[].code": "商品和服务支出的各款：经济分类科目编码",
+    "operating.goods_items[].name": "商品和服务支出的各款：名称",
+    "operating.goods_items[].amount": "商品和服务支出的各款：金额",
+    "operating.capital_items[].code": "资本性支出的各款：科目编码",
+    "operating.capital_items[].name": "资本性支出的各款：名称",
+    "operating.capital_items[].amount": "资本性支出的各款：金额",
+    "operating.personnel_text": "输入“说明 → 人员经费主要包括”的文字",
+    "operating.public_text": "输入“说明 → 公用经费主要包括”的文字",
+    "tp.total": "“三公”经费合计",
+    "tp.abroad": "因公出国（境）费",
+    "tp.vehicles": "公务用车购置及运维费",
+    "tp.purchase": "公务用车购置费",
+    "tp.operation": "公务用车运行维护费",
+    "tp.reception": "公务接待费",
+    "tp.change": "“三公”经费合计与上年比较（输入了上年“三公”经费时）",
+    "tp.by_item.因公出国（境）费": "因公出国（境）费与上年比较",
+    "tp.by_item.公务用车购置及运维费": "公务用车购置及运维费与上年比较",
+    "tp.by_item.公务接待费": "公务接待费与上年比较",
+    "tp.changed_items[].name": "与上年相比有增减的“三公”各项：名称",
+    "tp.changed_items[].change": "与上年相比有增减的“三公”各项：比较",
+    "procurement.total": "政府采购预算合计",
+    "assets.total": "上年末固定资产总额",
+    "assets.purchases": "本年拟购置固定资产（政府采购中的固定资产）",
+}
+# Variables only one sentence has, besides the above.
+SENTENCE_VARIABLES = {
+    "performance.project_title": {"number": "项目的序号", "project": "项目名称"},
+}
+
+
+def variable_paths(values, prefix: str = "") -> dict[str, object]:
+    """The dotted path of every leaf of a sentence context, lists marked []: their first item stands
+    for all (an empty list contributes no path)."""
+    found: dict[str, object] = {}
+    if isinstance(values, dict) and prefix != "reasons.three_public_items":  # that one is a name → text mapping
+        for key, value in values.items():
+            found.update(variable_paths(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(values, list):
+        if values and isinstance(values[0], dict):
+            found.update(variable_paths(values[0], prefix + "[]"))
+        elif values:
+            found[prefix] = values
+    else:
+        found[prefix] = values
+    return found
 
 
 @dataclass
@@ -106,19 +274,58 @@ class Narrator:
         return self.render(source, key, **extra)
 
     def render(self, source: str, where: str, **extra) -> str:
+        return self._render(source, where, {**self.context, **extra})
+
+    def _render(self, source, where: str, values: dict) -> str:
         if not isinstance(source, str):
             source = "" if source is None else str(source)
         try:
             with time_limit(SENTENCE_SECONDS, f"句子 narrative.{where} "):
-                template = self.env.from_string(source)
-                return render_bounded(template, SENTENCE_CHARS, **self.context, **extra).strip()
+                template = self.env.from_string(self.snippet_macros + source)
+                return render_bounded(template, SENTENCE_CHARS, **values).strip()
         except (TemplateError, RenderLimit, TypeError, ValueError, ArithmeticError) as exc:
             raise InputRejected(
                 [error("模板", f"{self.theme.where('narrative.' + where)} 的句子 narrative.{where} 有错误：{_template_message(exc)}", "对照 templates/base/theme.yaml 中的同名句子修改。")]
             ) from None
 
+    # ------------------------------------------------------------ snippets
+    def snippets(self) -> dict:
+        settings = self.setting("snippets", {}) or {}
+        problems = []
+        for name, value in settings.items():
+            where = self.theme.where(f"narrative.snippets.{name}")
+            params = value.get("params", []) if isinstance(value, dict) else []
+            if not _is_name(str(name)) or str(name) in self.figures:
+                problems.append(error("模板", f"{where} 的片段名「{name}」不可用", "片段名只能由汉字、字母、数字和 _ 组成（不以数字开头），也不能与已有变量同名（见 budgetgen templates vars）。"))
+            elif isinstance(value, dict) and (not isinstance(value.get("text"), str) or not isinstance(params, list) or not all(_is_name(str(p)) for p in params)):
+                problems.append(error("模板", f"{where} 的片段「{name}」应写成文字，或“{{params: [参数, …], text: 文字}}”", "参数名只能由汉字、字母、数字和 _ 组成。"))
+        if problems:
+            raise InputRejected(problems)
+        return settings
+
+    @cached_property
+    def snippet_macros(self) -> str:
+        """Snippets with parameters, as macros every sentence of the set can call: 名称(参数)."""
+        return "".join(
+            f"{{% macro {name}({', '.join(map(str, value.get('params', [])))}) %}}{value['text']}{{% endmacro %}}"
+            for name, value in self.snippets().items()
+            if isinstance(value, dict) and value.get("params")
+        )
+
     @cached_property
     def context(self) -> dict:
+        """The figures, then each snippet without parameters rendered once (in the order written,
+        so a snippet may use those above it)."""
+        values = dict(self.figures)
+        for name, value in self.snippets().items():
+            if isinstance(value, dict) and value.get("params"):
+                continue
+            text = value.get("text", "") if isinstance(value, dict) else value
+            values[str(name)] = self._render(text, f"snippets.{name}", values)
+        return values
+
+    @cached_property
+    def figures(self) -> dict:
         """Everything a sentence may quote, computed once for all the sentences."""
         budget, s = self.analysis.budget, self.statement
         department = budget.department
@@ -132,6 +339,7 @@ class Narrator:
         return {
             **wording_values(budget),  # name, code, year, previous_year, level, unit: as titles have them
             "level_name": f"{department.level}级",
+            "units_scope": "机关" if budget.duties.no_subordinate_units else "机关及所属事业单位",
             "income": {"total": s["income.total"], "parts": self.income_parts()},
             "expense": {
                 "total": s["expense.total"],
@@ -322,7 +530,7 @@ def projects(n: Narrator) -> list[Block]:
             blocks.append(project_budget_block(n, project, title, anchor))
         else:
             blocks.append(project_goal_block(project, title, anchor))
-        blocks.append(indicator_block(project.project.indicators, f"{anchor}-indicators"))
+        blocks.append(indicator_block(project.project.indicators, f"{anchor}-indicators", canonical=n.setting("performance.indicator_order", "typed") == "canonical"))
     return blocks
 
 
@@ -371,8 +579,9 @@ def _plan_cells(plan: tuple[Decimal, ...]) -> tuple[str, ...]:
     return (values[0], "", values[1], "", values[2], values[3])
 
 
-def indicator_block(indicators: list[Indicator], anchor: str) -> TableBlock:
-    ordered = sorted(indicators, key=_canonical_order)
+def indicator_block(indicators: list[Indicator], anchor: str, canonical: bool = False) -> TableBlock:
+    """Rows in the order typed (the approved order, SPEC §5), or sorted when the set asks for it."""
+    ordered = sorted(indicators, key=_canonical_order) if canonical else list(indicators)
     rows = tuple(BodyRow((i.level1, i.level2, i.level3, i.description, i.value, i.basis)) for i in ordered)
     merges = []
     start = 0
@@ -566,5 +775,44 @@ SECTION_BUILDERS: dict[str, Callable[[Narrator], list[Block]]] = {
 }
 
 
+@dataclass(frozen=True)
+class VariableRow:
+    path: str
+    meaning: str
+    example: str
+
+
+def describe_variables(analysis: Analysis) -> list[VariableRow]:
+    """Every variable, snippet and filter a sentence of the analysis' set can use, with the value it
+    has for that department (`budgetgen templates vars`)."""
+    narrator = Narrator(analysis, analysis.statement, sentence_environment(analysis.theme))
+    numbers = NumberStyle.of(analysis.theme)
+    values = variable_paths(narrator.figures)
+    rows = [VariableRow(path, meaning, _example(values.get(path), numbers)) for path, meaning in VARIABLES.items()]
+    for key, extra in SENTENCE_VARIABLES.items():
+        rows += [VariableRow(name, f"{meaning}（只用于 narrative.{key}）", "") for name, meaning in extra.items()]
+    for name, value in narrator.snippets().items():
+        if isinstance(value, dict) and value.get("params"):
+            rows.append(VariableRow(f"{name}({', '.join(map(str, value['params']))})", "本模板集的片段（带参数）", ""))
+        else:
+            rows.append(VariableRow(str(name), "本模板集的片段", narrator.context[str(name)]))
+    rows += [VariableRow(f"|{name}", f.meaning, f.example) for name, f in FILTERS.items()]
+    return rows
+
+
+def _example(value, numbers: NumberStyle) -> str:
+    if value is None:
+        return "（本部门没有）"
+    if isinstance(value, Change):
+        return numbers.change(value)
+    if isinstance(value, Decimal):
+        return numbers.amount(value)
+    if isinstance(value, dict):
+        return "、".join(f"{k}：{v}" for k, v in value.items()) or "（空）"
+    if isinstance(value, list):
+        return "、".join(map(str, value))
+    return str(value) if value != "" else "（空）"
+
+
 def narrative_blocks(analysis: Analysis) -> list[Block]:
-    return Narrator(analysis, analysis.statement, sentence_environment()).blocks()
+    return Narrator(analysis, analysis.statement, sentence_environment(analysis.theme)).blocks()

@@ -183,6 +183,11 @@ class Change:
     def amount(self) -> Decimal:
         return abs(self.delta)
 
+    @property
+    def rate(self) -> Decimal | None:
+        """The change as a share of the prior year (absolute value), None when the prior year is 0."""
+        return abs(self.delta) / self.previous if self.previous else None
+
 
 @dataclass(frozen=True)
 class ProjectFigures:

@@ -27,10 +27,19 @@ PAGE_SIZES = ("A4", "A3", "B5", "Letter")
 
 def builtin_templates_dir() -> Path:
     """templates/ of the source tree, or its copy inside an installed wheel."""
-    packaged = Path(__file__).resolve().parent / "_templates"
+    return _shipped("templates")
+
+
+def builtin_examples_dir() -> Path:
+    """examples/ (the reference departments), from the source tree or the wheel."""
+    return _shipped("examples")
+
+
+def _shipped(folder: str) -> Path:
+    packaged = Path(__file__).resolve().parent / f"_{folder}"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "templates"
+    return Path(__file__).resolve().parents[2] / folder
 
 
 @dataclass(frozen=True)

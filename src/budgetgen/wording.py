@@ -44,6 +44,8 @@ def wording_values(budget: Budget) -> dict[str, object]:
     return {
         "code": department.code,
         "name": department.name,
+        "short_name": department.short_name or department.name,
+        "place": department.place or "",
         "year": budget.year,
         "previous_year": budget.year - 1,
         "level": department.level,

@@ -1,6 +1,6 @@
 """Checks as registered units (Beancount-style plain functions): each has a unique id, the
 severities it reports, a one-line Chinese description and the inputs it reads, and is registered
-here by its decorator. A new check is one function in tables.py or narrative.py.
+here by its decorator. A new check is one function in tables.py, narrative.py or publish.py.
 
 Checks read the statement and the input, never the template set: what the set's sentences need
 reaches them as declared `needs` (see theme.yaml `narrative.needs`).
@@ -8,17 +8,18 @@ reaches them as declared `needs` (see theme.yaml `narrative.needs`).
 
 from __future__ import annotations
 
-from .registry import REGISTRY, CheckSpec, Context, check, run_checks
+from .registry import REGISTRY, CheckSpec, Context, check, run_checks, strictly
 
 
 def registry_table() -> str:
     """README's check table, generated from the registry."""
     lines = ["| 编号 | 检查 | 级别 | 读取 |", "|---|---|---|---|"]
     for spec in REGISTRY.values():
-        lines.append(f"| {spec.id} | {spec.description} | {' / '.join(s.value for s in spec.severities)} | {'、'.join(spec.reads)} |")
+        severities = " / ".join(s.value for s in spec.severities) + ("（--strict 时为错误）" if spec.publish else "")
+        lines.append(f"| {spec.id} | {spec.description} | {severities} | {'、'.join(spec.reads)} |")
     return "\n".join(lines)
 
 
-from . import tables, narrative  # noqa: E402,F401 - registers the checks, the nine tables first
+from . import tables, narrative, publish  # noqa: E402,F401 - registers the checks, the nine tables first
 
-__all__ = ["REGISTRY", "CheckSpec", "Context", "check", "run_checks", "registry_table"]
+__all__ = ["REGISTRY", "CheckSpec", "Context", "check", "run_checks", "registry_table", "strictly"]

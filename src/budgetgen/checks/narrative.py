@@ -267,14 +267,26 @@ def check_assets_plausible(ctx: Context) -> list[Problem]:
     return problems
 
 
-@check("E10", (WARNING,), "句子写“所属事业单位”，机构设置却只列了一个单位", ("职责与机构",), part="narrative")
+@check("E10", (WARNING,), "句子写“所属事业单位”，机构设置却只列了一个单位（部门可写“无所属单位: true”作答）", ("职责与机构",), part="narrative")
 def check_subordinate_units_claim(ctx: Context) -> list[Problem]:
-    if ctx.narrative and "所属事业单位" in ctx.needs and len(ctx.budget.duties.units) == 1:
+    duties = ctx.budget.duties
+    if not ctx.narrative or "所属事业单位" not in ctx.needs:
+        return []
+    if duties.no_subordinate_units and len(duties.units) > 1:
+        return [
+            warning(
+                "E10",
+                f"写了“无所属单位: true”，但机构设置列了 {len(duties.units)} 个单位",
+                "如这些单位是所属单位，删去“无所属单位”；否则机构设置只列本级。",
+                ("职责与机构", "无所属单位"),
+            )
+        ]
+    if len(duties.units) == 1 and not duties.no_subordinate_units:
         return [
             warning(
                 "E10",
                 "总体情况的句子写“机关及所属事业单位的收支”，但机构设置只列了一个单位",
-                "如部门没有所属单位，可在城市模板集中改写 narrative.overview.lead（并从 narrative.needs 中去掉“所属事业单位”）。",
+                "如部门没有所属单位，在“职责与机构”下写“无所属单位: true”，句子将称“机关”；如有，在“机构”中列出所属单位。",
                 ("职责与机构", "机构"),
             )
         ]

@@ -30,6 +30,7 @@ class CheckSpec:
     description: str
     reads: tuple[str, ...]
     part: str  # "tables": the nine tables; "narrative": the explanatory part
+    publish: bool  # a ready-to-publish warning, an error under --strict
     function: Callable[[Context], list[Problem]] = field(compare=False)
 
     def run(self, ctx: Context) -> list[Problem]:
@@ -39,11 +40,11 @@ class CheckSpec:
 REGISTRY: dict[str, CheckSpec] = {}
 
 
-def check(id: str, severities: tuple[Severity, ...], description: str, reads: tuple[str, ...], part: str = "tables"):
+def check(id: str, severities: tuple[Severity, ...], description: str, reads: tuple[str, ...], part: str = "tables", publish: bool = False):
     def register(function: Callable[[Context], list[Problem]]):
         if id in REGISTRY:
             raise ValueError(f"check id {id} registered twice")
-        REGISTRY[id] = CheckSpec(id, severities, description, reads, part, function)
+        REGISTRY[id] = CheckSpec(id, severities, description, reads, part, publish, function)
         return function
 
     return register
@@ -51,3 +52,13 @@ def check(id: str, severities: tuple[Severity, ...], description: str, reads: tu
 
 def run_checks(ctx: Context, part: str) -> list[Problem]:
     return [p for spec in REGISTRY.values() if spec.part == part for p in spec.run(ctx)]
+
+
+def strictly(problems: list[Problem]) -> list[Problem]:
+    """`--strict`: the ready-to-publish warnings become errors."""
+    return [
+        replace(p, severity=Severity.ERROR, hint=f"{p.hint}（--strict：发布前须改正）")
+        if p.severity is Severity.WARNING and p.check in REGISTRY and REGISTRY[p.check].publish
+        else p
+        for p in problems
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Callable, Optional
@@ -14,7 +15,7 @@ import typer
 from ..analysis import Analysis, analyse
 from ..model import json_schema
 from ..problems import InputRejected, Problem, Severity, has_errors
-from .frame import CONTEXT_SETTINGS, ChineseCommand, ChineseGroup, show_version
+from .frame import CONTEXT_SETTINGS, ChineseCommand, ChineseGroup, display_width, show_version
 
 app = typer.Typer(
     cls=ChineseGroup,
@@ -45,6 +46,7 @@ def command(name: str | None = None):
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
 
 TemplatesOption = typer.Option(None, "--templates", metavar="文件夹", help="额外的模板集目录（城市自定义模板）")
+StrictOption = typer.Option(False, "--strict", help="发布前的检查（职责、机构、绩效、项目为空，元填入万元文件等）按错误处理")
 DepartmentFile = typer.Argument(..., metavar="部门文件", help="部门预算 YAML 文件，或 budgetgen new --xlsx 的填写用工作簿")
 
 
@@ -53,6 +55,7 @@ def check(
     files: Optional[list[Path]] = typer.Argument(None, metavar="部门文件…", help="部门预算 YAML 文件（或填写用工作簿），可写多个文件或文件夹"),
     templates: Optional[Path] = TemplatesOption,
     list_checks: bool = typer.Option(False, "--list", help="列出全部检查项（编号、说明、级别、读取的输入），不检查文件"),
+    strict: bool = StrictOption,
 ) -> None:
     """检查输入：列出所有错误、警告和提示（文件:行:列、原因、处理办法）。
 
@@ -61,6 +64,7 @@ def check(
     示例：
     budgetgen check examples/qinhuangdao-gxj-2023.yaml
     budgetgen check 各部门/
+    budgetgen check 某局.yaml --strict
     budgetgen check --list
     """
     if list_checks:
@@ -73,9 +77,9 @@ def check(
         typer.echo("用法：budgetgen check [选项] 部门文件…\n错误：缺少必填的参数「部门文件」。\n运行「budgetgen check --help」查看说明。", err=True)
         raise typer.Exit(2)
     if len(files) > 1 or files[0].is_dir():
-        _check_many(files, templates)
+        _check_many(files, templates, strict)
     file = files[0]
-    analysis = _analyse_or_exit(file, templates)
+    analysis = _analyse_or_exit(file, templates, strict)
     problems = list(analysis.problems)
     if analysis.ok:
         problems += _template_problems(analysis)
@@ -84,7 +88,7 @@ def check(
     raise typer.Exit(EXIT_ERRORS if has_errors(problems) else EXIT_OK)
 
 
-def _check_many(inputs: list[Path], templates: Optional[Path]) -> None:
+def _check_many(inputs: list[Path], templates: Optional[Path], strict: bool) -> None:
     """Each file's problems under its name, then overall counts; exit 1 if any file has errors."""
     from ..batch import discover
 
@@ -95,7 +99,7 @@ def _check_many(inputs: list[Path], templates: Optional[Path]) -> None:
     for file in files:
         typer.echo(f"== {file} ==")
         try:
-            analysis = _guarded(lambda: analyse(file, dirs))
+            analysis = _guarded(lambda: analyse(file, dirs, strict))
             problems = list(analysis.problems) + (_template_problems(analysis) if analysis.ok else [])
         except InputRejected as exc:
             problems = exc.problems
@@ -130,6 +134,7 @@ def build(
     formats: str = typer.Option("pdf,docx", "--format", metavar="格式", help="输出格式，逗号分隔：pdf、docx、html"),
     pdfa: bool = typer.Option(False, "--pdfa", help="PDF 按 PDF/A-2b 归档格式输出"),
     templates: Optional[Path] = TemplatesOption,
+    strict: bool = StrictOption,
 ) -> None:
     """生成部门预算信息公开文件（PDF、DOCX）。先检查输入，有错误时不生成，原有文件不变。
 
@@ -146,7 +151,7 @@ def build(
         raise typer.Exit(EXIT_ERRORS)
     dirs = (templates,) if templates else ()
     try:
-        result = _guarded(lambda: run_build(file, output, chosen, dirs, pdfa))
+        result = _guarded(lambda: run_build(file, output, chosen, dirs, pdfa, strict))
     except InputRejected as exc:
         _refuse(exc, file, "，未生成文件（原有输出文件未改动）")
     _print_problems(result.analysis.problems, file)
@@ -318,6 +323,7 @@ def batch(
     templates: Optional[Path] = TemplatesOption,
     force: bool = typer.Option(False, "--force", help="全部重新生成（默认跳过输入、模板集和版本都没变的部门）"),
     as_json: bool = typer.Option(False, "--json", help="另写 汇总.json，供其他程序读取"),
+    strict: bool = StrictOption,
 ) -> None:
     """一次生成全市所有部门：多进程并行，显示进度，写出汇总表（汇总.xlsx、汇总.html）。
 
@@ -344,7 +350,7 @@ def batch(
     dirs = (templates,) if templates else ()
     progress = _Progress(len(files))
     with progress:
-        run = run_batch(files, output, chosen, dirs, jobs, force, on_start=progress.start, on_done=progress.done)
+        run = run_batch(files, output, chosen, dirs, jobs, force, strict, on_start=progress.start, on_done=progress.done)
     rows = run.rows
     try:
         written = _guarded(lambda: write_summary(output, rows, as_json))
@@ -481,6 +487,52 @@ def templates_show(
     typer.echo(_settings_yaml(theme.settings))
 
 
+@templates_app.command("vars", cls=ChineseCommand)
+def templates_vars(
+    name: str = typer.Argument("base", metavar="模板集", help="模板集名称（默认 base）"),
+    example: Optional[Path] = typer.Option(None, "--example", metavar="部门文件", help="示例值取自该部门文件（默认取自随程序提供的示例部门）"),
+    dirs: Optional[list[Path]] = TemplateDirs,
+) -> None:
+    """列出句子可用的全部变量、本模板集的片段和过滤器：名称、含义、示例值。
+
+    示例：
+    budgetgen templates vars hebei-city-2023
+    budgetgen templates vars 本市模板 --dir 城市模板 --example 某局.yaml
+    """
+    from dataclasses import replace
+
+    from ..narrative import describe_variables
+    from ..theme import builtin_examples_dir, load_theme, search_dirs_for
+
+    try:
+        theme = _guarded(lambda: load_theme(name, search_dirs_for(example, tuple(dirs or ()))))
+    except InputRejected as exc:
+        _print_problems(exc.problems, Path(name), err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    source = example or _example_for(theme, builtin_examples_dir())
+    analysis = _analyse_or_exit(source, dirs[0] if dirs else None)
+    try:
+        rows = _guarded(lambda: describe_variables(replace(analysis, theme=theme)))
+    except InputRejected as exc:
+        _print_problems(exc.problems, Path(name), err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    typer.echo(f"# 模板集「{name}」的句子可用的变量（示例值取自 {source}）")
+    typer.echo("# 写法：{{ 变量 }}，金额加 |wan，如 {{ expense.total|wan }}万元；列表用 [] 标出其中每一项的字段。")
+    width = max(display_width(row.path) for row in rows) + 2
+    for row in rows:
+        typer.echo(f"{row.path}{' ' * (width - display_width(row.path))}{row.meaning}" + (f"　{'写法' if row.path.startswith('|') else '示例'}：{row.example}" if row.example else ""))
+
+
+def _example_for(theme, folder: Path) -> Path:
+    """The shipped example department written for the closest set of the chain."""
+    examples = sorted(folder.glob("*.yaml"))
+    for layer in theme.layers:
+        for path in examples:
+            if re.search(rf"^模板:\s*{re.escape(layer.name)}\s*$", path.read_text(encoding="utf-8"), re.M):
+                return path
+    return examples[0]
+
+
 @templates_app.command("new", cls=ChineseCommand)
 def templates_new(
     name: str = typer.Argument(..., metavar="名称", help="新模板集名称，如 qinhuangdao-2026"),
@@ -537,10 +589,10 @@ def _settings_yaml(settings: dict) -> str:
     return yaml.safe_dump(plain(settings), allow_unicode=True, sort_keys=False, width=120, default_flow_style=False).rstrip()
 
 
-def _analyse_or_exit(file: Path, templates: Optional[Path]) -> Analysis:
+def _analyse_or_exit(file: Path, templates: Optional[Path], strict: bool = False) -> Analysis:
     dirs = (templates,) if templates else ()
     try:
-        return _guarded(lambda: analyse(file, dirs))
+        return _guarded(lambda: analyse(file, dirs, strict))
     except InputRejected as exc:
         _refuse(exc, file)
 

@@ -18,7 +18,7 @@ from ..problems import InputRejected, Position, error
 from .workbook import Sheet, cell_name, read_workbook
 
 MARKER_SHEET = "支出明细"
-DEPARTMENT_FIELDS = (("编码", "部门编码，按文字写"), ("名称", "部门全称"), ("级次", "市 / 区 / 县"), ("预算年度", "如 2027"), ("金额单位", "万元 或 元"), ("模板", "模板集名称，如 hebei-city-2023"))
+DEPARTMENT_FIELDS = (("编码", "部门编码，按文字写"), ("名称", "部门全称"), ("级次", "市 / 区 / 县"), ("预算年度", "如 2027"), ("金额单位", "万元 或 元"), ("模板", "模板集名称，如 hebei-city-2023"), ("简称", "情况说明中的简称（可不填）"), ("地区", "所在的市、区或县（可不填）"))
 PRIOR_FIELDS = ("基本支出", "项目支出", "三公经费合计")
 
 
@@ -67,7 +67,7 @@ def fillin_workbook(name: str, code: str = "000", template: str = "base", year: 
     values = {"编码": code, "名称": name, "级次": "区" if "区" in name else "县" if "县" in name else "市", "预算年度": year or date.today().year + 1, "金额单位": "万元", "模板": template}
     for row, (field, note) in enumerate(DEPARTMENT_FIELDS, start=1):
         sheet.cell(row=row, column=1, value=field).font = Font(bold=True)
-        sheet.cell(row=row, column=2, value=values[field])
+        sheet.cell(row=row, column=2, value=values.get(field))
         sheet.cell(row=row, column=3, value=note)
     _list(sheet, "B3", ("市", "区", "县"), DataValidation)
     _list(sheet, "B5", ("万元", "元"), DataValidation)
@@ -122,8 +122,8 @@ def load_fillin(path: Path, read: list[Sheet] | None = None) -> Loaded:
     department = sheets["部门"]
     fields = {department.text(row, 1): row for row in range(1, department.max_row + 1)}
     data["部门"] = {}
-    for field in ("编码", "名称", "级次"):
-        if field in fields:
+    for field in ("编码", "名称", "级次", "简称", "地区"):
+        if field in fields and (field in ("编码", "名称", "级次") or department.value(fields[field], 2) not in (None, "")):
             data["部门"][field] = _text(department.value(fields[field], 2))
             at(department, fields[field], 2, ("部门", field))
     source.values[("部门",)] = Position(1, 1, cell_name(department, 1, 1))

@@ -1,0 +1,74 @@
+"""Ready-to-publish checks: a document that would go out with an empty section, or with amounts
+that cannot be in the unit the file declares. They warn; `--strict` makes them errors, so a city
+can refuse to publish until they are answered."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..problems import Problem, Severity, warning
+from .registry import Context, check
+
+WARNING = Severity.WARNING
+
+# 1 亿元 written in 万元. When 元 are typed into a 万元 file every line grows 10 000-fold, so even a
+# 1-元 item reads as 1 万元 and a typical 3 000-元 item as 3 000 万元; a department whose typical
+# (median) line is 1 亿元 or more does not exist — the references' median lines are 10–80 万元, and
+# even a large city bureau's budget is mostly lines of tens to hundreds of 万元.
+YUAN_LIKE_MEDIAN = Decimal("10000")
+
+
+@check("P1", (WARNING,), "职责为空：公开文件的“部门职责”将没有内容", ("职责与机构",), part="narrative", publish=True)
+def check_duties_present(ctx: Context) -> list[Problem]:
+    if not ctx.narrative or ctx.budget.duties.duties or ctx.budget.duties.intro:
+        return []
+    return [warning("P1", "“职责与机构”下没有职责，公开文件的“部门职责”将是空的", "在“职责与机构”下写“职责: [第一条职责, …]”（每条一行，编号自动加）。", ("职责与机构",))]
+
+
+@check("P2", (WARNING,), "机构为空：“部门机构设置情况”表将没有单位", ("职责与机构",), part="narrative", publish=True)
+def check_units_present(ctx: Context) -> list[Problem]:
+    if not ctx.narrative or ctx.budget.duties.units:
+        return []
+    return [warning("P2", "“职责与机构”下没有机构，“部门机构设置情况”表将是空的", "在“机构”下列出本级及所属单位（单位名称、单位性质、单位规格、经费保障形式）。", ("职责与机构",))]
+
+
+@check("P3", (WARNING,), "整体绩效目标为空", ("绩效",), part="narrative", publish=True)
+def check_performance_present(ctx: Context) -> list[Problem]:
+    performance = ctx.budget.performance
+    if not ctx.narrative or performance.overall or performance.items:
+        return []
+    return [warning("P3", "“绩效”下没有总体绩效目标，也没有分项绩效目标，“部门整体绩效目标”将是空的", "在“绩效”下写“总体绩效目标”和“分项绩效目标”。", ("绩效",))]
+
+
+@check("P4", (WARNING,), "有项目支出而没有项目，或项目没有绩效目标、绩效指标", ("项目", "支出"), part="narrative", publish=True)
+def check_projects_present(ctx: Context) -> list[Problem]:
+    if not ctx.narrative:
+        return []
+    projects = ctx.budget.projects
+    if not projects and ctx.statement["expense.project"]:
+        return [warning("P4", "有项目支出，但“项目”为空，公开文件将没有项目绩效目标表", "在“项目”下列出各项目（名称、科目、金额、绩效目标、绩效指标）。", ("项目",))]
+    problems = []
+    for index, project in enumerate(projects):
+        missing = [label for label, present in (("绩效目标", project.goals), ("绩效指标", project.indicators)) if not present]
+        if missing:
+            problems.append(warning("P4", f"项目「{project.name}」没有{'和'.join(missing)}，其绩效目标表将是空的", f"在该项目下写{'、'.join(missing)}。", ("项目", index)))
+    return problems
+
+
+@check("P5", (WARNING,), "“金额单位: 万元”的文件中，多数明细金额像是以元填写的", ("金额单位", "支出"), publish=True)
+def check_yuan_in_wan(ctx: Context) -> list[Problem]:
+    budget = ctx.budget
+    if budget.unit != "万元":
+        return []
+    amounts = sorted(line.amount for line in budget.expenditures if line.amount)
+    if not amounts or amounts[len(amounts) // 2] < YUAN_LIKE_MEDIAN:
+        return []
+    median = amounts[len(amounts) // 2]
+    return [
+        warning(
+            "P5",
+            f"金额单位为万元，但一半以上的支出明细不少于 1 亿元（中间值 {median} 万元，合计 {ctx.statement['expense.total']} 万元），像是把元填进了万元的文件",
+            "如金额是从预算系统按元导出的，写“金额单位: 元”（程序换算为万元）；否则核对金额。",
+            ("金额单位",),
+        )
+    ]
