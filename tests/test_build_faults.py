@@ -106,8 +106,8 @@ def example_using(tmp_path: Path, template: str) -> Path:
 
 def test_template_error_names_file_line_and_set(tmp_path):
     base_table = (ROOT / "templates" / "base" / "table.html.j2").read_text(encoding="utf-8")
-    broken = base_table.replace("{{ block.title }}", "{{ block.title | nonexistent_filter }}", 1)
-    line = base_table[: base_table.index("{{ block.title }}")].count("\n") + 1
+    broken = base_table.replace("{{ block.title | keep_last }}", "{{ block.title | nonexistent_filter }}", 1)
+    line = base_table[: base_table.index("{{ block.title | keep_last }}")].count("\n") + 1
     root = city_set(tmp_path, "broken-city", "extends: base\n", {"table.html.j2": broken})
     result = invoke("build", example_using(tmp_path, "broken-city"), "-o", tmp_path / "out", "--templates", root, "--format", "html")
     assert result.exit_code == 1

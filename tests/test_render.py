@@ -124,7 +124,12 @@ def test_docx_furniture(built, ref):
         xml = package.read("word/document.xml").decode("utf-8")
         settings = package.read("word/settings.xml").decode("utf-8")
         footers = "".join(package.read(n).decode("utf-8") for n in package.namelist() if "footer" in n)
-    assert "TOC \\o" in xml and "w:updateFields" in settings
+    assert "TOC \\o" in xml and "w:updateFields" not in settings and "w:dirty" not in xml, "no update prompt on opening"
+    entries = re.findall(r'<w:hyperlink w:anchor="([^"]+)"[^>]*>.*?<w:t xml:space="preserve">([^<]*)</w:t>.*?PAGEREF \1 \\h .*?<w:t>(\d+)</w:t>', xml)
+    assert [text for _, text, _ in entries][1:10] == expected["table_titles"], "every table is in the contents with a page number"
+    pages = [re.sub(r"\s", "", page.extract_text()) for page in PdfReader(str(built[ref]["pdf"])).pages]
+    for anchor, text, number in entries[1:]:  # the first, 部门预算公开表, is a bookmark only
+        assert re.sub(r"\s", "", text) in pages[int(number) - 1], (text, number)
     assert 'w:instr=" PAGE "' in footers
     sections = document.sections
     assert "PAGE" not in sections[0].footer._element.xml, "cover and contents carry no page number"

@@ -26,6 +26,7 @@ from .document import (
     TopLine,
 )
 from .problems import InputRejected, error
+from .layout import fit_columns, keep_headings_with_tables
 from .narrative import narrative_blocks
 from .tables import Column, Table, printed_cell
 from .theme import Theme, set_file
@@ -49,7 +50,9 @@ def compose(analysis: Analysis, narrative: bool = True) -> Document:
     body = [Heading(text("document.tables_part"), 1, "part-tables", new_page=True, visible=False)] + tables
     if narrative and analysis.theme.get("narrative.sections"):
         body += narrative_blocks(analysis)
-    body = _return_to_portrait(body)
+    body = _return_to_portrait(keep_headings_with_tables(body))
+    page, font_pt, padding = theme.require("page"), float(theme.require("fonts.size_table_pt")), float(theme.get("docx.cell_padding_mm", 1.0))
+    body = [fit_columns(b, page, font_pt, padding) if isinstance(b, TableBlock) else b for b in body]
     document = Document(meta)
     document.blocks.append(CoverPage(text("document.cover_title"), text("document.cover_subtitle"), cover_image(theme)))
     document.blocks.append(Contents(text("document.contents_title"), ()))

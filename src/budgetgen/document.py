@@ -163,6 +163,16 @@ class TableBlock:
     def merge_at(self, row: int, column: int) -> Merge | None:
         return next((m for m in self.merges if m.row == row and m.column == column), None)
 
+    def row_groups(self) -> list[range]:
+        """Body rows in groups a page break should not split: the rows a vertical merge spans
+        together, every other row on its own."""
+        groups, row = [], 0
+        while row < len(self.rows):
+            end = max([m.row + m.rowspan for m in self.merges if m.row == row and m.rowspan > 1], default=row + 1)
+            groups.append(range(row, end))
+            row = end
+        return groups
+
 
 Block = Union[CoverPage, Contents, Heading, Paragraph, TableBlock]
 

@@ -3,7 +3,8 @@
 The HTML names the set's families followed by a fixed fallback, whatever this machine has, so the
 HTML and DOCX bytes are the same on every machine. Whether a named CJK font is actually installed
 is asked only when a PDF is about to be laid out (`require_installed_cjk_font`), and a missing one
-is a clear error then.
+is a clear error then. The DOCX contents takes its page numbers from that layout where a font is
+installed, and lists the headings without numbers where none is.
 """
 
 from __future__ import annotations
@@ -31,13 +32,20 @@ def _css_string(name: str) -> str:
     return '"' + "".join(ch for ch in str(name) if ch not in '"\\<>{};\n') + '"'
 
 
+def installed_cjk_font(theme: Theme) -> bool:
+    """Whether one of the set's fonts is installed (True where fontconfig cannot be asked)."""
+    installed = installed_cjk_families()
+    return installed is None or any(name in installed for name in _wanted(theme))
+
+
+def _wanted(theme: Theme) -> list[str]:
+    return [str(n) for n in theme.require("fonts.body")] + [str(n) for n in theme.require("fonts.heading")]
+
+
 def require_installed_cjk_font(theme: Theme) -> None:
     """Refuse to build a PDF rather than print boxes: one of the set's fonts must be installed."""
-    wanted = [str(n) for n in theme.require("fonts.body")] + [str(n) for n in theme.require("fonts.heading")]
-    installed = installed_cjk_families()
-    if installed is None:
-        return  # no fontconfig tools to ask (Windows/macOS): WeasyPrint's own lookup decides
-    if not any(name in installed for name in wanted):
+    wanted = _wanted(theme)
+    if not installed_cjk_font(theme):
         raise InputRejected(
             [
                 error(

@@ -16,7 +16,7 @@ from jinja2 import DictLoader, StrictUndefined, TemplateError
 from jinja2.exceptions import SecurityError, TemplateNotFound, TemplateRuntimeError
 
 from .analysis import Analysis
-from .document import BodyRow, Block, HeaderCell, Heading, Merge, Paragraph, TableBlock, TopLine
+from .document import BodyRow, Block, Cell, HeaderCell, Heading, Merge, Paragraph, TableBlock, TopLine
 from .model import INDICATOR_LEVELS, Indicator
 from .money import AMOUNT_STYLES, ZERO, format_amount, format_percent, format_sentence_amount, format_text_amount
 from .numbering import number_label
@@ -549,9 +549,9 @@ def project_budget_block(n: Narrator, project, title: str, anchor: str) -> Table
     plan = project.plan or ()
     periods = n.setting("performance.spending_plan_periods", ["3月底", "6月底", "10月底", "12月底"])
     goals = "\n".join(f"{i}.{g}" for i, g in enumerate(p.goals, start=1))
-    amount = lambda v: format_amount(v) if v is not None else ""  # noqa: E731
+    amount = lambda v: Cell(format_amount(v) if v is not None else "", "amount", v)  # noqa: E731
     rows = (
-        BodyRow(("项目编码", p.project_code or "", "", "项目名称", p.name, "", "")),
+        BodyRow(("项目编码", Cell(p.project_code or "", "code"), "", "项目名称", p.name, "", "")),
         BodyRow(("预算规模及资金用途", "预算数", amount(project.amount), "其中：财政资金", amount(project.fiscal), "其他资金", amount(project.other))),
         BodyRow(("", p.purpose or "", "", "", "", "", "")),
         BodyRow((n.say("performance.spending_plan_header"), periods[0], "", periods[1], "", periods[2], periods[3])),
@@ -574,13 +574,15 @@ def project_budget_block(n: Narrator, project, title: str, anchor: str) -> Table
     return embedded_table(anchor, title, rows, widths, ("center",) * 7, merges=merges, top_line=TopLine("", "", "单位：万元"))
 
 
-def _plan_cells(plan: tuple[Decimal, ...]) -> tuple[str, ...]:
-    values = [format_amount(v) if v else "" for v in plan] + [""] * (4 - len(plan))
+def _plan_cells(plan: tuple[Decimal, ...]) -> tuple[Cell, ...]:
+    values = [Cell(format_amount(v), "amount", v) if v else Cell("") for v in plan] + [Cell("")] * (4 - len(plan))
     return (values[0], "", values[1], "", values[2], values[3])
 
 
 def indicator_block(indicators: list[Indicator], anchor: str, canonical: bool = False) -> TableBlock:
-    """Rows in the order typed (the approved order, SPEC §5), or sorted when the set asks for it."""
+    """Rows in the order typed (the approved order, SPEC §5), or sorted when the set asks for it.
+    Consecutive rows of one 一级指标 share a merged cell (layout.fit_columns splits one too tall
+    to keep on a page)."""
     ordered = sorted(indicators, key=_canonical_order) if canonical else list(indicators)
     rows = tuple(BodyRow((i.level1, i.level2, i.level3, i.description, i.value, i.basis)) for i in ordered)
     merges = []

@@ -224,8 +224,26 @@ def _validate(theme: Theme) -> None:
         value = fonts.get(key, 12)
         if isinstance(value, bool) or not isinstance(value, (int, float)) and not _is_decimal(value) or not 5 <= value <= 40:
             problems.append(error("模板", f"{theme.where('fonts.' + key)} 的字号 fonts.{key}「{value}」应为 5 到 40 之间的磅值", "只写数字，如 12。"))
+    problems += _docx_problems(theme)
     if problems:
         raise InputRejected(problems)
+
+
+ALIGNMENTS = ("left", "center", "right")
+DOCX_RANGES = {"line_spacing": (0.8, 3), "space_after_pt": (0, 30), "first_line_indent_chars": (0, 4), "heading_space_pt": (0, 30), "cell_padding_mm": (0, 5)}
+
+
+def _docx_problems(theme: Theme) -> list:
+    settings = theme.get("docx", {}) or {}
+    problems = []
+    for key, (low, high) in DOCX_RANGES.items():
+        value = settings.get(key, low)
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)) or not low <= value <= high:
+            problems.append(error("模板", f"{theme.where('docx.' + key)} 的 docx.{key}「{value}」应为 {low} 到 {high} 之间的数", "只写数字。"))
+    for key in ("part_title_align", "heading_align", "table_title_align"):
+        if settings.get(key, "left") not in ALIGNMENTS:
+            problems.append(error("模板", f"{theme.where('docx.' + key)} 的 docx.{key}「{settings.get(key)}」不是可用的对齐方式", "可选：left（左）、center（居中）、right（右）。"))
+    return problems
 
 
 @lru_cache(maxsize=1)

@@ -18,21 +18,25 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 
 from ..document import Contents, CoverPage, Document, Heading, Paragraph, TableBlock
+from ..layout import PAGE_MM, available_mm, balanced_lines, units_per_line
 from ..theme import Theme
 from .package import deterministic_zip
 
 W = nsdecls("w")
-PAGE_MM = {"A4": (210, 297), "A3": (297, 420), "B5": (176, 250), "Letter": (215.9, 279.4)}
 TWIPS_PER_MM = 1440 / 25.4
 HEADING_STYLES = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
+ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
+LANGUAGE = "zh-CN"
 
 
 class DocxWriter:
-    def __init__(self, document: Document, theme: Theme) -> None:
+    def __init__(self, document: Document, theme: Theme, pages: dict[str, int] | None = None) -> None:
         self.source = document
         self.theme = theme
         self.fonts = theme.require("fonts")
         self.page = theme.require("page")
+        self.style = theme.get("docx", {}) or {}
+        self.pages = pages or {}  # anchor → page number, from the PDF layout of the same document
         self.docx = new_docx()
         self.body = self.docx.element.body
         self.orientation = "portrait"
@@ -44,7 +48,6 @@ class DocxWriter:
         self._set_up_styles()
         self._set_up_first_section()
         self._core_properties()
-        self._update_fields_on_open()
         for block in self.source.blocks:
             self._render_block(block)
         return deterministic_zip(self._save())
@@ -52,21 +55,22 @@ class DocxWriter:
     def _set_up_styles(self) -> None:
         styles = self.docx.styles
         body_font, heading_font = self.fonts["docx_body"], self.fonts["docx_heading"]
+        _set_language(self.docx.styles.element)
         normal = styles["Normal"]
         _set_font(normal, body_font, self.fonts["size_body_pt"])
-        normal.paragraph_format.space_after = Pt(0)
-        normal.paragraph_format.line_spacing = 1.25
+        normal.paragraph_format.space_after = Pt(float(self.style.get("space_after_pt", 0)))
+        normal.paragraph_format.line_spacing = float(self.style.get("line_spacing", 1.25))
         for level, name in HEADING_STYLES.items():
             style = styles[name]
-            size = self.fonts["size_title_pt"] if level <= 2 else self.fonts["size_body_pt"] + 1
-            _set_font(style, heading_font, size)
+            _set_font(style, heading_font, self._heading_size(level))
             style.font.bold = True
             style.font.italic = False
             style.font.color.rgb = RGBColor(0, 0, 0)
-            style.paragraph_format.space_before = Pt(6)
-            style.paragraph_format.space_after = Pt(6)
-            if level <= 2:
-                style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            space = Pt(float(self.style.get("heading_space_pt", 6)))
+            style.paragraph_format.space_before = space
+            style.paragraph_format.space_after = space
+            style.paragraph_format.keep_with_next = True
+            style.paragraph_format.alignment = ALIGN[self.style.get("part_title_align" if level == 1 else "heading_align", "left")]
         title = styles["Title"]
         _set_font(title, heading_font, 26)
         title.font.color.rgb = RGBColor(0, 0, 0)
@@ -74,6 +78,22 @@ class DocxWriter:
         # The default template's Title has a bottom border; a disclosure cover has none.
         for border in title.element.xpath(".//w:pBdr"):
             border.getparent().remove(border)
+
+    def _heading_size(self, level: int) -> float:
+        return float(self.fonts["size_title_pt"] if level <= 2 else self.fonts["size_body_pt"] + 1)
+
+    def _heading_paragraph(self, text: str, level: int, orientation: str, align: str | None = None):
+        """A heading whose lines are balanced when its last line would hold only a few characters."""
+        paragraph = self.docx.add_paragraph(style=HEADING_STYLES.get(level, "Heading 3"))
+        lines = balanced_lines(text, units_per_line(self.page, self._heading_size(level), orientation))
+        for number, line in enumerate(lines):
+            run = paragraph.add_run(line)
+            if number < len(lines) - 1:
+                run.add_break()
+        if align is not None:
+            paragraph.alignment = ALIGN[align]
+        _stamp_fonts(paragraph, self.fonts["docx_heading"])
+        return paragraph
 
     def _set_up_first_section(self) -> None:
         # The cover and contents carry no page number (as in the PDF); the body's section does.
@@ -115,10 +135,6 @@ class DocxWriter:
         props.created = fixed
         props.modified = fixed
         props.last_printed = fixed
-
-    def _update_fields_on_open(self) -> None:
-        settings = self.docx.settings.element
-        settings.append(parse_xml(f'<w:updateFields {W} w:val="true"/>'))
 
     def _save(self) -> bytes:
         buffer = io.BytesIO()
@@ -171,31 +187,45 @@ class DocxWriter:
         heading.runs[0].font.size = Pt(self.fonts["size_title_pt"])
         heading.paragraph_format.page_break_before = True
         _stamp_fonts(heading, self.fonts["docx_heading"])
+        self.body.insert_element_before(parse_xml(self._contents_field(block)), "w:sectPr")
+
+    def _contents_field(self, block: Contents) -> str:
+        """A TOC field whose result is already filled in: each entry a link to its heading's
+        bookmark with a PAGEREF giving the page it has in the PDF layout of the same document.
+        Word and LibreOffice show that result as it is (no update prompt on opening); “更新域”
+        in Word recomputes the numbers for the DOCX's own pagination, which follows the PDF's
+        closely (same page, margins, fonts and column widths)."""
         body_font = escape(self.fonts["docx_body"], {'"': "&quot;"})
-        run_fonts = f'<w:rPr><w:rFonts w:ascii="{body_font}" w:hAnsi="{body_font}" w:eastAsia="{body_font}" w:cs="{body_font}"/></w:rPr>'
-        # A TOC field: Word fills in page numbers when it opens the file (settings: updateFields).
-        # Until then the entries themselves stand as the field's result.
-        entries = "".join(
-            f'<w:p><w:pPr><w:ind w:left="{(e.level - 1) * 420}"/></w:pPr>'
-            f"<w:r>{run_fonts}<w:t xml:space=\"preserve\">{escape(e.text)}</w:t></w:r></w:p>"
-            for e in block.entries
-        )
-        field = parse_xml(
+        run_props = f'<w:rPr><w:rFonts w:ascii="{body_font}" w:hAnsi="{body_font}" w:eastAsia="{body_font}" w:cs="{body_font}"/></w:rPr>'
+        right = round(available_mm(self.page, "portrait") * TWIPS_PER_MM)
+        run = lambda inner: f"<w:r>{run_props}{inner}</w:r>"  # noqa: E731
+        paragraphs = []
+        for index, entry in enumerate(block.entries):
+            start = run('<w:fldChar w:fldCharType="begin"/>') + run('<w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText>') + run('<w:fldChar w:fldCharType="separate"/>') if index == 0 else ""
+            number = self.pages.get(entry.anchor)
+            page = (
+                run('<w:fldChar w:fldCharType="begin"/>')
+                + run(f'<w:instrText xml:space="preserve"> PAGEREF {escape(entry.anchor)} \\h </w:instrText>')
+                + run('<w:fldChar w:fldCharType="separate"/>')
+                + run(f"<w:t>{number}</w:t>")
+                + run('<w:fldChar w:fldCharType="end"/>')
+                if number is not None
+                else ""
+            )
+            text = run('<w:t xml:space="preserve">' + escape(entry.text) + "</w:t>")
+            paragraphs.append(
+                f'<w:p><w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{right}"/></w:tabs><w:ind w:left="{(entry.level - 1) * 420}"/></w:pPr>'
+                f'{start}<w:hyperlink w:anchor="{escape(entry.anchor)}" w:history="1">{text}{run("<w:tab/>")}{page}</w:hyperlink></w:p>'
+            )
+        end = "<w:p>" + run('<w:fldChar w:fldCharType="end"/>') + "</w:p>"
+        return (
             f'<w:sdt {W}><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/><w:docPartUnique/></w:docPartObj></w:sdtPr>'
-            f"<w:sdtContent>"
-            f'<w:p><w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
-            f'<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
-            f'<w:r><w:fldChar w:fldCharType="separate"/></w:r></w:p>'
-            f"{entries}"
-            f'<w:p><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
-            f"</w:sdtContent></w:sdt>"
+            f"<w:sdtContent>{''.join(paragraphs)}{end}</w:sdtContent></w:sdt>"
         )
-        self.body.insert_element_before(field, "w:sectPr")
 
     def _heading(self, block: Heading) -> None:
         broke = self._start(block.orientation, block.new_page)
-        paragraph = self.docx.add_paragraph(block.text, style=HEADING_STYLES.get(block.level, "Heading 3"))
-        _stamp_fonts(paragraph, self.fonts["docx_heading"])
+        paragraph = self._heading_paragraph(block.text, block.level, block.orientation)
         _bookmark(paragraph._p, block.anchor)
         if block.new_page and not broke:
             paragraph.paragraph_format.page_break_before = True
@@ -220,7 +250,7 @@ class DocxWriter:
         if block.style == "title-line":
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if block.style == "body":
-            paragraph.paragraph_format.first_line_indent = Pt(self.fonts["size_body_pt"] * 2)
+            paragraph.paragraph_format.first_line_indent = Pt(self.fonts["size_body_pt"] * float(self.style.get("first_line_indent_chars", 2)))
         elif block.style == "center":
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         elif block.style == "right":
@@ -237,8 +267,7 @@ class DocxWriter:
             spacer.paragraph_format.space_after = Pt(0)
             spacer.paragraph_format.line_spacing = Pt(1)
         elif block.title:
-            title = self.docx.add_paragraph(block.title, style=HEADING_STYLES.get(block.title_level, "Heading 3"))
-            _stamp_fonts(title, self.fonts["docx_heading"])
+            title = self._heading_paragraph(block.title, block.title_level, block.orientation, self.style.get("table_title_align", "center"))
             _bookmark(title._p, block.anchor)
             if block.new_page and not broke:
                 title.paragraph_format.page_break_before = True
@@ -246,7 +275,7 @@ class DocxWriter:
             self.docx.add_paragraph().paragraph_format.page_break_before = True
         short, long = self._page_mm
         width_mm = float(long if block.orientation == "landscape" else short) - float(self.page["margin_left_mm"]) - float(self.page["margin_right_mm"])
-        self.body.insert_element_before(parse_xml(TableXml(block, width_mm, self.fonts).xml()), "w:sectPr")
+        self.body.insert_element_before(parse_xml(TableXml(block, width_mm, self.fonts, float(self.style.get("cell_padding_mm", 1.0))).xml()), "w:sectPr")
         for note in ([block.note] if block.note else []) + list(block.notes_after):
             paragraph = self.docx.add_paragraph(note)
             _stamp_fonts(paragraph, self.fonts["docx_body"])
@@ -256,8 +285,9 @@ class DocxWriter:
 class TableXml:
     """WordprocessingML for one table block: top line, header rows and 栏次 repeat on each page."""
 
-    def __init__(self, block: TableBlock, width_mm: float, fonts: dict) -> None:
+    def __init__(self, block: TableBlock, width_mm: float, fonts: dict, padding_mm: float = 1.0) -> None:
         self.block = block
+        self.padding = round(padding_mm * TWIPS_PER_MM)
         total = sum(block.widths)
         self.widths = [round(width_mm * TWIPS_PER_MM * w / total) for w in block.widths]
         self.font_pt = float(fonts["size_table_pt"])
@@ -283,7 +313,7 @@ class TableXml:
         return (
             f"<w:tbl {W}><w:tblPr><w:tblW w:w=\"{sum(self.widths)}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>"
             f"<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
-            f'<w:tblCellMar><w:top w:w="20" w:type="dxa"/><w:left w:w="57" w:type="dxa"/><w:bottom w:w="20" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+            f'<w:tblCellMar><w:top w:w="20" w:type="dxa"/><w:left w:w="{self.padding}" w:type="dxa"/><w:bottom w:w="20" w:type="dxa"/><w:right w:w="{self.padding}" w:type="dxa"/></w:tblCellMar>'
             f'<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
             f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
         )
@@ -393,9 +423,27 @@ def _bookmark(paragraph, name: str) -> None:
     paragraph.append(end)
 
 
-def render_docx(document: Document, theme: Theme) -> bytes:
-    return DocxWriter(document, theme).render()
+def _set_language(styles) -> None:
+    """zh-CN for the whole document (docDefaults), so Word and WPS proof and break lines as Chinese."""
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for old in rpr.findall(qn("w:lang")):
+        rpr.remove(old)
+    rpr.append(parse_xml(f'<w:lang {W} w:val="{LANGUAGE}" w:eastAsia="{LANGUAGE}" w:bidi="ar-SA"/>'))
+
+
+def render_docx(document: Document, theme: Theme, pages: dict[str, int] | None = None) -> bytes:
+    return DocxWriter(document, theme, pages).render()
 
 
 def build_docx(document: Document, theme: Theme, options) -> bytes:
-    return render_docx(document, theme)
+    pages = options.report.get("anchor_pages")
+    if pages is None:  # no PDF in this build: lay one out for the contents' page numbers
+        from ..fonts import installed_cjk_font
+        from .pdf import page_numbers
+
+        # Without a CJK font there is no layout to take numbers from; the contents then lists
+        # the headings without page numbers (Word's “更新域” adds them).
+        pages = page_numbers(document, theme) if installed_cjk_font(theme) else {}
+        options.report["anchor_pages"] = pages
+    return render_docx(document, theme, pages)

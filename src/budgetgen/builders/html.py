@@ -14,6 +14,7 @@ from jinja2.exceptions import SecurityError, TemplateNotFound
 
 from ..document import Contents, CoverPage, Document, Heading, Paragraph, TableBlock
 from ..fonts import css_fonts
+from ..layout import SHORT_LAST_LINE, UNBREAKABLE_KINDS
 from ..problems import InputRejected, Problem, error
 from ..sandbox import BoundedSandbox, RenderLimit, render_bounded, time_limit
 from ..theme import Theme, set_file
@@ -21,6 +22,7 @@ from ..theme import Theme, set_file
 BLOCK_KINDS = {CoverPage: "cover", Contents: "contents", Heading: "heading", Paragraph: "paragraph", TableBlock: "table"}
 HTML_SECONDS = 60
 HTML_CHARS = 200_000_000
+KEEP_LAST_CHARACTERS = SHORT_LAST_LINE
 
 
 class JailedLoader(FileSystemLoader):
@@ -60,12 +62,23 @@ def environment(theme: Theme) -> BoundedSandbox:
         keep_trailing_newline=True,
     )
     env.filters["lines"] = _lines
+    env.filters["keep_last"] = _keep_last
     return env
 
 
 def _lines(text: str) -> Markup:
     """Line breaks inside a cell or paragraph, each line escaped."""
     return Markup("<br>").join(escape(line) for line in str(text).split("\n"))
+
+
+def _keep_last(text: str) -> Markup:
+    """A heading whose last few characters stay together, so a wrapped heading never ends in a
+    line of 1–4 characters (the characters before them move down instead)."""
+    text = str(text)
+    keep = KEEP_LAST_CHARACTERS + 1
+    if len(text) <= keep:
+        return escape(text)
+    return escape(text[:-keep]) + Markup('<span class="keep">') + escape(text[-keep:]) + Markup("</span>")
 
 
 def render_html(document: Document, theme: Theme) -> str:
@@ -120,6 +133,7 @@ def _render(document: Document, theme: Theme) -> str:
         page=theme.require("page"),
         widths=column_percentages,
         header_rows=header_rows,
+        unbreakable=UNBREAKABLE_KINDS,
     )
 
 

@@ -13,15 +13,34 @@ from .html import render_html, set_file_for_url
 
 
 def render_pdf(document: Document, theme: Theme, pdfa: bool = False, report: dict | None = None, trimmed_ua: bool = True) -> bytes:
-    require_installed_cjk_font(theme)
-    html = render_html(document, theme)  # refuses any reference outside the set before layout
-    page_class = _disclosure_html() if trimmed_ua else _weasyprint().HTML
-    laid_out = page_class(string=html, base_url=str(theme.chain[0]) + "/", url_fetcher=set_fetcher(theme)).render()
+    laid_out = lay_out(document, theme, trimmed_ua)
     if report is not None:
         report["pages"] = len(laid_out.pages)
+        report["anchor_pages"] = anchor_pages(laid_out)
     options = {"pdf_variant": "pdf/a-2b"} if pdfa else {}
     # A fixed identifier keeps identical input byte-identical (WeasyPrint would otherwise hash the time).
     return laid_out.write_pdf(pdf_identifier=b"budgetgen", **options)
+
+
+def lay_out(document: Document, theme: Theme, trimmed_ua: bool = True):
+    require_installed_cjk_font(theme)
+    html = render_html(document, theme)  # refuses any reference outside the set before layout
+    page_class = _disclosure_html() if trimmed_ua else _weasyprint().HTML
+    return page_class(string=html, base_url=str(theme.chain[0]) + "/", url_fetcher=set_fetcher(theme)).render()
+
+
+def anchor_pages(laid_out) -> dict[str, int]:
+    """The printed page number (counted from the cover, as the PDF's contents prints it) of every anchor."""
+    pages: dict[str, int] = {}
+    for number, page in enumerate(laid_out.pages, start=1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return pages
+
+
+def page_numbers(document: Document, theme: Theme) -> dict[str, int]:
+    """Where each heading falls in the PDF layout of this document (for the DOCX contents)."""
+    return anchor_pages(lay_out(document, theme))
 
 
 def _weasyprint():

@@ -1,0 +1,224 @@
+"""Layout decisions shared by every format: column widths from content and where headings break.
+
+The PDF and the DOCX lay out the same document with the same page, margins and table font, so the
+widths are decided here once, in millimetres, from what the cells hold: codes, amounts and short
+values (a few characters, such as 满意度指标 or ≤156.88万元) get a column wide enough never to
+wrap; long text columns share the rest in proportion to the set's relative widths.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import replace
+
+from .document import Heading, TableBlock
+
+PAGE_MM = {"A4": (210, 297), "A3": (297, 420), "B5": (176, 250), "Letter": (215.9, 279.4)}
+MM_PER_PT = 25.4 / 72
+PDF_CELL_PADDING_MM = 2.1  # 3pt each side (style.css.j2)
+SPARE_MM = 1.1  # WeasyPrint needs about 0.6 mm beyond the glyphs and padding to keep a line whole
+SHORT_UNITS = 20  # text up to 10 CJK characters is a value or label, kept on one line
+HEADER_WORD_UNITS = 8  # a header label keeps at least 4 CJK characters a line
+LONG_TEXT_CAP_UNITS = 80  # what a long text column may ask for before it wraps anyway
+UNBREAKABLE_KINDS = ("amount", "code", "number")
+
+
+LATIN_UNITS = 1.25  # letters and digits: 0.5 em in 宋体, up to 0.62 em in the fonts Word or LibreOffice substitute
+
+
+def text_units(text: str) -> float:
+    """Width in half-width units: CJK, full-width and ambiguous-width characters (≤, ※) count 2,
+    since the CJK fonts of a disclosure print them a full em wide; letters and digits a little
+    over 1, so a code still fits where another font stands in for the set's."""
+    return max((sum(_char_units(ch) for ch in line) for line in text.split("\n")), default=0)
+
+
+def _char_units(ch: str) -> float:
+    if unicodedata.east_asian_width(ch) in "WFA":
+        return 2
+    return LATIN_UNITS if ch.isalnum() else 1
+
+
+def available_mm(page: dict, orientation: str) -> float:
+    short, long = PAGE_MM.get(page.get("size", "A4"), PAGE_MM["A4"])
+    width = long if orientation == "landscape" else short
+    return float(width) - float(page.get("margin_left_mm", 20)) - float(page.get("margin_right_mm", 20))
+
+
+def fit_columns(block: TableBlock, page: dict, font_pt: float, docx_padding_mm: float = 1.0) -> TableBlock:
+    """The block with widths (in mm, summing to the text width) that keep its unbreakable cells
+    whole in the PDF and in the DOCX (whose cell padding the set chooses)."""
+    padding = max(PDF_CELL_PADDING_MM, 2 * docx_padding_mm) + SPARE_MM
+    unit_mm = font_pt * MM_PER_PT / 2
+    width = available_mm(page, block.orientation)
+    count = block.column_count
+    need, wish = _needs(block)
+    need_mm = [n * unit_mm + padding for n in need]
+    wish_mm = [max(w * unit_mm + padding, n) for w, n in zip(wish, need_mm)]
+    if sum(need_mm) >= width:  # cannot keep everything whole: shrink in proportion
+        widths = [n * width / sum(need_mm) for n in need_mm]
+    else:
+        widths = _share(need_mm, wish_mm, list(block.widths), width)
+    widths = _widen_for_spans(block, widths, need_mm, unit_mm, padding)
+    assert len(widths) == count
+    fitted = replace(block, widths=tuple(round(w, 2) for w in widths))
+    return replace(fitted, merges=_split_tall_merges(fitted, unit_mm, padding, font_pt))
+
+
+def _needs(block: TableBlock) -> tuple[list[float], list[float]]:
+    """Per column: the widest unbreakable content (must fit) and the widest long text (would like to)."""
+    count = block.column_count
+    need, wish = [0.0] * count, [0.0] * count
+    covered = block.covered()
+    for r, row in enumerate(block.rows):
+        for c, cell in enumerate(row.cells):
+            merge = block.merge_at(r, c)
+            if (r, c) in covered or (merge is not None and merge.colspan > 1):
+                continue
+            units = text_units(cell.text) + 2 * cell.indent
+            if cell.kind in UNBREAKABLE_KINDS or units <= SHORT_UNITS:
+                need[c] = max(need[c], units)
+            else:
+                wish[c] = max(wish[c], min(units, LONG_TEXT_CAP_UNITS))
+    for cell in block.header:
+        if cell.colspan == 1:
+            # a header label wraps, but never to fewer than 4 characters a line
+            need[cell.column] = max(need[cell.column], min(text_units(cell.text), HEADER_WORD_UNITS))
+    for c, label in enumerate(block.column_numbers or ()):
+        need[c] = max(need[c], text_units(label))
+    return need, wish
+
+
+def _share(need: list[float], wish: list[float], weights: list[float], width: float) -> list[float]:
+    """Columns with long text share what the others do not need, in proportion to the set's
+    weights, each at least its need and at most its wish; what is left when every long column has
+    its wish goes to all columns by weight."""
+    count = len(need)
+    weights = [w if w > 0 else 1.0 for w in weights]
+    widths = list(need)
+    flexible = {i for i in range(count) if wish[i] > need[i]}
+    while flexible:
+        pool = width - sum(widths[i] for i in range(count) if i not in flexible)
+        total = sum(weights[i] for i in flexible)
+        share = {i: pool * weights[i] / total for i in flexible}
+        clamped = {i: need[i] for i in flexible if share[i] < need[i]} or {i: wish[i] for i in flexible if share[i] > wish[i]}
+        if not clamped:
+            for i in flexible:
+                widths[i] = share[i]
+            break
+        for i, value in clamped.items():
+            widths[i] = value
+        flexible -= set(clamped)
+    room = width - sum(widths)
+    if room > 0.01:
+        total = sum(weights)
+        widths = [w + room * weights[i] / total for i, w in enumerate(widths)]
+    return widths
+
+
+def _widen_for_spans(block: TableBlock, widths: list[float], need: list[float], unit_mm: float, padding: float) -> list[float]:
+    """A merged cell spanning columns (a 项目编码, an amount) keeps its text whole too: its columns
+    grow, the columns with room to spare give way."""
+    for merge in block.merges:
+        if merge.colspan == 1:
+            continue
+        cell = block.rows[merge.row].cells[merge.column]
+        units = text_units(cell.text)
+        if cell.kind not in UNBREAKABLE_KINDS and units > SHORT_UNITS:
+            continue
+        spanned = range(merge.column, merge.column + merge.colspan)
+        deficit = units * unit_mm + padding - sum(widths[i] for i in spanned)
+        spare = {i: widths[i] - need[i] for i in range(len(widths)) if i not in spanned and widths[i] - need[i] > 0}
+        if deficit <= 0 or not spare:
+            continue
+        slack = math.fsum(spare.values())
+        taken = min(deficit, slack)
+        for i, room in spare.items():
+            widths[i] -= taken * room / slack
+        for i in spanned:
+            widths[i] += taken / merge.colspan
+    return widths
+
+
+MAX_MERGED_MM = 80  # a vertical merge taller than this is split, so each part fits on one page
+
+
+def _split_tall_merges(block: TableBlock, unit_mm: float, padding: float, font_pt: float) -> tuple:
+    """A merged cell running down many tall rows would be cut by a page break without a border
+    or its label on the next page (WeasyPrint draws neither). Such a merge is split into parts
+    short enough to be kept on one page, each printing the label; the rows stay as they are."""
+    heights = [_row_height_mm(block, r, unit_mm, padding, font_pt) for r in range(len(block.rows))]
+    merges = []
+    for merge in block.merges:
+        if merge.rowspan == 1 or sum(heights[merge.row : merge.row + merge.rowspan]) <= MAX_MERGED_MM:
+            merges.append(merge)
+            continue
+        start, height = merge.row, 0.0
+        for r in range(merge.row, merge.row + merge.rowspan):
+            if height + heights[r] > MAX_MERGED_MM and r > start:
+                merges.append(replace(merge, row=start, rowspan=r - start))
+                start, height = r, 0.0
+            height += heights[r]
+        merges.append(replace(merge, row=start, rowspan=merge.row + merge.rowspan - start))
+    return tuple(m for m in merges if m.rowspan > 1 or m.colspan > 1)
+
+
+def _row_height_mm(block: TableBlock, r: int, unit_mm: float, padding: float, font_pt: float) -> float:
+    lines = 1
+    covered = block.covered()
+    for c, cell in enumerate(block.rows[r].cells):
+        if (r, c) in covered or not cell.text:
+            continue
+        merge = block.merge_at(r, c)
+        if merge is not None and merge.rowspan > 1:
+            continue  # a merged cell's own text is spread over its rows
+        span = merge.colspan if merge is not None else 1
+        capacity = max(1.0, (sum(block.widths[c : c + span]) - padding) / unit_mm)
+        lines = max(lines, sum(max(1, math.ceil(text_units(part) / capacity)) for part in cell.text.split("\n")))
+    return lines * font_pt * 1.3 * MM_PER_PT + 1.5
+
+
+# ---------------------------------------------------------------- headings
+
+SHORT_LAST_LINE = 4  # characters; a last line this short reads as a stray
+NO_LINE_START = set("，。、；：？！）》」』”’%")
+
+
+def balanced_lines(text: str, units_per_line: float) -> list[str]:
+    """The heading as lines: unchanged when it fits or its last line is long enough; otherwise
+    broken into lines of about equal length, so no line is left with 1–4 characters."""
+    total = text_units(text)
+    if total <= units_per_line or units_per_line <= 0:
+        return [text]
+    lines = math.ceil(total / units_per_line)
+    last = total - (lines - 1) * units_per_line
+    if last > 2 * SHORT_LAST_LINE:
+        return [text]
+    target = total / lines
+    result, current, used = [], "", 0
+    for ch in text:
+        width = text_units(ch)
+        if used + width > target and current and len(result) < lines - 1 and ch not in NO_LINE_START:
+            result.append(current)
+            current, used = "", 0
+        current += ch
+        used += width
+    result.append(current)
+    return result
+
+
+def units_per_line(page: dict, font_pt: float, orientation: str = "portrait") -> float:
+    return available_mm(page, orientation) / (font_pt * MM_PER_PT / 2)
+
+
+def keep_headings_with_tables(blocks: list) -> list:
+    """A heading directly before a table that starts a new page (a landscape table) moves onto that
+    page with it, instead of being left alone at the foot of the page before."""
+    result = list(blocks)
+    for i in range(len(result) - 1):
+        heading, table = result[i], result[i + 1]
+        if isinstance(heading, Heading) and heading.visible and isinstance(table, TableBlock) and table.new_page:
+            result[i] = replace(heading, new_page=True, orientation=table.orientation)
+            result[i + 1] = replace(table, new_page=False)
+    return result
