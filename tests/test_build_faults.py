@@ -1,6 +1,7 @@
 """A failed build exits non-zero with a Chinese message, writes nothing and keeps yesterday's files."""
 
 import errno
+import re
 import os
 import shutil
 from pathlib import Path
@@ -158,6 +159,12 @@ def test_docx_opens_in_libreoffice(tmp_path):
     text = subprocess.run(["pdftotext", str(converted), "-"], capture_output=True, text=True, check=True).stdout.replace(" ", "")
     for title in ("部门预算收支总表", "部门预算财政拨款“三公”经费支出表", "724.00", "293.00"):
         assert title in text
+    # LibreOffice shows the contents' page numbers, and each heading is on the page it names
+    pages = text.split("\f")
+    entries = re.findall(r"^(\S+?)\.{3,}(\d+)$", pages[1], re.M)
+    assert len(entries) >= 20, pages[1]
+    for heading, number in entries[1:]:  # the first, 部门预算公开表, is a bookmark, not printed
+        assert heading in pages[int(number) - 1].replace("\n", ""), (heading, number)
 
 
 def test_builds_are_identical_across_processes_and_hash_seeds(tmp_path):

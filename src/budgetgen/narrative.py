@@ -517,7 +517,10 @@ def safeguards(n: Narrator) -> list[Block]:
 
 def special_funds(n: Narrator) -> list[Block]:
     texts = n.analysis.budget.performance.special_funds
-    return [Paragraph(t) for t in texts] if texts else [Paragraph(n.say("performance.special_funds_none"))]
+    if texts:
+        return [Paragraph(t) for t in texts]
+    none = n.say("performance.special_funds_none")
+    return [Paragraph(none)] if none else []
 
 
 def projects(n: Narrator) -> list[Block]:
