@@ -3,6 +3,8 @@
 For every example it measures (median of --runs):
 - check: load + validate + compute + checks, in process;
 - pdf / docx: rendering each format, in process (WeasyPrint and python-docx already imported);
+  docx is writing the DOCX with the page numbers of the PDF built beside it, "docx alone" also
+  lays out the PDF for those numbers (what `--format docx` costs);
 - `budgetgen build --format pdf` as a fresh process, the way finance staff run it;
 - `soffice --headless --convert-to pdf` of the DOCX we built, as a fresh process (if installed).
 
@@ -25,7 +27,8 @@ from pypdf import PdfReader
 
 from budgetgen.analysis import analyse
 from budgetgen.compose import compose
-from budgetgen.builders.docx import render_docx
+from budgetgen.builders import BuildOptions
+from budgetgen.builders.docx import build_docx, render_docx
 from budgetgen.builders.pdf import render_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +55,7 @@ def main() -> None:
     budgetgen = [sys.executable, "-m", "budgetgen.cli"]
     examples = sorted((ROOT / "examples").glob("*.yaml"))
     render_pdf(compose(analyse(examples[0])), analyse(examples[0]).theme)  # warm imports and fonts
-    header = f"{'example':28} {'pages':>5} {'check':>8} {'pdf':>8} {'docx':>8} {'build pdf (process)':>20} {'soffice docx→pdf':>17}"
+    header = f"{'example':28} {'pages':>5} {'check':>8} {'pdf':>8} {'docx':>8} {'docx alone':>11} {'build pdf,docx (process)':>25} {'soffice docx→pdf':>17}"
     print(header)
     print("-" * len(header))
     with tempfile.TemporaryDirectory() as scratch:
@@ -63,7 +66,10 @@ def main() -> None:
             check = median_seconds(lambda: analyse(example), args.runs)
             pdf_bytes = render_pdf(document, analysis.theme)
             pdf = median_seconds(lambda: render_pdf(document, analysis.theme), args.runs)
-            docx = median_seconds(lambda: render_docx(document, analysis.theme), args.runs)
+            report: dict = {}
+            render_pdf(document, analysis.theme, report=report)
+            docx = median_seconds(lambda: render_docx(document, analysis.theme, report["anchor_pages"]), args.runs)
+            alone = median_seconds(lambda: build_docx(document, analysis.theme, BuildOptions()), args.runs)
             process = median_seconds(lambda: run(budgetgen + ["build", str(example), "-o", str(scratch), "--format", "pdf,docx"]), args.runs)
             pages = len(PdfReader(io.BytesIO(pdf_bytes)).pages)
             converted = "not installed"
@@ -73,7 +79,7 @@ def main() -> None:
                 convert = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(scratch / "lo"), str(docx_path)]
                 run(convert)  # first start creates the profile; not counted
                 converted = f"{median_seconds(lambda: run(convert), args.runs):.2f} s"
-            print(f"{example.stem:28} {pages:>5} {check * 1000:>6.0f}ms {pdf:>7.2f}s {docx:>7.2f}s {process:>19.2f}s {converted:>17}")
+            print(f"{example.stem:28} {pages:>5} {check * 1000:>6.0f}ms {pdf:>7.2f}s {docx:>7.2f}s {alone:>10.2f}s {process:>24.2f}s {converted:>17}")
 
 
 if __name__ == "__main__":

@@ -145,12 +145,18 @@ def test_text_units_count_wide_and_ambiguous_characters_double():
 # ---------------------------------------------------------------- DOCX styles of the set
 
 
-def test_docx_language_and_set_styles(tmp_path):
-    folder = tmp_path / "templates" / "styled"
+def example_with_set(tmp_path: Path, name: str, settings: str) -> Path:
+    """The 2025 example under a set of the given settings, in templates/ beside it."""
+    folder = tmp_path / "templates" / name
     folder.mkdir(parents=True)
-    (folder / "theme.yaml").write_text("extends: base\ndocx:\n  first_line_indent_chars: 0\n  line_spacing: 1.5\n  heading_align: center\n  cell_padding_mm: 2\n", encoding="utf-8")
+    (folder / "theme.yaml").write_text("extends: base\n" + settings, encoding="utf-8")
     path = tmp_path / "d.yaml"
-    path.write_text((EXAMPLES / "haigang-kgxj-2025.yaml").read_text(encoding="utf-8").replace("模板: hebei-district-2025", "模板: styled"), encoding="utf-8")
+    path.write_text((EXAMPLES / "haigang-kgxj-2025.yaml").read_text(encoding="utf-8").replace("模板: hebei-district-2025", f"模板: {name}"), encoding="utf-8")
+    return path
+
+
+def test_docx_language_and_set_styles(tmp_path):
+    path = example_with_set(tmp_path, "styled", "docx:\n  first_line_indent_chars: 0\n  line_spacing: 1.5\n  heading_align: center\n  cell_padding_mm: 2\n")
     assert invoke("build", path, "-o", tmp_path, "--format", "docx").exit_code == 0
     document = open_docx(str(tmp_path / "d.docx"))
     assert document.styles["Normal"].paragraph_format.line_spacing == 1.5
@@ -165,10 +171,6 @@ def test_docx_language_and_set_styles(tmp_path):
 
 
 def test_a_bad_docx_setting_is_refused_with_its_line(tmp_path):
-    folder = tmp_path / "templates" / "bad"
-    folder.mkdir(parents=True)
-    (folder / "theme.yaml").write_text("extends: base\ndocx:\n  heading_align: middle\n  line_spacing: 9\n", encoding="utf-8")
-    path = tmp_path / "d.yaml"
-    path.write_text((EXAMPLES / "haigang-kgxj-2025.yaml").read_text(encoding="utf-8").replace("模板: hebei-district-2025", "模板: bad"), encoding="utf-8")
+    path = example_with_set(tmp_path, "bad", "docx:\n  heading_align: middle\n  line_spacing: 9\n")
     result = invoke("check", path)
     assert result.exit_code == 1 and "docx.heading_align「middle」" in result.output and "docx.line_spacing「9」" in result.output

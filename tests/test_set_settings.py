@@ -247,3 +247,18 @@ def test_strict_check_fails_on_yuan_typed_into_a_wan_file(tmp_path):
 def test_the_yuan_rule_is_silent_on_the_real_departments():
     for example in REFERENCE_EXAMPLES.values():
         assert "P5" not in {p.check for p in analyse(example).problems}
+
+
+def test_the_fill_in_workbook_carries_short_name_and_place(tmp_path):
+    import openpyxl
+
+    target = tmp_path / "dept.xlsx"
+    assert invoke("new", "某某区某某局", "--code", "9", "--xlsx", "-o", target).exit_code == 0
+    book = openpyxl.load_workbook(target)
+    sheet = book["部门"]
+    rows = {sheet.cell(row=r, column=1).value: r for r in range(1, sheet.max_row + 1)}
+    sheet.cell(row=rows["简称"], column=2, value="某局")
+    sheet.cell(row=rows["地区"], column=2, value="某某区")
+    book.save(target)
+    department = analyse(target).budget.department
+    assert (department.short_name, department.place) == ("某局", "某某区")
