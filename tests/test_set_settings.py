@@ -262,3 +262,11 @@ def test_the_fill_in_workbook_carries_short_name_and_place(tmp_path):
     book.save(target)
     department = analyse(target).budget.department
     assert (department.short_name, department.place) == ("某局", "某某区")
+
+
+def test_remove_must_say_true_and_a_recursive_snippet_is_a_located_error(tmp_path):
+    write_set(tmp_path, "odd", "extends: base\nnarrative:\n  sections:\n    other: {remove: yes}\n")
+    assert any("theme.yaml:4" in m and "应写 remove: true" in m for m in problems_of(tmp_path, "odd"))
+    with pytest.raises(InputRejected) as caught:
+        narrator_for(tmp_path / "r", 'narrative:\n  snippets:\n    f: {params: [x], text: "{{ f(x) }}"}\n').render("{{ f(1) }}", "intro")
+    assert "递归过深" in caught.value.problems[0].message

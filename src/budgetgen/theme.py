@@ -358,6 +358,9 @@ class EntryEdits:
         names = [entry_name(e) for e in result]
         index = names.index(name) if name in names else None
         pairs = isinstance(result[0], list)
+        if isinstance(edit, dict) and REMOVE in edit and edit[REMOVE] is not True:
+            self._problem(path + (REMOVE,), "应写 remove: true（删除该项）", "不删除时去掉 remove 这一项。")
+            return
         if isinstance(edit, dict) and edit.get(REMOVE) is True:
             if index is None:
                 self._problem(path, f"要删除的「{name}」不在上级模板集的列表中", f"现有：{'、'.join(names)}。")
