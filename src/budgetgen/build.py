@@ -55,6 +55,18 @@ def build(
     return result
 
 
+def template_problems(analysis: Analysis) -> list:
+    """Compose the document and its HTML once, so that a broken sentence or template of the set
+    shows up when checking rather than only when building."""
+    from .builders.html import render_html
+
+    try:
+        render_html(compose(analysis), analysis.theme)
+    except InputRejected as exc:
+        return exc.problems
+    return []
+
+
 @contextmanager
 def termination_raises() -> Iterator[None]:
     """While outputs are written, SIGTERM raises instead of killing the process at once, so that

@@ -115,6 +115,8 @@ def template_problem(exc: Exception, theme: Theme) -> Problem:
         kind = "超出限制"
     if isinstance(exc, RecursionError):
         kind, message = "超出限制", "模板递归过深（宏调用了自身）"
+    if "Range too big" in message:
+        kind, message = "超出限制", "range() 超过沙箱允许的 100000 项"
     return error(
         "模板",
         f"模板{kind}（{where}，模板集「{owner}」）：{message}",

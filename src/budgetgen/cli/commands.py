@@ -115,16 +115,9 @@ def _check_many(inputs: list[Path], templates: Optional[Path], strict: bool) -> 
 
 
 def _template_problems(analysis: Analysis) -> list[Problem]:
-    """Compose the document and its HTML once, so that a broken sentence or template of the set
-    shows up in `check` rather than only at `build`."""
-    from ..compose import compose
-    from ..builders.html import render_html
+    from ..build import template_problems
 
-    try:
-        _guarded(lambda: render_html(compose(analysis), analysis.theme))
-    except InputRejected as exc:
-        return exc.problems
-    return []
+    return _guarded(lambda: template_problems(analysis))
 
 
 @command()
@@ -432,6 +425,35 @@ def schema(
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     _write_atomically(output, text.encode("utf-8"))
     typer.echo(f"已写入 {output}")
+
+
+@command()
+def serve(
+    folder: Path = typer.Argument(Path("."), metavar="文件夹", help="部门文件所在的文件夹（默认：当前文件夹）"),
+    host: str = typer.Option("127.0.0.1", "--host", metavar="地址", help="监听的地址；默认只有本机能打开，0.0.0.0 为本单位网络中的其他电脑"),
+    port: int = typer.Option(8765, "--port", metavar="端口", help="端口"),
+    templates: Optional[Path] = TemplatesOption,
+) -> None:
+    """打开本地网页：列出文件夹中的部门，检查、查看九张表、编辑、生成并下载 PDF/DOCX/XLSX，全市批量生成。
+
+    启动后在浏览器中打开显示的地址；按 Ctrl+C 停止。
+
+    示例：
+    budgetgen serve examples/
+    budgetgen serve 各部门/ --host 0.0.0.0 --port 8765 --templates 城市模板
+    """
+    import uvicorn
+
+    from ..web import create_app
+
+    if not folder.is_dir():
+        typer.echo(f"文件夹 {folder} 不存在。", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(f"注意：监听 {host}，本单位网络中的其他电脑都能打开此网页并修改文件夹中的部门文件；网页没有用户账号，只在可信的网络中这样使用。", err=True)
+    app = create_app(folder, (templates,) if templates else ())
+    typer.echo(f"budgetgen 网页已启动：http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/ （文件夹 {folder.resolve()}；按 Ctrl+C 停止）")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 templates_app = typer.Typer(

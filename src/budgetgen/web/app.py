@@ -1,0 +1,351 @@
+"""`budgetgen serve`: a local web page over one folder of department files.
+
+Server-rendered pages (Jinja, autoescaped) and a little vendored JavaScript. Every check and build
+is the library's own (web/tasks.py), run in a child process with a time limit (web/worker.py);
+files are reached only through web/folder.py. Requests that change anything carry the session's
+token (double-submit cookie), so another site cannot make a finance officer's browser post here.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from .. import __version__
+from .batchrun import BatchState, start_batch
+from .folder import MAX_UPLOAD_BYTES, TEXT_SUFFIXES, Folder, Refused, safe_upload_name, upload_problem
+from .tasks import build_file, check_file, check_text
+from .worker import TimedOut, WorkerFailed, run_limited
+
+HERE = Path(__file__).resolve().parent
+COOKIE = "budgetgen_token"
+FORMATS = ("pdf", "docx", "xlsx")
+MEDIA = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@dataclass
+class Settings:
+    folder: Folder
+    template_dirs: tuple[Path, ...] = ()
+    check_seconds: float = 60  # one department's check
+    build_seconds: float = 300  # one department's build
+    max_body_bytes: int = MAX_UPLOAD_BYTES + 64 * 1024  # an upload and its form fields
+    statuses: dict = field(default_factory=dict)  # (name, mtime, size) → the list page's check
+    batch: BatchState = field(default_factory=BatchState)
+
+    @property
+    def dirs(self) -> tuple[str, ...]:
+        return tuple(str(d) for d in self.template_dirs)
+
+
+PAGES = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
+PAGES.filters["url"] = lambda name: quote(str(name))
+
+
+def create_app(folder: Path, template_dirs: tuple[Path, ...] = (), **limits) -> Starlette:
+    settings = Settings(Folder.at(folder), tuple(template_dirs), **limits)
+    routes = [
+        Route("/", index),
+        Route("/upload", upload, methods=["POST"]),
+        Route("/d/{name:path}", department),
+        Route("/edit/{name:path}", edit),
+        Route("/check/{name:path}", check_edited, methods=["POST"]),
+        Route("/save/{name:path}", save, methods=["POST"]),
+        Route("/build/{name:path}", build, methods=["POST"]),
+        Route("/file/{fmt}/{name:path}", built_file),
+        Route("/batch", batch_page),
+        Route("/batch/start", batch_start, methods=["POST"]),
+        Route("/batch/status", batch_status),
+        Route("/summary", summary),
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    app = Starlette(routes=routes, middleware=[Middleware(BodyLimit, limit=settings.max_body_bytes)], exception_handlers={404: not_found, 405: not_allowed})
+    app.state.settings = settings
+    return app
+
+
+# ---------------------------------------------------------------- framework pieces
+
+
+class BodyLimit:
+    """Refuse a request body over the limit — at once when its Content-Length says so, else as
+    soon as that many bytes have arrived — with a Chinese page, never reading the rest."""
+
+    def __init__(self, app, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            return await self._refuse(send)
+        received = 0
+        started = False
+
+        async def limited_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise _TooLarge
+            return message
+
+        async def tracking_send(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _TooLarge:
+            if not started:
+                await self._refuse(send)
+
+    async def _refuse(self, send) -> None:
+        text = f"上传的内容超过 {self.limit // (1024 * 1024)} MB，未接收。部门文件一般不超过 1 MB。".encode("utf-8")
+        await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(text)).encode())]})
+        await send({"type": "http.response.body", "body": text})
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def settings_of(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def page(request: Request, template: str, status: int = 200, **values) -> HTMLResponse:
+    token = request.cookies.get(COOKIE) or secrets.token_urlsafe(32)
+    html = PAGES.get_template(template).render(token=token, version=__version__, folder=settings_of(request).folder.root, **values)
+    response = HTMLResponse(html, status_code=status)
+    if request.cookies.get(COOKIE) != token:
+        response.set_cookie(COOKIE, token, httponly=True, samesite="strict")
+    return response
+
+
+async def verified_form(request: Request, files: int = 0):
+    """The posted form, after its token was compared with the session's; Refused otherwise."""
+    form = await request.form(max_files=files, max_fields=20, max_part_size=MAX_UPLOAD_BYTES + 1)
+    cookie = request.cookies.get(COOKIE, "")
+    sent = str(form.get("csrf") or request.headers.get("x-csrf-token") or "")
+    if not cookie or not secrets.compare_digest(cookie, sent):
+        raise Refused("页面已过期或请求不是从本页面发出：请刷新页面后重试。", 403)
+    return form
+
+
+def refused(request: Request, exc: Refused) -> HTMLResponse:
+    return page(request, "message.html.j2", status=exc.status, title="无法完成", message=exc.message)
+
+
+async def not_found(request: Request, exc) -> HTMLResponse:
+    return page(request, "message.html.j2", status=404, title="没有这个页面", message="地址有误，请从首页进入。")
+
+
+async def not_allowed(request: Request, exc) -> HTMLResponse:
+    return page(request, "message.html.j2", status=405, title="无法完成", message="请从页面上的按钮操作。")
+
+
+async def limited(function, *args, seconds: float):
+    return await run_in_threadpool(run_limited, function, args, seconds)
+
+
+# ---------------------------------------------------------------- pages
+
+
+async def index(request: Request) -> HTMLResponse:
+    settings = settings_of(request)
+    rows = []
+    for name in settings.folder.departments():
+        rows.append({**await list_status(settings, name), "file": name})
+    return page(request, "index.html.j2", rows=rows, message=request.query_params.get("msg", ""))
+
+
+async def list_status(settings: Settings, name: str) -> dict:
+    path = settings.folder.resolve(name)
+    stat = path.stat()
+    key = (name, stat.st_mtime_ns, stat.st_size)
+    if key not in settings.statuses:
+        try:
+            result = await limited(check_file, str(path), name, settings.dirs, False, seconds=settings.check_seconds)
+        except (TimedOut, WorkerFailed) as exc:
+            result = {"status": "有错误", "name": "", "figures": {}, "problems": [{"severity": "错误", "message": str(exc)}]}
+        settings.statuses[key] = {k: result.get(k) for k in ("status", "name", "code", "figures")} | {"counts": _counts(result["problems"])}
+    return settings.statuses[key]
+
+
+def _counts(problems: list[dict]) -> dict:
+    return {s: sum(1 for p in problems if p["severity"] == s) for s in ("错误", "警告", "提示")}
+
+
+async def upload(request: Request) -> Response:
+    settings = settings_of(request)
+    try:
+        form = await verified_form(request, files=1)
+        sent = form.get("file")
+        if sent is None or not getattr(sent, "filename", ""):
+            raise Refused("请选择要上传的文件。", 400)
+        name = safe_upload_name(sent.filename)
+        data = await sent.read(MAX_UPLOAD_BYTES + 1)
+        problem = upload_problem(name, data)
+        if problem:
+            raise Refused(f"未接收「{name}」：{problem}。", 400)
+        await run_in_threadpool(settings.folder.save, name, data)
+    except Refused as exc:
+        return refused(request, exc)
+    return RedirectResponse(f"/d/{quote(name)}", status_code=303)
+
+
+async def department(request: Request) -> Response:
+    settings = settings_of(request)
+    name = request.path_params["name"]
+    try:
+        path = settings.folder.resolve(name)
+        result = await limited(check_file, str(path), name, settings.dirs, True, seconds=settings.check_seconds)
+    except Refused as exc:
+        return refused(request, exc)
+    except (TimedOut, WorkerFailed) as exc:
+        return page(request, "message.html.j2", status=500, title="检查未完成", message=str(exc).splitlines()[0])
+    source = source_lines(path, result["problems"])
+    built = {fmt: settings.folder.output_file(name, fmt) for fmt in FORMATS}
+    fresh = {fmt: p.is_file() and p.stat().st_mtime >= path.stat().st_mtime for fmt, p in built.items()}
+    return page(request, "department.html.j2", name=name, result=result, groups=grouped(result["problems"]), source=source, fresh=fresh, message=request.query_params.get("msg", ""))
+
+
+def grouped(problems: list[dict]) -> list[tuple[str, list[dict]]]:
+    return [(severity, [p for p in problems if p["severity"] == severity]) for severity in ("错误", "警告", "提示") if any(p["severity"] == severity for p in problems)]
+
+
+def source_lines(path: Path, problems: list[dict]) -> list[dict] | None:
+    """The YAML with each line's problems' severity, for highlighting; None for a workbook."""
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        return None
+    marks: dict[int, str] = {}
+    for problem in problems:
+        if problem.get("line"):
+            marks.setdefault(problem["line"], problem["severity"])
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return [{"number": i, "text": line, "mark": marks.get(i, "")} for i, line in enumerate(text.splitlines(), start=1)]
+
+
+async def edit(request: Request) -> Response:
+    settings = settings_of(request)
+    name = request.path_params["name"]
+    try:
+        path = settings.folder.resolve(name)
+        if path.suffix.lower() not in TEXT_SUFFIXES:
+            raise Refused("工作簿请在 Excel 或 WPS 中修改后重新上传；网页上只能编辑 YAML 文件。", 400)
+    except Refused as exc:
+        return refused(request, exc)
+    return page(request, "edit.html.j2", name=name, text=path.read_text(encoding="utf-8", errors="replace"), result=None)
+
+
+async def check_edited(request: Request) -> Response:
+    """检查: the edited text checked as it stands, nothing saved."""
+    settings = settings_of(request)
+    name = request.path_params["name"]
+    try:
+        path = settings.folder.resolve(name)
+        form = await verified_form(request)
+        text = str(form.get("text", ""))
+        result = await limited(check_text, text, path.suffix, str(path.parent), name, settings.dirs, seconds=settings.check_seconds)
+    except Refused as exc:
+        return refused(request, exc)
+    except (TimedOut, WorkerFailed) as exc:
+        return page(request, "message.html.j2", status=500, title="检查未完成", message=str(exc).splitlines()[0])
+    return page(request, "edit.html.j2", name=name, text=text, result=result, groups=grouped(result["problems"]))
+
+
+async def save(request: Request) -> Response:
+    """保存: an atomic write, the previous version kept in .budgetgen-backup/."""
+    settings = settings_of(request)
+    name = request.path_params["name"]
+    try:
+        path = settings.folder.resolve(name)
+        if path.suffix.lower() not in TEXT_SUFFIXES:
+            raise Refused("网页上只能编辑 YAML 文件。", 400)
+        form = await verified_form(request)
+        text = str(form.get("text", "")).replace("\r\n", "\n")
+        data = text.encode("utf-8")
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise Refused("文件超过 5 MB，未保存。", 400)
+        await run_in_threadpool(settings.folder.save, name, data)
+    except Refused as exc:
+        return refused(request, exc)
+    return RedirectResponse(f"/d/{quote(name)}?msg=" + quote("已保存（原文件已备份）"), status_code=303)
+
+
+async def build(request: Request) -> Response:
+    settings = settings_of(request)
+    name = request.path_params["name"]
+    try:
+        path = settings.folder.resolve(name)
+        form = await verified_form(request)
+        formats = tuple(f for f in FORMATS if form.get(f) or form.get("format") == f) or ("pdf", "docx")
+        output = settings.folder.output_folder(name)
+        result = await limited(build_file, str(path), str(output), formats, settings.dirs, name, seconds=settings.build_seconds)
+    except Refused as exc:
+        return refused(request, exc)
+    except (TimedOut, WorkerFailed) as exc:
+        return page(request, "message.html.j2", status=500, title="生成未完成", message=f"「{name}」{str(exc).splitlines()[0]}；原有的输出文件未改动。")
+    if not result["ok"]:
+        message = f"有 {sum(1 for p in result['problems'] if p['severity'] == '错误')} 个错误，未生成文件（原有输出文件未改动）"
+    else:
+        message = "已生成 " + "、".join(result["written"])
+    return RedirectResponse(f"/d/{quote(name)}?msg=" + quote(message), status_code=303)
+
+
+async def built_file(request: Request) -> Response:
+    settings = settings_of(request)
+    fmt, name = request.path_params["fmt"], request.path_params["name"]
+    try:
+        if fmt not in FORMATS:
+            raise Refused("没有这种格式")
+        path = settings.folder.output_file(name, fmt)
+        if not path.is_file():
+            raise Refused("尚未生成：请先在部门页面点“生成”。")
+    except Refused as exc:
+        return refused(request, exc)
+    inline = fmt == "pdf" and request.query_params.get("inline") == "1"
+    return FileResponse(path, media_type=MEDIA[fmt], filename=path.name, content_disposition_type="inline" if inline else "attachment")
+
+
+async def batch_page(request: Request) -> HTMLResponse:
+    settings = settings_of(request)
+    return page(request, "batch.html.j2", state=settings.batch.snapshot(), count=len(settings.folder.departments()), summary=(settings.folder.output / "汇总.html").is_file())
+
+
+async def batch_start(request: Request) -> Response:
+    settings = settings_of(request)
+    try:
+        form = await verified_form(request)
+    except Refused as exc:
+        return refused(request, exc)
+    formats = tuple(f for f in FORMATS if form.get(f)) or ("pdf", "docx")
+    files = [settings.folder.resolve(n) for n in settings.folder.departments()]
+    start_batch(settings.batch, files, settings.folder.output, formats, settings.template_dirs, settings.build_seconds)
+    return RedirectResponse("/batch", status_code=303)
+
+
+async def batch_status(request: Request) -> JSONResponse:
+    return JSONResponse(settings_of(request).batch.snapshot())
+
+
+async def summary(request: Request) -> Response:
+    path = settings_of(request).folder.output / "汇总.html"
+    if not path.is_file():
+        return refused(request, Refused("还没有汇总：请先在“全市批量生成”页面运行一次。"))
+    return FileResponse(path, media_type="text/html; charset=utf-8")

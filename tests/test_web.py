@@ -1,0 +1,240 @@
+"""The web page over HTTP (issue 15): every route, the folder as a jail, uploads, CSRF, time limits."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from budgetgen.web import create_app
+from conftest import EXAMPLES, invoke
+
+TOKEN = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+@pytest.fixture()
+def served(tmp_path):
+    folder = tmp_path / "部门"
+    folder.mkdir()
+    for example in EXAMPLES.glob("*.yaml"):
+        shutil.copy(example, folder / example.name)
+    (tmp_path / "secret.yaml").write_text("部门: {编码: '1'}\n", encoding="utf-8")
+    client = TestClient(create_app(folder, check_seconds=60, build_seconds=120))
+    return client, folder, tmp_path
+
+
+def token_of(client: TestClient, path: str = "/") -> str:
+    return TOKEN.search(client.get(path).text).group(1)
+
+
+def test_the_list_shows_each_department_with_status_and_totals(served):
+    client, folder, _ = served
+    page = client.get("/")
+    assert page.status_code == 200
+    for example in EXAMPLES.glob("*.yaml"):
+        assert f'href="/d/{example.name}"' in page.text
+    assert "秦皇岛市工业和信息化局" in page.text and "4212.66" in page.text and "有警告" in page.text
+    assert "budgetgen_token" in page.headers["set-cookie"] and "samesite=strict" in page.headers["set-cookie"].lower()
+
+
+def test_a_department_page_has_problems_tables_source_and_actions(served):
+    client, folder, _ = served
+    page = client.get("/d/qinhuangdao-gxj-2023.yaml")
+    assert page.status_code == 200
+    assert "警告（3）" in page.text and "qinhuangdao-gxj-2023.yaml:" in page.text and "处理办法" in page.text
+    assert "部门预算收支总表" in page.text and "4212.66" in page.text
+    assert 'id="L1"' in page.text and "mark-警告" in page.text
+    assert "（字段 项目[5].绩效指标）" in page.text, "fields are named as the command line names them (from 1)"
+    assert 'action="/build/qinhuangdao-gxj-2023.yaml"' in page.text and 'href="/edit/qinhuangdao-gxj-2023.yaml"' in page.text
+
+
+def test_a_build_from_the_page_gives_the_same_pdf_as_the_command_line(served, tmp_path):
+    client, folder, _ = served
+    token = token_of(client)
+    built = client.post("/build/haigang-kgxj-2025.yaml", data={"csrf": token, "pdf": "1", "docx": "1", "xlsx": "1"}, follow_redirects=False)
+    assert built.status_code == 303 and "%E5%B7%B2%E7%94%9F%E6%88%90" in built.headers["location"]  # 已生成
+    page = client.get(built.headers["location"])
+    assert 'id="download-pdf"' in page.text and 'id="pdf-preview"' in page.text
+    pdf = client.get("/file/pdf/haigang-kgxj-2025.yaml")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf" and "attachment" in pdf.headers["content-disposition"]
+    assert "inline" in client.get("/file/pdf/haigang-kgxj-2025.yaml?inline=1").headers["content-disposition"]
+    assert client.get("/file/docx/haigang-kgxj-2025.yaml").content[:2] == b"PK"
+    assert client.get("/file/xlsx/haigang-kgxj-2025.yaml").content[:2] == b"PK"
+    cli_out = tmp_path / "cli"
+    assert invoke("build", EXAMPLES / "haigang-kgxj-2025.yaml", "-o", cli_out, "--format", "pdf").exit_code == 0
+    assert pdf.content == (cli_out / "haigang-kgxj-2025.pdf").read_bytes()
+
+
+def test_edit_check_and_save(served):
+    client, folder, _ = served
+    path = folder / "haigang-kgxj-2025.yaml"
+    original = path.read_text(encoding="utf-8")
+    token = token_of(client, "/edit/haigang-kgxj-2025.yaml")
+    broken = original.replace("{科目: 30101, 金额: 63.19}", "{科目: 30101, 金额: -63.19}")
+    checked = client.post("/check/haigang-kgxj-2025.yaml", data={"csrf": token, "text": broken})
+    assert checked.status_code == 200 and "错误" in checked.text and "haigang-kgxj-2025.yaml:" in checked.text
+    assert path.read_text(encoding="utf-8") == original, "检查 does not save"
+    fixed = original.replace("预算年度: 2025", "预算年度: 2025\n# 已核对")
+    saved = client.post("/save/haigang-kgxj-2025.yaml", data={"csrf": token, "text": fixed}, follow_redirects=False)
+    assert saved.status_code == 303
+    assert path.read_text(encoding="utf-8") == fixed
+    backups = list((folder / ".budgetgen-backup").iterdir())
+    assert len(backups) == 1 and backups[0].read_text(encoding="utf-8") == original
+    assert 'href="/d/.budgetgen-backup' not in client.get("/").text, "backups are not departments"
+
+
+def test_upload_of_a_yaml_and_a_workbook(served):
+    client, folder, _ = served
+    token = token_of(client)
+    text = (EXAMPLES / "haigang-kgxj-2025.yaml").read_bytes()
+    response = client.post("/upload", data={"csrf": token}, files={"file": ("新部门.yaml", text, "application/x-yaml")}, follow_redirects=False)
+    assert response.status_code == 303 and (folder / "新部门.yaml").read_bytes() == text
+    workbook = folder / "填写.xlsx"
+    assert invoke("new", "某某局", "--xlsx", "-o", workbook).exit_code == 0
+    data = workbook.read_bytes()
+    workbook.unlink()
+    assert client.post("/upload", data={"csrf": token}, files={"file": ("填写.xlsx", data)}, follow_redirects=False).status_code == 303
+    page = client.get("/d/填写.xlsx")
+    assert page.status_code == 200 and "源文件" not in page.text and 'href="/edit/' not in page.text
+
+
+@pytest.mark.parametrize(
+    "filename, data, reason",
+    [
+        ("notes.txt", b"hello", "只接受部门文件"),
+        ("fake.xlsx", b"not a zip", "不是 Excel 工作簿"),
+        ("gbk.yaml", "部门".encode("gbk"), "UTF-8"),
+        ("../../escape.yaml", b"a: 1\n", None),  # the folder part a browser may send is dropped
+    ],
+)
+def test_uploads_are_checked_for_type_and_name(served, filename, data, reason):
+    client, folder, tmp_path = served
+    response = client.post("/upload", data={"csrf": token_of(client)}, files={"file": (filename, data)}, follow_redirects=False)
+    if reason is None:
+        assert response.status_code == 303 and (folder / "escape.yaml").is_file() and not (tmp_path.parent / "escape.yaml").exists()
+    else:
+        assert response.status_code == 400 and reason in response.text
+
+
+def test_an_oversized_upload_is_refused_without_reading_it(served):
+    client, folder, _ = served
+    token = token_of(client)
+
+    def body():
+        for _ in range(200):  # 200 MB, sent without a Content-Length
+            yield b"x" * (1024 * 1024)
+
+    response = client.post("/upload", content=body(), headers={"content-type": "multipart/form-data; boundary=x", "x-csrf-token": token})
+    assert response.status_code == 413 and "未接收" in response.text
+    big = client.post("/upload", content=b"x", headers={"content-length": str(200 * 1024 * 1024), "content-type": "multipart/form-data; boundary=x"})
+    assert big.status_code == 413
+
+
+def test_requests_that_change_files_need_the_sessions_token(served):
+    client, folder, _ = served
+    path = folder / "haigang-kgxj-2025.yaml"
+    original = path.read_bytes()
+    for url, data in (("/save/haigang-kgxj-2025.yaml", {"text": "x: 1\n"}), ("/build/haigang-kgxj-2025.yaml", {}), ("/batch/start", {})):
+        assert client.post(url, data=data).status_code == 403
+        assert client.post(url, data={**data, "csrf": "forged"}).status_code == 403
+    other = TestClient(client.app)  # another browser: its own cookie, not this page's token
+    token = token_of(client)
+    assert other.post("/save/haigang-kgxj-2025.yaml", data={"csrf": token, "text": "x: 1\n"}).status_code == 403
+    assert path.read_bytes() == original and not (folder / "output").exists()
+
+
+TRAVERSALS = [
+    "/d/%2e%2e/secret.yaml",
+    "/d/..%2fsecret.yaml",
+    "/d/%2e%2e%2fsecret.yaml",
+    "/d/%252e%252e%252fsecret.yaml",
+    "/d//etc/passwd.yaml",
+    "/d/%2Fetc%2Fpasswd.yaml",
+    "/d/..\\secret.yaml",
+    "/d/C:/secret.yaml",
+    "/d/sub/../../secret.yaml",
+    "/d/link.yaml",
+    "/d/.budgetgen-backup/x.yaml",
+    "/d/output/x.yaml",
+    "/d/secret.yaml%00.yaml",
+    "/edit/%2e%2e/secret.yaml",
+    "/file/pdf/%2e%2e/secret.yaml",
+    "/d/pyproject.toml",
+]
+
+
+@pytest.mark.parametrize("url", TRAVERSALS)
+def test_nothing_outside_the_folder_can_be_read(served, url):
+    client, folder, tmp_path = served
+    os.symlink(tmp_path / "secret.yaml", folder / "link.yaml")
+    response = client.get(url)
+    assert response.status_code in (400, 404), (url, response.status_code)
+    assert "编码: '1'" not in response.text and "root:" not in response.text
+
+
+@pytest.mark.parametrize("name", ["%2e%2e/secret.yaml", "link.yaml", "sub/../../secret.yaml"])
+def test_nothing_outside_the_folder_can_be_written(served, name):
+    client, folder, tmp_path = served
+    os.symlink(tmp_path / "secret.yaml", folder / "link.yaml")
+    before = (tmp_path / "secret.yaml").read_bytes()
+    response = client.post(f"/save/{name}", data={"csrf": token_of(client), "text": "被改写\n"})
+    assert response.status_code in (400, 404)
+    assert (tmp_path / "secret.yaml").read_bytes() == before
+
+
+def test_the_link_pointing_out_is_not_listed(served):
+    client, folder, tmp_path = served
+    os.symlink(tmp_path / "secret.yaml", folder / "link.yaml")
+    assert "link.yaml" not in client.get("/").text
+
+
+def test_a_file_that_would_build_forever_is_stopped(tmp_path):
+    folder = tmp_path / "部门"
+    (folder / "templates" / "forever").mkdir(parents=True)
+    (folder / "templates" / "forever" / "theme.yaml").write_text("extends: base\n", encoding="utf-8")
+    base = (Path(__file__).resolve().parents[1] / "templates" / "base" / "document.html.j2").read_text(encoding="utf-8")
+    looping = base.replace("<body>", "<body>{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}", 1)
+    (folder / "templates" / "forever" / "document.html.j2").write_text(looping, encoding="utf-8")
+    text = (EXAMPLES / "haigang-kgxj-2025.yaml").read_text(encoding="utf-8").replace("模板: hebei-district-2025", "模板: forever")
+    (folder / "forever.yaml").write_text(text, encoding="utf-8")
+    client = TestClient(create_app(folder, check_seconds=3, build_seconds=3))
+    page = client.get("/d/forever.yaml")
+    assert page.status_code == 500 and "超过 3 秒仍未完成" in page.text
+    built = client.post("/build/forever.yaml", data={"csrf": token_of(client), "pdf": "1"})
+    assert built.status_code == 500 and "超过 3 秒仍未完成" in built.text and "原有的输出文件未改动" in built.text
+    assert not list((folder / "output").rglob("*.pdf")) if (folder / "output").exists() else True
+    assert client.get("/").status_code == 200, "the server still answers"
+
+
+def test_batch_from_the_page(served):
+    client, folder, _ = served
+    import time
+
+    started = client.post("/batch/start", data={"csrf": token_of(client, "/batch"), "xlsx": "1"}, follow_redirects=False)
+    assert started.status_code == 303
+    for _ in range(120):
+        status = client.get("/batch/status").json()
+        if not status["running"]:
+            break
+        time.sleep(0.5)
+    assert status["finished"] == 3 and status["counts"]["有警告"] == 3 and "汇总" in status["message"]
+    assert {r["file"] for r in status["rows"]} == {p.name for p in EXAMPLES.glob("*.yaml")}, "names as in the folder, not server paths"
+    assert (folder / "output" / "haigang-kgxj-2025" / "haigang-kgxj-2025.xlsx").is_file()
+    summary = client.get("/summary")
+    assert summary.status_code == 200 and "全市合计" in summary.text
+    assert "batch-progress" in client.get("/batch").text
+
+
+def test_unknown_pages_and_methods_answer_in_chinese(served):
+    client, _, _ = served
+    assert "没有这个页面" in client.get("/nowhere").text
+    missing = client.get("/d/不存在.yaml")
+    assert missing.status_code == 404 and "没有这个部门文件" in missing.text
+    assert client.get("/file/exe/haigang-kgxj-2025.yaml").status_code == 404
+    assert "尚未生成" in client.get("/file/pdf/haigang-kgxj-2025.yaml").text
+    assert client.get("/static/site.css").status_code == 200 and client.get("/static/../app.py").status_code == 404
+    assert client.get("/upload").status_code == 405
