@@ -238,3 +238,45 @@ def test_unknown_pages_and_methods_answer_in_chinese(served):
     assert "尚未生成" in client.get("/file/pdf/haigang-kgxj-2025.yaml").text
     assert client.get("/static/site.css").status_code == 200 and client.get("/static/../app.py").status_code == 404
     assert client.get("/upload").status_code == 405
+
+
+def test_serve_examples_lists_the_three_examples_without_writing(tmp_path):
+    before = sorted(p.name for p in EXAMPLES.iterdir())
+    page = TestClient(create_app(EXAMPLES)).get("/")
+    rows = re.findall(r'<td><a href="/d/([^"]+)">.*?<span class="status status-([^"]+)">', page.text, re.S)
+    assert sorted(rows) == sorted((p.name, "有警告") for p in EXAMPLES.glob("*.yaml"))
+    assert sorted(p.name for p in EXAMPLES.iterdir()) == before
+
+
+def test_the_serve_command_starts_and_warns_about_other_hosts(tmp_path):
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    shutil.copy(EXAMPLES / "haigang-kgxj-2025.yaml", tmp_path / "dept.yaml")
+    server = subprocess.Popen([sys.executable, "-m", "budgetgen", "serve", str(tmp_path), "--host", "0.0.0.0", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(100):
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).read().decode("utf-8")
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert 'href="/d/dept.yaml"' in page
+    finally:
+        server.terminate()
+        out, err = server.communicate(timeout=30)
+    assert "没有用户账号" in err and f"http://127.0.0.1:{port}/" in out
+    assert invoke("serve", tmp_path / "nowhere").exit_code == 1
+
+
+def test_pages_allow_only_their_own_scripts(served):
+    client, _, _ = served
+    headers = client.get("/").headers
+    assert "default-src 'self'" in headers["content-security-policy"] and headers["x-content-type-options"] == "nosniff"
+    assert "<script src=\"/static/site.js\">" in client.get("/").text and "http" not in (Path(__file__).resolve().parents[1] / "src/budgetgen/web/static/site.js").read_text(encoding="utf-8")

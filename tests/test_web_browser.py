@@ -56,7 +56,8 @@ def browser(tmp_path_factory):
     options.binary_location = CHROMIUM
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600", "--lang=zh-CN"):
         options.add_argument(argument)
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False, "plugins.always_open_pdf_externally": True})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False})
     driver = webdriver.Chrome(service=Service(DRIVER), options=options)
     driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
     driver.downloads = downloads
@@ -131,6 +132,8 @@ def test_a_finance_officer_uploads_fixes_builds_and_downloads(server, browser, t
         time.sleep(0.1)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "部门预算收支总表" in text and "724.00" in text
+    errors = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert not errors, errors  # no script error, nothing the page's security policy had to block
 
 
 def test_the_batch_page_shows_progress_and_the_summary(server, browser):
@@ -145,3 +148,31 @@ def test_the_batch_page_shows_progress_and_the_summary(server, browser):
     shot(browser, "5-batch")
     link.find_element(By.TAG_NAME, "a").click()
     assert text_appears(browser, By.TAG_NAME, "body", "全市合计")
+
+
+def test_the_real_server_refuses_a_200_mb_upload_before_it_arrives(server):
+    base, folder = server
+    port = int(base.rsplit(":", 1)[1])
+    sent = 0
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        connection.sendall(f"POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: {200 * 1024 * 1024}\r\n\r\n".encode())
+        connection.settimeout(0.05)
+        answer = b""
+        chunk = b"x" * (256 * 1024)
+        while sent < 200 * 1024 * 1024 and b"\r\n\r\n" not in answer:
+            try:
+                answer += connection.recv(65536)
+                continue
+            except TimeoutError:
+                pass
+            try:
+                connection.sendall(chunk)
+            except OSError:
+                break
+            sent += len(chunk)
+        connection.settimeout(10)
+        while b"\r\n\r\n" not in answer:
+            answer += connection.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert sent < 20 * 1024 * 1024, f"answered after {sent} bytes"
+    assert not any(p.stat().st_size > 10 * 1024 * 1024 for p in folder.rglob("*") if p.is_file())
