@@ -100,6 +100,8 @@ def test_upload_of_a_yaml_and_a_workbook(served):
     assert client.post("/upload", data={"csrf": token}, files={"file": ("填写.xlsx", data)}, follow_redirects=False).status_code == 303
     page = client.get("/d/填写.xlsx")
     assert page.status_code == 200 and "源文件" not in page.text and 'href="/edit/' not in page.text
+    refused = client.post("/save/填写.xlsx", data={"csrf": token, "text": "x"})
+    assert refused.status_code == 400 and "Excel 或 WPS" in refused.text and (folder / "填写.xlsx").read_bytes() == data
 
 
 @pytest.mark.parametrize(

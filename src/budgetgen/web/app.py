@@ -257,7 +257,7 @@ async def department(request: Request) -> Response:
     except Refused as exc:
         return refused(request, exc)
     except (TimedOut, WorkerFailed) as exc:
-        return page(request, "message.html.j2", status=500, title="检查未完成", message=str(exc).splitlines()[0])
+        return unfinished(request, "检查未完成", exc)
     source = source_lines(path, result["problems"])
     built = {fmt: settings.folder.output_file(name, fmt) for fmt in FORMATS}
     fresh = {fmt: p.is_file() and p.stat().st_mtime >= path.stat().st_mtime for fmt, p in built.items()}
@@ -280,13 +280,23 @@ def source_lines(path: Path, problems: list[dict]) -> list[dict] | None:
     return [{"number": i, "text": line, "mark": marks.get(i, "")} for i, line in enumerate(text.splitlines(), start=1)]
 
 
+def editable(settings: Settings, name: str) -> Path:
+    """The YAML file `name` names; a workbook is edited in Excel or WPS, not here."""
+    path = settings.folder.resolve(name)
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        raise Refused("工作簿请在 Excel 或 WPS 中修改后重新上传；网页上只能编辑 YAML 文件。", 400)
+    return path
+
+
+def unfinished(request: Request, title: str, exc: Exception) -> HTMLResponse:
+    return page(request, "message.html.j2", status=500, title=title, message=str(exc).splitlines()[0])
+
+
 async def edit(request: Request) -> Response:
     settings = settings_of(request)
     name = request.path_params["name"]
     try:
-        path = settings.folder.resolve(name)
-        if path.suffix.lower() not in TEXT_SUFFIXES:
-            raise Refused("工作簿请在 Excel 或 WPS 中修改后重新上传；网页上只能编辑 YAML 文件。", 400)
+        path = editable(settings, name)
     except Refused as exc:
         return refused(request, exc)
     return page(request, "edit.html.j2", name=name, text=path.read_text(encoding="utf-8", errors="replace"), result=None)
@@ -297,14 +307,14 @@ async def check_edited(request: Request) -> Response:
     settings = settings_of(request)
     name = request.path_params["name"]
     try:
-        path = settings.folder.resolve(name)
+        path = editable(settings, name)
         form = await verified_form(request)
         text = str(form.get("text", ""))
         result = await limited(check_text, text, path.suffix, str(path.parent), name, settings.dirs, seconds=settings.check_seconds)
     except Refused as exc:
         return refused(request, exc)
     except (TimedOut, WorkerFailed) as exc:
-        return page(request, "message.html.j2", status=500, title="检查未完成", message=str(exc).splitlines()[0])
+        return unfinished(request, "检查未完成", exc)
     return page(request, "edit.html.j2", name=name, text=text, result=result, groups=grouped(result["problems"]))
 
 
@@ -313,9 +323,7 @@ async def save(request: Request) -> Response:
     settings = settings_of(request)
     name = request.path_params["name"]
     try:
-        path = settings.folder.resolve(name)
-        if path.suffix.lower() not in TEXT_SUFFIXES:
-            raise Refused("网页上只能编辑 YAML 文件。", 400)
+        editable(settings, name)
         form = await verified_form(request)
         text = str(form.get("text", "")).replace("\r\n", "\n")
         data = text.encode("utf-8")
