@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -282,3 +283,25 @@ def test_pages_allow_only_their_own_scripts(served):
     headers = client.get("/").headers
     assert "default-src 'self'" in headers["content-security-policy"] and headers["x-content-type-options"] == "nosniff"
     assert "<script src=\"/static/site.js\">" in client.get("/").text and "http" not in (Path(__file__).resolve().parents[1] / "src/budgetgen/web/static/site.js").read_text(encoding="utf-8")
+
+
+def test_an_export_of_the_budget_system_is_imported_from_the_page(served, tmp_path):
+    client, folder, _ = served
+    invoke("build", EXAMPLES / "haigang-kgxj-2025.yaml", "-o", tmp_path / "export", "--format", "xlsx")
+    data = (tmp_path / "export" / "haigang-kgxj-2025.xlsx").read_bytes()
+    token = token_of(client)
+    assert client.post("/upload", data={"csrf": token}, files={"file": ("公开表.xlsx", data)}, follow_redirects=False).status_code == 303
+    page = client.get("/d/公开表.xlsx")
+    assert 'id="import-button"' in page.text and "<option selected>base</option>" in page.text
+    imported = client.post("/import/公开表.xlsx", data={"csrf": token, "template": "hebei-district-2025"}, follow_redirects=False)
+    assert imported.status_code == 303 and imported.headers["location"].startswith("/d/%E5%85%AC%E5%BC%80%E8%A1%A8.yaml")
+    yaml_text = (folder / "公开表.yaml").read_text(encoding="utf-8")
+    assert "模板: hebei-district-2025" in yaml_text
+    ours = invoke("tables", folder / "公开表.yaml", "--json", "--neutral").output
+    theirs = invoke("tables", EXAMPLES / "haigang-kgxj-2025.yaml", "--json", "--neutral").output
+    assert [t["rows"] for t in json.loads(ours)["tables"]] == [t["rows"] for t in json.loads(theirs)["tables"]]
+    # a fresh export into the same file replaces the numbers, keeps what the department wrote
+    (folder / "公开表.yaml").write_text(yaml_text.replace("职责与机构:", "# 本局的说明\n职责与机构:", 1), encoding="utf-8")
+    again = client.post("/import/公开表.xlsx", data={"csrf": token, "template": "base"}, follow_redirects=False)
+    assert again.status_code == 303 and "# 本局的说明" in (folder / "公开表.yaml").read_text(encoding="utf-8")
+    assert len(list((folder / ".budgetgen-backup").iterdir())) == 1

@@ -25,9 +25,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import __version__
+from ..theme import list_sets, search_dirs_for
 from .batchrun import BatchState, start_batch
 from .folder import MAX_UPLOAD_BYTES, TEXT_SUFFIXES, Folder, Refused, safe_upload_name, upload_problem
-from .tasks import build_file, check_file, check_text
+from .tasks import build_file, check_file, check_text, import_workbook_as_yaml
 from .worker import TimedOut, WorkerFailed, run_limited
 
 HERE = Path(__file__).resolve().parent
@@ -65,6 +66,7 @@ def create_app(folder: Path, template_dirs: tuple[Path, ...] = (), **limits) -> 
         Route("/check/{name:path}", check_edited, methods=["POST"]),
         Route("/save/{name:path}", save, methods=["POST"]),
         Route("/build/{name:path}", build, methods=["POST"]),
+        Route("/import/{name:path}", import_export, methods=["POST"]),
         Route("/file/{fmt}/{name:path}", built_file),
         Route("/batch", batch_page),
         Route("/batch/start", batch_start, methods=["POST"]),
@@ -261,7 +263,8 @@ async def department(request: Request) -> Response:
     source = source_lines(path, result["problems"])
     built = {fmt: settings.folder.output_file(name, fmt) for fmt in FORMATS}
     fresh = {fmt: p.is_file() and p.stat().st_mtime >= path.stat().st_mtime for fmt, p in built.items()}
-    return page(request, "department.html.j2", name=name, result=result, groups=grouped(result["problems"]), source=source, fresh=fresh, message=request.query_params.get("msg", ""))
+    sets = sorted(list_sets(search_dirs_for(path, settings.template_dirs))) if result.get("importable") else []
+    return page(request, "department.html.j2", name=name, result=result, groups=grouped(result["problems"]), source=source, fresh=fresh, sets=sets, message=request.query_params.get("msg", ""))
 
 
 def grouped(problems: list[dict]) -> list[tuple[str, list[dict]]]:
@@ -353,6 +356,28 @@ async def build(request: Request) -> Response:
     else:
         message = "已生成 " + "、".join(result["written"])
     return RedirectResponse(f"/d/{quote(name)}?msg=" + quote(message), status_code=303)
+
+
+async def import_export(request: Request) -> Response:
+    """导入: the budget system's export becomes <name>.yaml beside it (or updates its numbers)."""
+    settings = settings_of(request)
+    name = request.path_params["name"]
+    try:
+        path = settings.folder.resolve(name)
+        form = await verified_form(request)
+        template = str(form.get("template") or "base")
+        target = str(Path(name).with_suffix(".yaml").as_posix())
+        existing = settings.folder.resolve(target, must_exist=False)
+        result = await limited(import_workbook_as_yaml, str(path), name, template, str(existing) if existing.is_file() else None, seconds=settings.check_seconds)
+        if not result["ok"]:
+            return page(request, "message.html.j2", status=400, title="未能导入", message="；".join(f"{p['where']} {p['message']}" for p in result["problems"][:5]))
+        await run_in_threadpool(settings.folder.save, target, result["text"].encode("utf-8"))
+    except Refused as exc:
+        return refused(request, exc)
+    except (TimedOut, WorkerFailed) as exc:
+        return unfinished(request, "导入未完成", exc)
+    note = f"已由 {name} 导入：{result['lines']} 行支出" + (f"，{result['confirm']} 行需要确认（见行末注释）" if result["confirm"] else "")
+    return RedirectResponse(f"/d/{quote(target)}?msg=" + quote(note), status_code=303)
 
 
 async def built_file(request: Request) -> Response:

@@ -35,7 +35,8 @@ def check_file(path: str, shown_as: str, template_dirs: tuple[str, ...], with_ta
     try:
         analysis = analyse(Path(path), tuple(Path(d) for d in template_dirs))
     except InputRejected as exc:
-        return {"status": STATUS["errors"], "problems": [problem_data(p, shown_as) for p in exc.problems], "figures": {}, "tables": None, "name": ""}
+        refused = {"status": STATUS["errors"], "problems": [problem_data(p, shown_as) for p in exc.problems], "figures": {}, "tables": None, "name": ""}
+        return refused | {"importable": with_tables and is_public_tables(Path(path))}
     problems = list(analysis.problems)
     if analysis.ok:
         problems += template_problems(analysis)
@@ -63,6 +64,46 @@ def check_text(text: str, suffix: str, folder: str, shown_as: str, template_dirs
         return check_file(name, shown_as, template_dirs, with_tables=False)
     finally:
         os.unlink(name)
+
+
+def is_public_tables(path: Path) -> bool:
+    """A readable workbook that is not a fill-in workbook: the budget system's export, to import."""
+    from ..analysis import WORKBOOK_SUFFIXES
+    from ..excel.fillin import is_fillin
+    from ..excel.workbook import read_workbook
+
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        return False
+    try:
+        return not is_fillin(read_workbook(path))
+    except InputRejected:
+        return False
+
+
+def import_workbook_as_yaml(path: str, shown_as: str, template: str, existing: str | None) -> dict:
+    """`budgetgen import`: the export as department YAML text; with an existing YAML, only its
+    numbers are replaced (`--into`), its texts and comments kept."""
+    from ..excel.importer import import_workbook
+    from ..excel.writer import department_yaml
+
+    try:
+        imported = import_workbook(Path(path))
+    except InputRejected as exc:
+        return {"ok": False, "problems": [problem_data(p, shown_as) for p in exc.problems]}
+    problems = [problem_data(p, shown_as) for p in imported.problems]
+    if any(p.severity is Severity.ERROR for p in imported.problems):
+        return {"ok": False, "problems": problems}
+    text = department_yaml(imported, template, unfilled=existing is None)
+    if existing is not None:
+        from ..excel.into import update_department
+
+        try:
+            text, moved = update_department(Path(existing), text)
+        except InputRejected as exc:
+            return {"ok": False, "problems": [problem_data(p, Path(existing).name) for p in exc.problems]}
+        problems += [problem_data(p, Path(existing).name) for p in moved]
+    confirm = sum(1 for line in imported.lines if line.confirm)
+    return {"ok": True, "text": text, "problems": problems, "lines": len(imported.lines), "confirm": confirm}
 
 
 def build_file(path: str, output: str, formats: tuple[str, ...], template_dirs: tuple[str, ...], shown_as: str) -> dict:
