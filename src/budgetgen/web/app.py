@@ -188,6 +188,15 @@ async def not_allowed(request: Request, exc) -> HTMLResponse:
     return page(request, "message.html.j2", status=405, title="无法完成", message="请从页面上的按钮操作。")
 
 
+def to_department(name: str, message: str) -> RedirectResponse:
+    """After a change, back to the department's page with one line saying what happened."""
+    return RedirectResponse(f"/d/{quote(name)}?msg=" + quote(message), status_code=303)
+
+
+def chosen_formats(form) -> tuple[str, ...]:
+    return tuple(f for f in FORMATS if form.get(f)) or ("pdf", "docx")
+
+
 async def limited(function, *args, seconds: float):
     return await run_in_threadpool(run_limited, function, args, seconds)
 
@@ -291,8 +300,8 @@ def editable(settings: Settings, name: str) -> Path:
     return path
 
 
-def unfinished(request: Request, title: str, exc: Exception) -> HTMLResponse:
-    return page(request, "message.html.j2", status=500, title=title, message=str(exc).splitlines()[0])
+def unfinished(request: Request, title: str, reason: Exception | str) -> HTMLResponse:
+    return page(request, "message.html.j2", status=500, title=title, message=str(reason).splitlines()[0])
 
 
 async def edit(request: Request) -> Response:
@@ -335,7 +344,7 @@ async def save(request: Request) -> Response:
         await run_in_threadpool(settings.folder.save, name, data)
     except Refused as exc:
         return refused(request, exc)
-    return RedirectResponse(f"/d/{quote(name)}?msg=" + quote("已保存（原文件已备份）"), status_code=303)
+    return to_department(name, "已保存（原文件已备份）")
 
 
 async def build(request: Request) -> Response:
@@ -344,18 +353,16 @@ async def build(request: Request) -> Response:
     try:
         path = settings.folder.resolve(name)
         form = await verified_form(request)
-        formats = tuple(f for f in FORMATS if form.get(f) or form.get("format") == f) or ("pdf", "docx")
+        formats = chosen_formats(form)
         output = settings.folder.output_folder(name)
         result = await limited(build_file, str(path), str(output), formats, settings.dirs, name, seconds=settings.build_seconds)
     except Refused as exc:
         return refused(request, exc)
     except (TimedOut, WorkerFailed) as exc:
-        return page(request, "message.html.j2", status=500, title="生成未完成", message=f"「{name}」{str(exc).splitlines()[0]}；原有的输出文件未改动。")
+        return unfinished(request, "生成未完成", f"「{name}」{str(exc).splitlines()[0]}；原有的输出文件未改动。")
     if not result["ok"]:
-        message = f"有 {sum(1 for p in result['problems'] if p['severity'] == '错误')} 个错误，未生成文件（原有输出文件未改动）"
-    else:
-        message = "已生成 " + "、".join(result["written"])
-    return RedirectResponse(f"/d/{quote(name)}?msg=" + quote(message), status_code=303)
+        return to_department(name, f"有 {sum(1 for p in result['problems'] if p['severity'] == '错误')} 个错误，未生成文件（原有输出文件未改动）")
+    return to_department(name, "已生成 " + "、".join(result["written"]))
 
 
 async def import_export(request: Request) -> Response:
@@ -377,7 +384,7 @@ async def import_export(request: Request) -> Response:
     except (TimedOut, WorkerFailed) as exc:
         return unfinished(request, "导入未完成", exc)
     note = f"已由 {name} 导入：{result['lines']} 行支出" + (f"，{result['confirm']} 行需要确认（见行末注释）" if result["confirm"] else "")
-    return RedirectResponse(f"/d/{quote(target)}?msg=" + quote(note), status_code=303)
+    return to_department(target, note)
 
 
 async def built_file(request: Request) -> Response:
@@ -406,7 +413,7 @@ async def batch_start(request: Request) -> Response:
         form = await verified_form(request)
     except Refused as exc:
         return refused(request, exc)
-    formats = tuple(f for f in FORMATS if form.get(f)) or ("pdf", "docx")
+    formats = chosen_formats(form)
     files = [settings.folder.resolve(n) for n in settings.folder.departments()]
     start_batch(settings.batch, files, settings.folder.output, formats, settings.template_dirs, settings.build_seconds)
     return RedirectResponse("/batch", status_code=303)
