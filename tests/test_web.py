@@ -112,6 +112,7 @@ def test_upload_of_a_yaml_and_a_workbook(served):
         ("fake.xlsx", b"not a zip", "不是 Excel 工作簿"),
         ("gbk.yaml", "部门".encode("gbk"), "UTF-8"),
         ("../../escape.yaml", b"a: 1\n", None),  # the folder part a browser may send is dropped
+        ("lmth\u202e.yaml", b"a: 1\n", "看不见的字符（U+202E"),
     ],
 )
 def test_uploads_are_checked_for_type_and_name(served, filename, data, reason):
@@ -305,3 +306,11 @@ def test_an_export_of_the_budget_system_is_imported_from_the_page(served, tmp_pa
     again = client.post("/import/公开表.xlsx", data={"csrf": token, "template": "base"}, follow_redirects=False)
     assert again.status_code == 303 and "# 本局的说明" in (folder / "公开表.yaml").read_text(encoding="utf-8")
     assert len(list((folder / ".budgetgen-backup").iterdir())) == 1
+
+
+def test_a_bug_in_a_worker_is_said_in_chinese():
+    from budgetgen.web.worker import WorkerFailed, run_limited
+
+    with pytest.raises(WorkerFailed) as caught:
+        run_limited(int, ("不是数字",), 10)
+    assert str(caught.value) == "budgetgen 内部错误（ValueError），请把该部门文件发给维护人员" and "Traceback" in caught.value.details

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from ..batch import DEPARTMENT_SUFFIXES, discover
 from ..build import write_file
+from ..loading import character_name, hidden_characters
 
 OUTPUT = "output"  # built files, inside the served folder
 BACKUPS = ".budgetgen-backup"
@@ -113,8 +114,13 @@ def upload_problem(filename: str, data: bytes) -> str | None:
 
 
 def safe_upload_name(filename: str) -> str:
-    """The uploaded file's own name, without any folder part a browser may send."""
+    """The uploaded file's own name, without any folder part a browser may send; a name with an
+    invisible or direction-changing character (which could make one file look like another in
+    the list) is refused."""
     name = filename.replace("\\", "/").split("/")[-1].strip()
     if not name or name.startswith("."):
         raise Refused("文件名不合法", 400)
+    hidden = hidden_characters(name)
+    if hidden:
+        raise Refused(f"文件名中有看不见的字符（{character_name(hidden[0][1])}），请改名后再上传。", 400)
     return name

@@ -5,6 +5,7 @@ limit passes the child is killed and the page says so."""
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import traceback
 from typing import Any, Callable
 
@@ -16,7 +17,12 @@ class TimedOut(Exception):
 
 
 class WorkerFailed(Exception):
-    """The task raised something other than a refusal of the input (a bug in budgetgen)."""
+    """The task raised something other than a refusal of the input (a bug in budgetgen): said in
+    Chinese on the page, the traceback kept for the server's log."""
+
+    def __init__(self, kind: str, details: str = "") -> None:
+        super().__init__(f"budgetgen 内部错误（{kind}），请把该部门文件发给维护人员")
+        self.details = details
 
 
 def run_limited(function: Callable[..., Any], args: tuple, seconds: float) -> Any:
@@ -38,7 +44,9 @@ def run_limited(function: Callable[..., Any], args: tuple, seconds: float) -> An
         child.join()
         receiver.close()
     if not ok:
-        raise WorkerFailed(value)
+        kind, details = value
+        print(details, file=sys.stderr)
+        raise WorkerFailed(kind, details)
     return value
 
 
@@ -46,6 +54,6 @@ def _run(sender, function, args) -> None:
     try:
         sender.send((True, function(*args)))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, never a traceback on the page
-        sender.send((False, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"))
+        sender.send((False, (type(exc).__name__, traceback.format_exc(limit=8))))
     finally:
         sender.close()
