@@ -174,3 +174,10 @@ def test_a_bad_docx_setting_is_refused_with_its_line(tmp_path):
     path = example_with_set(tmp_path, "bad", "docx:\n  heading_align: middle\n  line_spacing: 9\n")
     result = invoke("check", path)
     assert result.exit_code == 1 and "docx.heading_align「middle」" in result.output and "docx.line_spacing「9」" in result.output
+
+
+def test_a_goal_row_and_its_indicators_share_their_columns():
+    document = compose(analyse(EXAMPLES / "qinhuangdao-gxj-2023.yaml"))
+    tables = [b for b in document.blocks if isinstance(b, TableBlock)]
+    pairs = [(upper, lower) for upper, lower in zip(tables, tables[1:]) if lower.continues]
+    assert pairs and all(upper.widths == lower.widths for upper, lower in pairs)

@@ -26,7 +26,7 @@ from .document import (
     TopLine,
 )
 from .problems import InputRejected, error
-from .layout import fit_columns, keep_headings_with_tables
+from .layout import align_continued_tables, fit_columns, keep_headings_with_tables
 from .narrative import narrative_blocks
 from .tables import Column, Table, printed_cell
 from .theme import Theme, set_file
@@ -52,7 +52,7 @@ def compose(analysis: Analysis, narrative: bool = True) -> Document:
         body += narrative_blocks(analysis)
     body = _return_to_portrait(keep_headings_with_tables(body))
     page, font_pt, padding = theme.require("page"), float(theme.require("fonts.size_table_pt")), float(theme.get("docx.cell_padding_mm", 1.0))
-    body = [fit_columns(b, page, font_pt, padding) if isinstance(b, TableBlock) else b for b in body]
+    body = align_continued_tables([fit_columns(b, page, font_pt, padding) if isinstance(b, TableBlock) else b for b in body])
     document = Document(meta)
     document.blocks.append(CoverPage(text("document.cover_title"), text("document.cover_subtitle"), cover_image(theme)))
     document.blocks.append(Contents(text("document.contents_title"), ()))

@@ -222,3 +222,15 @@ def keep_headings_with_tables(blocks: list) -> list:
             result[i] = replace(heading, new_page=True, orientation=table.orientation)
             result[i + 1] = replace(table, new_page=False)
     return result
+
+
+def align_continued_tables(blocks: list) -> list:
+    """A table printed as the lower part of the one above (a 绩效目标 row over its indicators)
+    shares that table's columns when it has as many, so their lines meet: the lower table,
+    which holds the indicators, decides the widths of both."""
+    result = list(blocks)
+    for i in range(1, len(result)):
+        upper, lower = result[i - 1], result[i]
+        if isinstance(lower, TableBlock) and lower.continues and isinstance(upper, TableBlock) and upper.column_count == lower.column_count:
+            result[i - 1] = replace(upper, widths=lower.widths)
+    return result
