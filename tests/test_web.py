@@ -314,3 +314,13 @@ def test_a_bug_in_a_worker_is_said_in_chinese():
     with pytest.raises(WorkerFailed) as caught:
         run_limited(int, ("不是数字",), 10)
     assert str(caught.value) == "budgetgen 内部错误（ValueError），请把该部门文件发给维护人员" and "Traceback" in caught.value.details
+
+
+def test_messages_name_the_file_as_the_folder_knows_it_not_its_server_path(served):
+    client, folder, _ = served
+    token = token_of(client)
+    client.post("/upload", data={"csrf": token}, files={"file": ("坏.xlsx", b"PK\x03\x04broken")}, follow_redirects=False)
+    page = client.get("/d/坏.xlsx")
+    assert "已损坏" in page.text and str(folder) not in page.text.replace(f'title="所服务的文件夹">{folder}<', "")
+    checked = client.post("/check/haigang-kgxj-2025.yaml", data={"csrf": token, "text": "部门: {编码: \"1\"\n"})
+    assert "haigang-kgxj-2025.yaml:1:" in checked.text and ".budgetgen-check." not in checked.text

@@ -16,16 +16,19 @@ from ..problems import InputRejected, Problem, Severity, format_path
 STATUS = {"ok": "可生成", "warnings": "有警告", "errors": "有错误"}
 
 
-def problem_data(problem: Problem, file: str) -> dict:
+def problem_data(problem: Problem, file: str, real: str | None = None) -> dict:
+    """A problem as the page shows it: located in `file`, the name the folder knows; where a
+    message quotes the file's path on the server (`real`), it reads that name instead."""
     position = problem.position
+    shown = (lambda text: text.replace(real, file)) if real else (lambda text: text)  # noqa: E731
     return {
         "severity": problem.severity.value,
         "check": problem.check,
         "where": f"{file}:{position}" if position else file,
         "line": position.line if position and position.cell is None else None,
         "cell": position.cell if position else None,
-        "message": problem.message,
-        "hint": problem.hint,
+        "message": shown(problem.message),
+        "hint": shown(problem.hint),
         "field": format_path(problem.path) if problem.path else "",
     }
 
@@ -35,7 +38,7 @@ def check_file(path: str, shown_as: str, template_dirs: tuple[str, ...], with_ta
     try:
         analysis = analyse(Path(path), tuple(Path(d) for d in template_dirs))
     except InputRejected as exc:
-        refused = {"status": STATUS["errors"], "problems": [problem_data(p, shown_as) for p in exc.problems], "figures": {}, "tables": None, "name": ""}
+        refused = {"status": STATUS["errors"], "problems": [problem_data(p, shown_as, path) for p in exc.problems], "figures": {}, "tables": None, "name": ""}
         return refused | {"importable": with_tables and is_public_tables(Path(path))}
     problems = list(analysis.problems)
     if analysis.ok:
@@ -49,7 +52,7 @@ def check_file(path: str, shown_as: str, template_dirs: tuple[str, ...], with_ta
         "code": department.code,
         "year": analysis.budget.year,
         "figures": {label: str(analysis.statement[key]) for label, key in FIGURES} if analysis.tables_ok else {},
-        "problems": [problem_data(p, shown_as) for p in problems],
+        "problems": [problem_data(p, shown_as, path) for p in problems],
         "tables": analysis.tables.to_json()["tables"] if with_tables and analysis.tables_ok else None,
     }
 
@@ -89,8 +92,8 @@ def import_workbook_as_yaml(path: str, shown_as: str, template: str, existing: s
     try:
         imported = import_workbook(Path(path))
     except InputRejected as exc:
-        return {"ok": False, "problems": [problem_data(p, shown_as) for p in exc.problems]}
-    problems = [problem_data(p, shown_as) for p in imported.problems]
+        return {"ok": False, "problems": [problem_data(p, shown_as, path) for p in exc.problems]}
+    problems = [problem_data(p, shown_as, path) for p in imported.problems]
     if any(p.severity is Severity.ERROR for p in imported.problems):
         return {"ok": False, "problems": problems}
     text = department_yaml(imported, template, unfilled=existing is None)
@@ -100,8 +103,8 @@ def import_workbook_as_yaml(path: str, shown_as: str, template: str, existing: s
         try:
             text, moved = update_department(Path(existing), text)
         except InputRejected as exc:
-            return {"ok": False, "problems": [problem_data(p, Path(existing).name) for p in exc.problems]}
-        problems += [problem_data(p, Path(existing).name) for p in moved]
+            return {"ok": False, "problems": [problem_data(p, Path(existing).name, existing) for p in exc.problems]}
+        problems += [problem_data(p, Path(existing).name, existing) for p in moved]
     confirm = sum(1 for line in imported.lines if line.confirm)
     return {"ok": True, "text": text, "problems": problems, "lines": len(imported.lines), "confirm": confirm}
 
@@ -113,5 +116,5 @@ def build_file(path: str, output: str, formats: tuple[str, ...], template_dirs: 
     try:
         result = build(Path(path), Path(output), formats, tuple(Path(d) for d in template_dirs))
     except InputRejected as exc:
-        return {"ok": False, "problems": [problem_data(p, shown_as) for p in exc.problems]}
+        return {"ok": False, "problems": [problem_data(p, shown_as, path) for p in exc.problems]}
     return {"ok": True, "written": [p.name for p in result.written], "pages": result.pages, "seconds": result.seconds}
