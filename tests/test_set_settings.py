@@ -270,3 +270,20 @@ def test_remove_must_say_true_and_a_recursive_snippet_is_a_located_error(tmp_pat
     with pytest.raises(InputRejected) as caught:
         narrator_for(tmp_path / "r", 'narrative:\n  snippets:\n    f: {params: [x], text: "{{ f(x) }}"}\n').render("{{ f(1) }}", "intro")
     assert "递归过深" in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ("  收支总表:\n    income_rows:\n      四、财政专户管理资金收入: {remove: true}\n", "没有哪一行计入资金来源「财政专户」"),
+        ("  收支总表:\n    income_rows:\n      一、一般公共预算拨款收入: {funds: [一般公共预算, 政府性基金]}\n", "资金来源「政府性基金」列在了 2 行"),
+        ("  收支总表:\n    income_rows:\n      五、单位资金: {funds: [单位资金, 事业收入, 经营收入, 上级补助, 附属单位上缴, 其他]}\n", "资金来源「经营收入」不存在"),
+        ("  财政拨款收支总表:\n    income_rows:\n      三、国有资本经营预算拨款: {remove: true}\n", "没有哪一行计入资金来源「国有资本经营」"),
+    ],
+)
+def test_an_income_row_layout_that_would_hide_or_repeat_money_is_refused(tmp_path, settings, message):
+    write_set(tmp_path / "templates", "rows", "extends: base\ntables:\n" + settings)
+    path = tmp_path / "d.yaml"
+    path.write_text((EXAMPLES / "haigang-kgxj-2025.yaml").read_text(encoding="utf-8").replace("模板: hebei-district-2025", "模板: rows"), encoding="utf-8")
+    result = invoke("check", path)
+    assert result.exit_code == 1 and message in result.output and "theme.yaml" in result.output

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Mapping
 
-from .model import Budget
+from .model import FISCAL_FUNDS, FUNDS, Budget
 from .problems import InputRejected, error
 from .statement import THREE_PUBLIC_ROWS
 from .tables import TABLE_KEYS, THREE_PUBLIC_INCLUDES, PrintedRow, TableWording
@@ -59,13 +59,37 @@ def table_wording(theme: Theme) -> TableWording:
     return TableWording(
         titles={key: str(theme.require(f"tables.{key}.title")) for key in TABLE_KEYS},
         empty_notes={key: str(theme.get(f"tables.{key}.empty_note")) for key in TABLE_KEYS if theme.get(f"tables.{key}.empty_note")},
-        summary_income_rows=tuple((str(row["label"]), tuple(row["funds"])) for row in summary["income_rows"]),
+        summary_income_rows=income_rows(theme, "tables.收支总表.income_rows", FUNDS, lambda row: row.get("funds") or []),
         summary_labels={k: str(v) for k, v in summary["labels"].items()},
-        fiscal_income_rows=tuple((str(row["label"]), str(row["fund"])) for row in fiscal["income_rows"]),
+        fiscal_income_rows=tuple((label, funds[0]) for label, funds in income_rows(theme, "tables.财政拨款收支总表.income_rows", FISCAL_FUNDS, lambda row: [row.get("fund")])),
         fiscal_labels={k: str(v) for k, v in fiscal["labels"].items()},
         class_31_label=str(theme.require("tables.class_31_label")),
         three_public_rows=three_public_rows(theme),
     )
+
+
+def income_rows(theme: Theme, setting: str, funds: tuple[str, ...], funds_of) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A table's income rows as the set lists them. Every fund is gathered by exactly one printed
+    row: a fund left out would vanish from the rows while the 合计 still holds it, and one listed
+    twice would be printed twice."""
+    where = theme.where(setting)
+    rows = tuple((str(row["label"]), tuple(str(f) for f in funds_of(row))) for row in theme.require(setting))
+    listed = [fund for _, row_funds in rows for fund in row_funds]
+    problems = [
+        error("模板", f"{where} 的 {setting} 中的资金来源「{fund}」不存在", f"可用的资金来源：{'、'.join(funds)}。")
+        for fund in dict.fromkeys(listed) if fund not in funds
+    ]
+    problems += [
+        error("模板", f"{where} 的 {setting} 中资金来源「{fund}」列在了 {listed.count(fund)} 行", "每个资金来源只能计入一行，否则它的金额会印两次。")
+        for fund in dict.fromkeys(listed) if fund in funds and listed.count(fund) > 1
+    ]
+    problems += [
+        error("模板", f"{where} 的 {setting} 没有哪一行计入资金来源「{fund}」，它的金额会从表中消失（合计里仍有）", f"把「{fund}」写进包含它的那一行的资金来源（如“单位资金”一行）。")
+        for fund in funds if fund not in listed
+    ]
+    if problems:
+        raise InputRejected(problems)
+    return rows
 
 
 def three_public_rows(theme: Theme) -> tuple[PrintedRow, ...]:
