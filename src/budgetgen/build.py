@@ -55,16 +55,19 @@ def build(
     return result
 
 
-def template_problems(analysis: Analysis) -> list:
-    """Compose the document and its HTML once, so that a broken sentence or template of the set
-    shows up when checking rather than only when building."""
+def check_problems(analysis: Analysis) -> list[Problem]:
+    """What `check` reports: the analysis' problems, and when it is sound, those of composing the
+    document and its HTML once, so that a broken sentence or template of the set shows up when
+    checking rather than only when building."""
     from .builders.html import render_html
 
-    try:
-        render_html(compose(analysis), analysis.theme)
-    except InputRejected as exc:
-        return exc.problems
-    return []
+    problems = list(analysis.problems)
+    if analysis.ok:
+        try:
+            render_html(compose(analysis), analysis.theme)
+        except InputRejected as exc:
+            problems += exc.problems
+    return problems
 
 
 @contextmanager

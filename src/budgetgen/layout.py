@@ -148,7 +148,8 @@ def _split_tall_merges(block: TableBlock, unit_mm: float, padding: float, font_p
     """A merged cell running down many tall rows would be cut by a page break without a border
     or its label on the next page (WeasyPrint draws neither). Such a merge is split into parts
     short enough to be kept on one page, each printing the label; the rows stay as they are."""
-    heights = [_row_height_mm(block, r, unit_mm, padding, font_pt) for r in range(len(block.rows))]
+    covered = block.covered()
+    heights = [_row_height_mm(block, r, covered, unit_mm, padding, font_pt) for r in range(len(block.rows))]
     merges = []
     for merge in block.merges:
         if merge.rowspan == 1 or sum(heights[merge.row : merge.row + merge.rowspan]) <= MAX_MERGED_MM:
@@ -164,9 +165,8 @@ def _split_tall_merges(block: TableBlock, unit_mm: float, padding: float, font_p
     return tuple(m for m in merges if m.rowspan > 1 or m.colspan > 1)
 
 
-def _row_height_mm(block: TableBlock, r: int, unit_mm: float, padding: float, font_pt: float) -> float:
+def _row_height_mm(block: TableBlock, r: int, covered: set, unit_mm: float, padding: float, font_pt: float) -> float:
     lines = 1
-    covered = block.covered()
     for c, cell in enumerate(block.rows[r].cells):
         if (r, c) in covered or not cell.text:
             continue

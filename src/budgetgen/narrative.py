@@ -289,7 +289,9 @@ class Narrator:
             ) from None
 
     # ------------------------------------------------------------ snippets
+    @cached_property
     def snippets(self) -> dict:
+        """The set's snippets, checked once."""
         settings = self.setting("snippets", {}) or {}
         problems = []
         for name, value in settings.items():
@@ -308,7 +310,7 @@ class Narrator:
         """Snippets with parameters, as macros every sentence of the set can call: 名称(参数)."""
         return "".join(
             f"{{% macro {name}({', '.join(map(str, value.get('params', [])))}) %}}{value['text']}{{% endmacro %}}"
-            for name, value in self.snippets().items()
+            for name, value in self.snippets.items()
             if isinstance(value, dict) and value.get("params")
         )
 
@@ -317,7 +319,7 @@ class Narrator:
         """The figures, then each snippet without parameters rendered once (in the order written,
         so a snippet may use those above it)."""
         values = dict(self.figures)
-        for name, value in self.snippets().items():
+        for name, value in self.snippets.items():
             if isinstance(value, dict) and value.get("params"):
                 continue
             text = value.get("text", "") if isinstance(value, dict) else value
@@ -796,7 +798,7 @@ def describe_variables(analysis: Analysis) -> list[VariableRow]:
     rows = [VariableRow(path, meaning, _example(values.get(path), numbers)) for path, meaning in VARIABLES.items()]
     for key, extra in SENTENCE_VARIABLES.items():
         rows += [VariableRow(name, f"{meaning}（只用于 narrative.{key}）", "") for name, meaning in extra.items()]
-    for name, value in narrator.snippets().items():
+    for name, value in narrator.snippets.items():
         if isinstance(value, dict) and value.get("params"):
             rows.append(VariableRow(f"{name}({', '.join(map(str, value['params']))})", "本模板集的片段（带参数）", ""))
         else:

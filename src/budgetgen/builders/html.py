@@ -22,7 +22,6 @@ from ..theme import Theme, set_file
 BLOCK_KINDS = {CoverPage: "cover", Contents: "contents", Heading: "heading", Paragraph: "paragraph", TableBlock: "table"}
 HTML_SECONDS = 60
 HTML_CHARS = 200_000_000
-KEEP_LAST_CHARACTERS = SHORT_LAST_LINE
 
 
 class JailedLoader(FileSystemLoader):
@@ -75,7 +74,7 @@ def _keep_last(text: str) -> Markup:
     """A heading whose last few characters stay together, so a wrapped heading never ends in a
     line of 1–4 characters (the characters before them move down instead)."""
     text = str(text)
-    keep = KEEP_LAST_CHARACTERS + 1
+    keep = SHORT_LAST_LINE + 1
     if len(text) <= keep:
         return escape(text)
     return escape(text[:-keep]) + Markup('<span class="keep">') + escape(text[-keep:]) + Markup("</span>")

@@ -80,9 +80,7 @@ def check(
         _check_many(files, templates, strict)
     file = files[0]
     analysis = _analyse_or_exit(file, templates, strict)
-    problems = list(analysis.problems)
-    if analysis.ok:
-        problems += _template_problems(analysis)
+    problems = _check_problems(analysis)
     _print_problems(problems, file)
     _print_summary(problems, analysis)
     raise typer.Exit(EXIT_ERRORS if has_errors(problems) else EXIT_OK)
@@ -100,7 +98,7 @@ def _check_many(inputs: list[Path], templates: Optional[Path], strict: bool) -> 
         typer.echo(f"== {file} ==")
         try:
             analysis = _guarded(lambda: analyse(file, dirs, strict))
-            problems = list(analysis.problems) + (_template_problems(analysis) if analysis.ok else [])
+            problems = _check_problems(analysis)
         except InputRejected as exc:
             problems = exc.problems
             unreadable += exc.unreadable
@@ -114,10 +112,10 @@ def _check_many(inputs: list[Path], templates: Optional[Path], strict: bool) -> 
     raise typer.Exit(EXIT_ERRORS if totals[Severity.ERROR] else EXIT_OK)
 
 
-def _template_problems(analysis: Analysis) -> list[Problem]:
-    from ..build import template_problems
+def _check_problems(analysis: Analysis) -> list[Problem]:
+    from ..build import check_problems
 
-    return _guarded(lambda: template_problems(analysis))
+    return _guarded(lambda: check_problems(analysis))
 
 
 @command()

@@ -44,7 +44,7 @@ class Settings:
     check_seconds: float = 60  # one department's check
     build_seconds: float = 300  # one department's build
     max_body_bytes: int = MAX_UPLOAD_BYTES + 64 * 1024  # an upload and its form fields
-    statuses: dict = field(default_factory=dict)  # (name, mtime, size) → the list page's check
+    statuses: dict = field(default_factory=dict)  # name → ((mtime, size), the list page's check)
     batch: BatchState = field(default_factory=BatchState)
 
     @property
@@ -209,14 +209,11 @@ async def index(request: Request) -> HTMLResponse:
     names = settings.folder.departments()
     gate = anyio.Semaphore(os.cpu_count() or 1)  # the first visit checks every department, a core each
 
-    async def status(name: str) -> dict:
-        async with gate:
-            return {**await list_status(settings, name), "file": name}
-
-    rows = [None] * len(names)
+    rows: list = [None] * len(names)
 
     async def fill(index: int, name: str) -> None:
-        rows[index] = await status(name)
+        async with gate:
+            rows[index] = {**await list_status(settings, name), "file": name}
 
     async with anyio.create_task_group() as group:
         for index, name in enumerate(names):
@@ -227,14 +224,16 @@ async def index(request: Request) -> HTMLResponse:
 async def list_status(settings: Settings, name: str) -> dict:
     path = settings.folder.resolve(name)
     stat = path.stat()
-    key = (name, stat.st_mtime_ns, stat.st_size)
-    if key not in settings.statuses:
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    cached = settings.statuses.get(name)
+    if cached is None or cached[0] != stamp:
         try:
             result = await limited(check_file, str(path), name, settings.dirs, False, seconds=settings.check_seconds)
         except (TimedOut, WorkerFailed) as exc:
             result = {"status": "有错误", "name": "", "figures": {}, "problems": [{"severity": "错误", "message": str(exc)}]}
-        settings.statuses[key] = {k: result.get(k) for k in ("status", "name", "code", "figures")} | {"counts": _counts(result["problems"])}
-    return settings.statuses[key]
+        cached = stamp, {k: result.get(k) for k in ("status", "name", "code", "figures")} | {"counts": _counts(result["problems"])}
+        settings.statuses[name] = cached
+    return cached[1]
 
 
 def _counts(problems: list[dict]) -> dict:

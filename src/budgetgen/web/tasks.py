@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..analysis import analyse
 from ..batch import FIGURES
-from ..build import template_problems
+from ..build import check_problems
 from ..problems import InputRejected, Problem, Severity, format_path
 
 STATUS = {"ok": "可生成", "warnings": "有警告", "errors": "有错误"}
@@ -40,9 +40,7 @@ def check_file(path: str, shown_as: str, template_dirs: tuple[str, ...], with_ta
     except InputRejected as exc:
         refused = {"status": STATUS["errors"], "problems": [problem_data(p, shown_as, path) for p in exc.problems], "figures": {}, "tables": None, "name": ""}
         return refused | {"importable": with_tables and is_public_tables(Path(path))}
-    problems = list(analysis.problems)
-    if analysis.ok:
-        problems += template_problems(analysis)
+    problems = check_problems(analysis)
     errors = any(p.severity is Severity.ERROR for p in problems)
     warnings = any(p.severity is Severity.WARNING for p in problems)
     department = analysis.budget.department
