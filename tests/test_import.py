@@ -165,12 +165,12 @@ def test_text_in_number_cells_names_the_cell(workbooks, tmp_path):
     sheet = book["部门预算支出总表"]
     row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(row=r, column=2).value == "2060101")
     sheet.cell(row=row, column=5).value = "见附件"
-    sheet.cell(row=row, column=4).value = "194.69元"
+    sheet.cell(row=row, column=4).value = "1946900元"  # 元 written into a 万元 table: converted exactly
     workbook = tmp_path / "text.xlsx"
     book.save(workbook)
     result = import_to(workbook, tmp_path / "out.yaml")
     assert result.exit_code == 1 and f"部门预算支出总表!E{row} 应为金额，这里写的是「见附件」" in result.output
-    assert f"部门预算支出总表!D{row} 的金额「194.69元」是文字格式" in result.output
+    assert f"部门预算支出总表!D{row} 的金额「1946900元」是文字格式，已按数字 194.69 读取（单元格写的是元，已精确换算）" in result.output
     assert not (tmp_path / "out.yaml").exists(), "nothing half-written"
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from .. import catalog
 from ..model import FISCAL_FUNDS
 from ..problems import InputRejected, Problem, error, note, warning
-from .tables import MERGED_HINT, FoundTable, amount_at, column_for, find_tables, row_code
-from .workbook import read_workbook
+from .tables import MERGED_HINT, YUAN_PER_UNIT, FoundTable, amount_at, column_for, find_tables, row_code
+from .workbook import cell_name, read_workbook
 
 ZERO = Decimal(0)
 FUND_TABLES = {"一般公共预算财政拨款支出表": "一般公共预算", "政府性基金预算财政拨款支出表": "政府性基金", "国有资本经营预算财政拨款支出表": "国有资本经营"}
@@ -73,16 +73,15 @@ class Rows:
 def import_workbook(path: Path) -> Imported:
     """Raises InputRejected when the workbook cannot be read or holds no recognisable table."""
     sheets = read_workbook(path)
-    found = {}
-    for table in find_tables(sheets):
-        found.setdefault(table.key, table)
+    duplicates: list[Problem] = []
+    found = _one_of_each(find_tables(sheets), duplicates)
     if "支出总表" not in found:
         names = "、".join(s.name for s in sheets) or "（无）"
         raise InputRejected(
             [error("工作簿", f"{path} 中没有找到部门预算公开表（至少需要“部门预算支出总表”）；工作表：{names}", "请导出部门预算公开表：每张表以表名（如“部门预算支出总表”）开头，表头含“科目编码”等列名。")],
             unreadable=True,
         )
-    result = Imported(path)
+    result = Imported(path, problems=duplicates)
     _identify(result, list(found.values()))
     expense = _hierarchy(result, found["支出总表"], [("合计", ("合计",))] + list(KIND_COLUMNS))
     income = _hierarchy(result, found["收入总表"], [("合计", ("合计",)), ("财政拨款收入", ("财政拨款收入",)), ("上年结转", ("上年结转",))] + [(c, (c,)) for c, _ in SOURCE_FUNDS]) if "收入总表" in found else None
@@ -101,12 +100,29 @@ def import_workbook(path: Path) -> Imported:
     return result
 
 
+def _one_of_each(tables: list[FoundTable], problems: list[Problem]) -> dict[str, FoundTable]:
+    """One table per kind. A kind printed twice is read from its first copy when both hold the same
+    rows (said in a note); two copies that differ are an error naming both, never a silent choice."""
+    by_key: dict[str, list[FoundTable]] = {}
+    for table in tables:
+        by_key.setdefault(table.key, []).append(table)
+    for key, copies in by_key.items():
+        if len(copies) < 2:
+            continue
+        places = "、".join(cell_name(t.sheet, t.title_row, 1) for t in copies)
+        if len({_content(t) for t in copies}) == 1:
+            problems.append(note("工作簿", f"“{key}”在工作簿中出现 {len(copies)} 次（{places}），内容相同，按第一张读取", "可删除重复的表。"))
+        else:
+            problems.append(error("工作簿", f"“{key}”在工作簿中出现 {len(copies)} 次（{places}），内容不同，无法判断该用哪一张", "删除或隐藏（右键工作表标签 → 隐藏）不属于本部门公开的那张，保存后重新导入。"))
+    return {key: copies[0] for key, copies in by_key.items()}
+
+
+def _content(table: FoundTable) -> tuple:
+    return tuple(tuple(table.sheet.row_texts(row)) for row in table.body)
+
+
 def _identify(result: Imported, tables: list[FoundTable]) -> None:
-    units = {t.unit for t in tables if t.unit}
-    if len(units) > 1:
-        where = "；".join(f"{t.sheet.name}（{t.unit}）" for t in tables if t.unit)
-        result.problems.append(error("工作簿", f"各表的金额单位不一致：{where}", "同一个部门的公开表应统一用元或万元；请重新导出。"))
-    result.unit = units.pop() if len(units) == 1 else "万元"
+    _choose_unit(result, tables)
     result.year = next((t.year for t in tables if t.year), None)
     department = next((t.department for t in tables if t.department), None)
     if department:
@@ -115,6 +131,29 @@ def _identify(result: Imported, tables: list[FoundTable]) -> None:
         result.problems.append(warning("工作簿", "工作簿中没有找到预算年度（如“预算年度：2025”）", "导入后在“预算年度”填写年度。"))
     if not department:
         result.problems.append(warning("工作簿", "工作簿中没有找到部门编码和名称（如“471 某某局”）", "导入后在“部门”下填写编码和名称。"))
+
+
+def _choose_unit(result: Imported, tables: list[FoundTable]) -> None:
+    """Each table is read in its own printed unit and converted exactly into the import's unit: 元
+    when any table is in 元 or 千元 (万元 and 亿元 multiply into 元 exactly), else 万元."""
+    for table in tables:
+        if table.unit and table.unit not in YUAN_PER_UNIT:
+            where = cell_name(table.sheet, table.unit_row or table.title_row, 1)
+            result.problems.append(error("工作簿", f"{where} 一带写的金额单位「{table.unit}」无法识别（{table.key}）", f"金额单位应为 {'、'.join(YUAN_PER_UNIT)} 之一；请按系统原样导出。"))
+    known = [t for t in tables if t.unit in YUAN_PER_UNIT]
+    printed = list(dict.fromkeys(t.unit for t in known))
+    result.unit = "元" if any(YUAN_PER_UNIT[u] < YUAN_PER_UNIT["万元"] for u in printed) else "万元"
+    assumed = printed[0] if len(printed) == 1 else result.unit
+    for table in tables:
+        if table.unit is None:
+            table.unit = assumed
+            if printed and len(printed) > 1:
+                result.problems.append(warning("工作簿", f"{table.sheet.name} 的“{table.key}”没有写金额单位，按{assumed}读取", "核对该表的金额单位；如不是" + assumed + "，在表头上方加一行“单位：万元”或“单位：元”后重新导入。"))
+        if table.unit in YUAN_PER_UNIT:
+            table.scale = YUAN_PER_UNIT[table.unit] / YUAN_PER_UNIT[result.unit]
+    if any(u != result.unit for u in printed):
+        described = "；".join(f"{t.sheet.name}（{t.unit}）" for t in known)
+        result.problems.append(note("工作簿", f"各表的金额单位不同：{described}；已全部精确换算为{result.unit}", "换算只乘以 10 的整数次幂，不四舍五入。"))
 
 
 def _hierarchy(result: Imported, table: FoundTable, wanted: list[tuple[str, tuple[str, ...]]]) -> Rows:

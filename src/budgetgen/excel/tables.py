@@ -8,11 +8,12 @@ or not), an optional 栏次 row, and body rows up to the next title. Codes may s
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from .workbook import Sheet, cell_name
+from .workbook import CellError, Sheet, cell_name
 
 # Table key → the title's words (after removing spaces and quotes); longer titles are tried first.
 TITLES = {
@@ -26,11 +27,13 @@ TITLES = {
     "收入总表": ("收入总表",),
     "支出总表": ("支出总表",),
 }
-UNIT = re.compile(r"单位[:：]\s*(万元|元)")
+# 单位：万元 / 金额单位:元 — but not 编制单位：… or 预算单位：…
+UNIT_LINE = re.compile(r"(?<![\u4e00-\u9fff])(?:金额)?单位\s*[:：]\s*([^\s，,；;）)]+)")
+YUAN_PER_UNIT = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100_000_000)}
 YEAR = re.compile(r"预算年度[:：]?\s*(\d{4})|(\d{4})\s*年")
 DEPARTMENT = re.compile(r"^\s*(\d{1,12})\s*([^\d\s].*?)\s*$")
 SPLIT_CODE = re.compile(r"^\s*(\d{3})(?:\s+(\d{2}))?(?:\s+(\d{2}))?\s*$")
-AMOUNT_TEXT = re.compile(r"^\s*[-+]?[\d,，]*\.?\d+\s*(?:元|万元)?\s*$")
+AMOUNT_TEXT = re.compile(r"^\s*(?P<open>[(（])?\s*(?P<digits>[-+]?[\d,，]*\.?\d+)\s*(?P<unit>千元|万元|亿元|元)?\s*(?P<close>[)）])?\s*$")
 
 
 def _plain(text: str) -> str:
@@ -53,7 +56,9 @@ class FoundTable:
     name_column: int | None = None
     label_column: int | None = None  # the 项目 column of fixed-row tables
     body: list[int] = field(default_factory=list)  # body row numbers
-    unit: str | None = None
+    unit: str | None = None  # as printed on the table's unit line
+    unit_row: int | None = None
+    scale: Decimal = Decimal(1)  # printed unit → the import's unit, set once the import's unit is chosen
     year: int | None = None
     department: tuple[str, str] | None = None
     headers: dict[int, str] = field(default_factory=dict)  # column → joined header text
@@ -76,7 +81,7 @@ def find_tables(sheets: list[Sheet]) -> list[FoundTable]:
     found: list[FoundTable] = []
     for sheet in sheets:
         starts = []
-        for row in range(1, sheet.max_row + 1):
+        for row in sheet.row_numbers():
             texts = [t for t in sheet.row_texts(row) if t]
             key = title_key(texts[0]) if len(set(texts)) == 1 else None
             if key:
@@ -89,43 +94,40 @@ def find_tables(sheets: list[Sheet]) -> list[FoundTable]:
 
 def _read_table(sheet: Sheet, key: str, title_row: int, end: int) -> FoundTable:
     table = FoundTable(key, sheet, title_row)
-    row = title_row + 1
+    rows = sheet.row_numbers(title_row + 1, end)
     header_start = None
-    while row < end:
+    for row in rows:
         texts = [t for t in sheet.row_texts(row) if t]
         joined = " ".join(dict.fromkeys(texts))
-        if not texts:
-            row += 1
-            continue
-        if any(word in joined for word in ("序号", "项目", "科目编码", "科目名称", "资金性质", "功能分类", "经济分类")) and not UNIT.search(joined):
+        if any(word in joined for word in ("序号", "项目", "科目编码", "科目名称", "资金性质", "功能分类", "经济分类")) and not UNIT_LINE.search(joined):
             header_start = row
             break
-        _read_top_line(table, texts)
-        row += 1
+        _read_top_line(table, texts, row)
     if header_start is None:
         return table
-    row = header_start
     header_rows = []
     numbered = next((r for r in range(header_start, min(end, header_start + 6)) if sheet.text(r, 1) in ("栏次", "档次")), None)
+    row = header_start
     while row < end:
         if row == numbered or (numbered is None and _is_body_row(sheet, row)):
             break
         header_rows.append(row)
         row += 1
-    for column in range(1, sheet.max_column + 1):
+    for column in sorted({c for r in header_rows for c in sheet.rows.get(r, {})}):
         labels = [sheet.text(r, column) for r in header_rows]
         table.headers[column] = "/".join(dict.fromkeys(l for l in labels if l))
     if sheet.text(row, 1) in ("栏次", "档次"):
         row += 1
-    table.body = [r for r in range(row, end) if any(sheet.row_texts(r)) and r not in sheet.hidden_rows and not sheet.text(r, 1).startswith("注")]
+    table.body = [r for r in sheet.row_numbers(row, end) if any(sheet.row_texts(r)) and r not in sheet.hidden_rows and not sheet.text(r, 1).startswith("注")]
     _map_columns(table, header_rows)
     return table
 
 
-def _read_top_line(table: FoundTable, texts: list[str]) -> None:
+def _read_top_line(table: FoundTable, texts: list[str], row: int) -> None:
     for text in texts:
-        if unit := UNIT.search(text):
-            table.unit = unit.group(1)
+        if unit := UNIT_LINE.search(text):
+            table.unit = unit.group(1).strip()
+            table.unit_row = row
         if (year := re.search(r"预算年度[:：]?\s*(\d{4})", text)) is not None:
             table.year = int(year.group(1))
         elif (department := DEPARTMENT.match(text)) is not None and "单位" not in text:
@@ -134,10 +136,10 @@ def _read_top_line(table: FoundTable, texts: list[str]) -> None:
 
 def _is_body_row(sheet: Sheet, row: int) -> bool:
     """Header rows hold only words; a body row holds a number, or a code in one of its first columns."""
-    values = [sheet.value(row, c) for c in range(1, sheet.max_column + 1)]
+    values = sheet.rows.get(row, {}).values()
     if any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
         return True
-    return any(SPLIT_CODE.match(sheet.text(row, c)) for c in range(1, min(4, sheet.max_column) + 1))
+    return any(SPLIT_CODE.match(sheet.text(row, c)) for c in range(1, 5))
 
 
 def _map_columns(table: FoundTable, header_rows: list[int]) -> None:
@@ -188,29 +190,56 @@ def row_code(table: FoundTable, row: int) -> str | None:
 
 
 def amount_at(table: FoundTable, row: int, column: int | None) -> tuple[Decimal | None, str | None]:
-    """The amount of a cell (blank = zero): (value, problem). Numbers stored as text, with thousands
-    separators or a 元 suffix, are read with a note; other text is a problem naming the cell."""
+    """The amount of a cell (blank = zero) in the import's unit: (value, problem). Numbers stored as
+    text — with thousands separators, a unit suffix (converted exactly), or in parentheses as
+    accountants write negatives — are read with a note; anything else is a problem naming the cell."""
     if column is None:
         return None, None
+    where = table.where(row, column)
     if (row, column) in table.sheet.uncalculated:
-        return None, f"{table.where(row, column)} 是公式，但文件中没有它的计算结果（不是用 Excel/WPS 保存的）"
+        return None, f"{where} 是公式，但文件中没有它的计算结果（不是用 Excel/WPS 保存的）"
     if (row, column) in table.sheet.spread:
-        return None, f"{table.where(row, column)} 是合并单元格的一部分，金额无法归属到这一格"
+        return None, f"{where} 是合并单元格的一部分，金额无法归属到这一格"
     value = table.sheet.value(row, column)
     if value is None or value == "" or (isinstance(value, str) and value.strip() in ("", "-", "—", "/")):
         return Decimal(0), None
+    if isinstance(value, CellError):
+        return None, f"{where} 是 Excel 的错误值 {value}（{ERROR_MEANINGS.get(str(value), '公式无法计算')}），不是金额"
+    if isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
+        return None, f"{where} 设成了日期或时间格式（显示为 {value}），不是金额：请把单元格格式改为“数值”后重新输入金额"
     if isinstance(value, bool):
-        return None, f"{table.where(row, column)} 应为金额，这里是「{value}」"
+        return None, f"{where} 应为金额，这里是「{value}」"
     if isinstance(value, (int, float)):
-        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value), None
-    text = str(value).strip()
-    if AMOUNT_TEXT.match(text):
-        cleaned = re.sub(r"[,，\s]|万元|元", "", text)
-        try:
-            return Decimal(cleaned), f"note:{table.where(row, column)} 的金额「{text}」是文字格式，已按数字 {cleaned} 读取"
-        except InvalidOperation:
-            pass
-    return None, f"{table.where(row, column)} 应为金额，这里写的是「{text[:30]}」"
+        return (Decimal(repr(value)) if isinstance(value, float) else Decimal(value)) * table.scale, None
+    return _amount_text(table, where, str(value).strip())
+
+
+def _amount_text(table: FoundTable, where: str, text: str) -> tuple[Decimal | None, str | None]:
+    match = AMOUNT_TEXT.match(text)
+    if not match:
+        return None, f"{where} 应为金额，这里写的是「{text[:30]}」"
+    sign, digits, suffix = match.group("open"), re.sub(r"[,，\s]", "", match.group("digits")), match.group("unit")
+    if bool(sign) != bool(match.group("close")):
+        return None, f"{where} 应为金额，这里写的是「{text[:30]}」（括号不成对）"
+    try:
+        number = Decimal(digits)
+    except InvalidOperation:
+        return None, f"{where} 应为金额，这里写的是「{text[:30]}」"
+    if sign:
+        number = -number
+    scale = table.scale
+    if suffix:
+        printed = table.unit if table.unit in YUAN_PER_UNIT else "万元"
+        scale = YUAN_PER_UNIT[suffix] / YUAN_PER_UNIT[printed] * table.scale
+    value = number * scale
+    if suffix and value != value.quantize(Decimal("0.01")):
+        return None, f"{where} 的「{text}」换算为本表单位后是 {value.normalize():f}，超过两位小数，无法精确记入"
+    shown = value.quantize(Decimal("0.01")) if value == value.quantize(Decimal("0.01")) else value
+    said = f"按数字 {shown:f} 读取" + ("（括号表示负数）" if sign else "") + (f"（单元格写的是{suffix}，已精确换算）" if suffix and scale != table.scale else "")
+    return value, f"note:{where} 的金额「{text}」是文字格式，已{said}"
+
+
+ERROR_MEANINGS = {"#REF!": "公式引用的单元格已被删除", "#DIV/0!": "除数为零", "#VALUE!": "公式中有文字参与计算", "#NAME?": "公式中有无法识别的函数名", "#N/A": "查找不到对应的值", "#NUM!": "数值无效", "#NULL!": "引用的区域不相交"}
 
 
 MERGED_HINT = "取消表体中的合并单元格（开始 → 合并后居中 → 取消合并），每格写各自的金额。"
