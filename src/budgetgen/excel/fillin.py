@@ -120,7 +120,7 @@ def load_fillin(path: Path, read: list[Sheet] | None = None) -> Loaded:
         source.values[where] = Position(row, column, cell_name(sheet, row, column))
 
     department = sheets["部门"]
-    fields = {department.text(row, 1): row for row in range(1, department.max_row + 1)}
+    fields = {department.text(row, 1): row for row in department.row_numbers()}
     data["部门"] = {}
     for field in ("编码", "名称", "级次", "简称", "地区"):
         if field in fields and (field in ("编码", "名称", "级次") or department.value(fields[field], 2) not in (None, "")):
@@ -139,8 +139,9 @@ def load_fillin(path: Path, read: list[Sheet] | None = None) -> Loaded:
         data["项目"] = projects
     if THREE_PUBLIC.sheet in sheets:
         sheet = sheets[THREE_PUBLIC.sheet]
+        header_row, _ = header_of(sheet, THREE_PUBLIC)
         items = {}
-        for row in range(2, sheet.max_row + 1):
+        for row in sheet.row_numbers(header_row + 1):
             item = sheet.text(row, 1)
             by_fund = {}
             for column, fund in enumerate(THREE_PUBLIC.headers[1:], start=2):
@@ -155,7 +156,7 @@ def load_fillin(path: Path, read: list[Sheet] | None = None) -> Loaded:
     if "上年" in sheets:
         sheet = sheets["上年"]
         data["上年"] = {}
-        for row in range(1, sheet.max_row + 1):
+        for row in sheet.row_numbers():
             field = sheet.text(row, 1)
             if field in PRIOR_FIELDS and sheet.value(row, 2) not in (None, ""):
                 data["上年"][field] = _number(sheet.value(row, 2))
@@ -163,13 +164,30 @@ def load_fillin(path: Path, read: list[Sheet] | None = None) -> Loaded:
     return Loaded(data, source)
 
 
+def header_of(sheet: Sheet, columns: Columns) -> tuple[int, dict[str, int]]:
+    """The sheet's header row — the first row naming at least two of its columns, wherever a title or
+    a note was inserted above it — and its columns by name. A sheet with values but no such row is
+    refused: read from a guessed row it would silently become an empty budget."""
+    for row in sheet.row_numbers()[:30]:
+        header = {sheet.text(row, c): c for c in sheet.rows[row]}
+        if sum(name in header for name in columns.headers) >= 2:
+            return row, header
+    if sheet.count == 0:
+        return 1, {}
+    first = ", ".join(columns.headers)
+    raise InputRejected(
+        [error("工作簿", f"工作表「{sheet.name}」中找不到表头行（应有 {first} 等列名）", f"把表头行恢复为 {first}（可在其上方加标题行），或用 budgetgen new 部门名称 --xlsx 重新生成工作簿后填写。")],
+        unreadable=True,
+    )
+
+
 def _rows(sheets, columns: Columns, at, shape, path_key: str, key: str = "科目") -> list:
     if columns.sheet not in sheets:
         return []
     sheet = sheets[columns.sheet]
-    header = {sheet.text(1, c): c for c in range(1, sheet.max_column + 1)}
+    header_row, header = header_of(sheet, columns)
     rows = []
-    for row in range(2, sheet.max_row + 1):
+    for row in sheet.row_numbers(header_row + 1):
         record = {name: sheet.value(row, header[name]) for name in columns.headers if name in header}
         if all(v in (None, "") for v in record.values()):
             continue
