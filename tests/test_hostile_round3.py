@@ -335,3 +335,41 @@ def test_fill_in_sheet_without_its_header_row_is_refused_not_read_as_empty(tmp_p
     result = invoke("check", broken)
     assert result.exit_code == 2 and "工作表「支出明细」中找不到表头行" in result.output
 
+
+
+# ---------------------------------------------------------------- import --into
+
+
+def problem_ids(result) -> list[str]:
+    return sorted(re.findall(r"(错误|警告)\[([^\]]+)\]", result.output))
+
+
+@pytest.mark.parametrize("ref", sorted(REFERENCE_EXAMPLES))
+def test_into_with_the_departments_own_export_keeps_its_project_links(tmp_path, ref):
+    example = REFERENCE_EXAMPLES[ref]
+    assert invoke("build", example, "-o", tmp_path, "--format", "xlsx").exit_code == 0
+    target = tmp_path / "dept.yaml"
+    target.write_bytes(example.read_bytes())
+    result = invoke("import", tmp_path / f"{example.stem}.xlsx", "--into", target)
+    assert result.exit_code == 0, result.output
+    assert "导入的支出中没有金额相同的一行" not in result.output
+    assert problem_ids(invoke("check", target)) == problem_ids(invoke("check", example)), "no new problem"
+    assert target.read_text(encoding="utf-8").count("项目:") >= example.read_text(encoding="utf-8").count("    项目:")
+
+
+@pytest.mark.parametrize(
+    "content, said",
+    [
+        ("部门:\n  编码: '001'\n  名称: 某某局\n".encode("gb18030"), "UTF-8"),
+        ("部门: {编码: '001'}\n预算年度: 2025\n预算年度: 2026\n".encode(), "重复"),
+        (b"", "空"),
+        ("只是一句话\n".encode(), "不是部门文件"),
+    ],
+    ids=["gb18030", "duplicate-key", "empty", "plain-string"],
+)
+def test_into_a_file_that_is_not_a_readable_department_says_why_and_changes_nothing(export_001, tmp_path, content, said):
+    target = tmp_path / "dept.yaml"
+    target.write_bytes(content)
+    result = invoke("import", export_001, "--into", target)
+    assert result.exit_code in (1, 2) and said in result.output and "未改动" in result.output
+    assert target.read_bytes() == content

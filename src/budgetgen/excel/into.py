@@ -15,8 +15,8 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-from ..loading import read_limited
-from ..problems import Problem, warning
+from ..loading import load_bytes, read_limited
+from ..problems import InputRejected, Problem, error, warning
 
 NUMBER_SECTIONS = ("预算年度", "金额单位", "科目名称", "支出", "基本支出经济分类", "三公经费", "申报数")
 
@@ -48,8 +48,13 @@ def _comments_above_keys(text: str) -> dict[str, list[str]]:
 
 def update_department(existing: Path, imported_text: str) -> tuple[str, list[Problem]]:
     yaml = _yaml()
-    original = read_limited(existing).decode("utf-8-sig")
+    raw = read_limited(existing)
+    loaded = load_bytes(raw, str(existing))  # encoding, duplicate keys, syntax: located, in Chinese
+    if not isinstance(loaded.data, dict):
+        raise InputRejected([error("输入", f"{existing} 不是部门文件（顶层应是“部门:”“预算年度:”等字段）", "用 --into 指定要更新的部门 YAML；新部门用 -o 另写一个文件。")], unreadable=True)
+    original = raw.decode("utf-8-sig")
     document = yaml.load(original)
+    links = _project_links(document.get("支出"))
     above = _comments_above_keys(original)
     order = list(document.keys())
     fresh = yaml.load(imported_text)
@@ -64,6 +69,7 @@ def update_department(existing: Path, imported_text: str) -> tuple[str, list[Pro
             document[key] = fresh[key]
         elif key in document and key not in ("预算年度", "金额单位"):
             del document[key]
+    problems += _restore_project_links(document.get("支出") or [], links)
     problems += _move_project_money(document)
     # ruamel keeps a comment above a key at the end of the section before it: where that section was
     # replaced, the comment would be lost, so it is put back above its key.
@@ -73,6 +79,55 @@ def update_department(existing: Path, imported_text: str) -> tuple[str, list[Pro
     buffer = io.StringIO()
     yaml.dump(document, buffer)
     return buffer.getvalue(), problems
+
+
+def _line_key(line) -> tuple[str, str, str]:
+    return str(line.get("科目")), str(line.get("资金") or "一般公共预算"), str(line.get("类型") or "")
+
+
+def _project_links(lines) -> list[tuple[tuple[str, str, str], Decimal, object]]:
+    """The existing file's 支出 lines that name their projects: (科目, 资金, 类型), amount, 项目."""
+    links = []
+    for line in lines or []:
+        if isinstance(line, CommentedMap) and line.get("项目") and "金额" in line:
+            links.append((_line_key(line), Decimal(str(line["金额"])), line["项目"]))
+    return links
+
+
+def _restore_project_links(lines: list, links: list) -> list[Problem]:
+    """The imported lines get back the 项目 links the department wrote: a line with the same 科目,
+    资金, 类型 and amount names the same projects; a line carrying exactly the sum of several linked
+    lines of its kind is split back into them. A link that finds no line is reported."""
+    remaining = list(links)
+    for line in [line for line in lines if "项目" not in line]:
+        same = [link for link in remaining if link[0] == _line_key(line) and link[1] == Decimal(str(line["金额"]))]
+        if same:
+            line["项目"] = same[0][2]
+            remaining.remove(same[0])
+    for line in [line for line in lines if "项目" not in line]:
+        group = [link for link in remaining if link[0] == _line_key(line)]
+        if len(group) > 1 and sum((link[1] for link in group), Decimal(0)) == Decimal(str(line["金额"])):
+            index = lines.index(line)
+            lines.pop(index)
+            for offset, (_, amount, projects) in enumerate(group):
+                split = CommentedMap(line)
+                split.fa.set_flow_style()
+                split["金额"] = amount
+                split["项目"] = projects
+                lines.insert(index + offset, split)
+                remaining.remove((group[offset][0], amount, projects))
+    return [
+        warning(
+            "导入",
+            f"原文件中科目 {key[0]}（{key[1]}，{key[2]}）{amount} 的支出行属于项目「{_names(projects)}」，导入的支出中没有金额相同的一行",
+            "核对新导出的该科目金额；如项目仍由这笔资金安排，在相应的支出行上加“项目: 项目名称”。",
+        )
+        for key, amount, projects in remaining
+    ]
+
+
+def _names(projects) -> str:
+    return "、".join(str(p) for p in projects) if isinstance(projects, list) else str(projects)
 
 
 def _move_project_money(document) -> list[Problem]:
