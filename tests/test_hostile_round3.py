@@ -373,3 +373,21 @@ def test_into_a_file_that_is_not_a_readable_department_says_why_and_changes_noth
     result = invoke("import", export_001, "--into", target)
     assert result.exit_code in (1, 2) and said in result.output and "未改动" in result.output
     assert target.read_bytes() == content
+
+
+# ---------------------------------------------------------------- new
+
+
+@pytest.mark.parametrize("name", ["../x局", "某/局", "..", "很长的部门名称" * 13])
+def test_new_never_writes_outside_the_folder_or_fails_on_a_long_name(tmp_path, monkeypatch, name):
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    result = invoke("new", name)
+    assert result.exit_code == 2 and "无法用作文件名" in result.output and "-o" in result.output
+    assert list(tmp_path.rglob("*")) == [work]
+
+
+def test_new_with_a_file_name_too_long_for_the_disk_says_so(tmp_path):
+    result = invoke("new", "某局", "-o", tmp_path / ("长" * 90 + ".yaml"))
+    assert result.exit_code == 1 and "文件名太长" in result.output and list(tmp_path.iterdir()) == []

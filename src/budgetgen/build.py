@@ -88,6 +88,10 @@ def termination_raises() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+# A file system's 255 bytes, less what the temporary (.NAME.XXXXXXXX.tmp) and backup (.NAME.PID.old) add.
+MAX_WRITTEN_NAME_BYTES = 255 - 20
+
+
 def write_all(output_dir: Path, stem: str, outputs: dict[str, bytes]) -> list[Path]:
     """Write every format or change none.
 
@@ -102,6 +106,8 @@ def write_all(output_dir: Path, stem: str, outputs: dict[str, bytes]) -> list[Pa
         raise InputRejected([_write_problem(output_dir, exc)])
     targets = {fmt: output_dir / f"{stem}.{fmt}" for fmt in outputs}
     for target in targets.values():
+        if len(target.name.encode("utf-8")) > MAX_WRITTEN_NAME_BYTES:
+            raise InputRejected([error("输出", f"无法写入 {target.name[:40]}…：文件名太长（{len(target.name)} 个字）", "用 -o 给出较短的文件名（不超过 60 个汉字）。")])
         if target.is_dir():
             raise InputRejected([error("输出", f"无法写入 {target}：同名的文件夹已存在", "删除或改名该文件夹，或换一个输出文件夹（-o 文件夹）。")])
     staged: list[tuple[Path, Path]] = []

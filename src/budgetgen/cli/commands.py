@@ -15,7 +15,7 @@ import typer
 from ..analysis import Analysis, analyse
 from ..model import json_schema
 from ..problems import InputRejected, Problem, Severity, has_errors
-from .frame import CONTEXT_SETTINGS, ChineseCommand, ChineseGroup, display_width, show_version
+from .frame import CONTEXT_SETTINGS, EXIT_USAGE, ChineseCommand, ChineseGroup, display_width, show_version
 
 app = typer.Typer(
     cls=ChineseGroup,
@@ -233,7 +233,7 @@ def import_(
     from ..excel.writer import department_yaml
 
     target = into or output or workbook.with_suffix(".yaml")
-    if into is None and target.exists():
+    if into is None and _exists(target):
         typer.echo(f"{target} 已存在，未改动。用 --into {target} 只更新其中的数字，或用 -o 另写一个文件名。", err=True)
         raise typer.Exit(EXIT_ERRORS)
     try:
@@ -289,8 +289,12 @@ def new(
     from ..build import write_file
     from ..starter import starter_yaml
 
-    target = output or Path(f"{name}.{'xlsx' if as_workbook else 'yaml'}")
-    if target.exists():
+    suffix = "xlsx" if as_workbook else "yaml"
+    if output is None and (problem := name_problem(name)):
+        typer.echo(f"部门名称「{name[:40]}」{problem}，无法用作文件名。用 -o 给出文件名，如：budgetgen new {name[:20]!r} -o 部门.{suffix}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    target = output or Path(f"{name}.{suffix}")
+    if _exists(target):
         typer.echo(f"{target} 已存在，未改动。用 -o 另写一个文件名。", err=True)
         raise typer.Exit(EXIT_ERRORS)
     try:
@@ -623,6 +627,26 @@ def _refuse(exc: InputRejected, file: Path, consequence: str = "") -> None:
     errors = sum(1 for p in exc.problems if p.severity is Severity.ERROR)
     typer.echo(f"共 {errors} 个错误{consequence}。", err=True)
     raise typer.Exit(EXIT_UNREADABLE if exc.unreadable else EXIT_ERRORS)
+
+
+MAX_NAME_BYTES = 200  # file systems allow 255 bytes: room for the temporary and backup names
+
+
+def name_problem(name: str) -> str | None:
+    """Why a department name cannot be its own file name in the current folder, or None."""
+    if any(mark in name for mark in ("/", "\\", "\x00")) or name.strip(" .") == "":
+        return "含有 /、\\ 或只由点组成（会写到别的文件夹）"
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        return f"太长（{len(name)} 个字）"
+    return None
+
+
+def _exists(path: Path) -> bool:
+    """Path.exists() raises for a name the file system refuses (too long): such a name is not there."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def _guarded(action: Callable):
