@@ -14,6 +14,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import signal
 import sys
 import time
@@ -46,26 +47,51 @@ class Row:
     pages: int | None = None
     seconds: float = 0.0
     skipped: bool = False  # unchanged since its last successful build
+    output: str = ""  # its folder below the output folder
     problems: list[dict] = field(default_factory=list)
+
+
+SKIPPED_FOLDERS = ("templates", "output", "__pycache__", "node_modules")  # and every hidden folder (.git, .budgetgen-backup)
 
 
 def discover(inputs: Iterable[Path], output: Path) -> tuple[list[Path], list[str]]:
     """Department files among the given files and folders (folders searched recursively), never
-    anything inside the output folder; and notes on what was passed over."""
-    output = output.resolve()
+    anything inside the output folder, a hidden folder (.git, the web editor's .budgetgen-backup),
+    a template set or an office lock file (~$); symlinked folders are not followed (no loops). And
+    notes on what was passed over."""
+    output_real = os.path.realpath(output)
     found, notes = [], []
     for item in inputs:
         if item.is_dir():
-            # every entry but folders: a pipe or device named *.yaml is reported, not silently passed over
-            candidates = sorted(p for p in item.rglob("*") if p.suffix.lower() in DEPARTMENT_SUFFIXES and not p.is_dir())
-            inside = [p for p in candidates if p.resolve().is_relative_to(output)]
-            if inside:
-                notes.append(f"输出文件夹 {output} 在输入文件夹 {item} 之内：其中的 {len(inside)} 个文件不作为部门文件")
-            candidates = [p for p in candidates if not p.resolve().is_relative_to(output) and p.name not in SUMMARY_NAMES and "templates" not in p.relative_to(item).parts]
-            found += candidates
+            for folder, folders, names in os.walk(item):
+                inside = [d for d in folders if os.path.realpath(os.path.join(folder, d)) == output_real]
+                if inside:
+                    notes.append(f"输出文件夹 {output} 在输入文件夹 {item} 之内：其中的文件不作为部门文件")
+                folders[:] = sorted(d for d in folders if not d.startswith(".") and d not in SKIPPED_FOLDERS and d not in inside)
+                for name in sorted(names):
+                    if Path(name).suffix.lower() in DEPARTMENT_SUFFIXES and not name.startswith((".", "~$")) and name not in SUMMARY_NAMES:
+                        found.append(Path(folder) / name)
         else:
             found.append(item)
     return list(dict.fromkeys(found)), notes
+
+
+def output_key(path: Path, base: Path) -> str:
+    """A department's own output folder, unique among the files of one run: its path below the
+    run's base folder, without suffix (a workbook's gets its suffix, so 局.yaml and 局.xlsx differ)."""
+    try:
+        relative = Path(os.path.relpath(path, base))
+    except ValueError:  # another drive (Windows)
+        relative = Path(path.name)
+    if relative.parts and relative.parts[0] == "..":
+        relative = Path(path.name)
+    stem = relative.stem if relative.suffix.lower() in (".yaml", ".yml") else f"{relative.stem}-{relative.suffix[1:].lower()}"
+    return (relative.parent / stem).as_posix()
+
+
+def common_base(files: list[Path]) -> Path:
+    parents = [os.path.abspath(f.parent) for f in files]
+    return Path(os.path.commonpath(parents)) if parents else Path(".")
 
 
 def input_digest(path: Path, template_dirs: tuple[Path, ...], formats: tuple[str, ...], strict: bool = False) -> str:
@@ -87,12 +113,21 @@ def input_digest(path: Path, template_dirs: tuple[Path, ...], formats: tuple[str
     return digest.hexdigest()
 
 
-def build_department(source: str, output_root: str, formats: tuple[str, ...], template_dirs: tuple[str, ...], force: bool, strict: bool = False) -> dict:
-    """Build one department into output_root/<file name>/; the summary row as a plain dict."""
+def build_department(source: str, output_root: str, key: str, formats: tuple[str, ...], template_dirs: tuple[str, ...], force: bool, strict: bool = False) -> dict:
+    """Build one department into output_root/<key>/; the summary row as a plain dict."""
+    try:
+        return _build_department(source, output_root, key, formats, template_dirs, force, strict)
+    except Terminated:
+        # SIGTERM while writing: its temporary files are gone (write_all cleaned up); this worker ends
+        # here rather than go on to the next queued department.
+        os._exit(128 + signal.SIGTERM)
+
+
+def _build_department(source: str, output_root: str, key: str, formats: tuple[str, ...], template_dirs: tuple[str, ...], force: bool, strict: bool) -> dict:
     from .build import build, write_file
 
     path = Path(source)
-    folder = Path(output_root) / path.stem
+    folder = Path(output_root) / key
     dirs = tuple(Path(d) for d in template_dirs)
     digest = input_digest(path, dirs, formats, strict)
     stamp = folder / STAMP
@@ -130,6 +165,7 @@ def build_department(source: str, output_root: str, formats: tuple[str, ...], te
         row.seconds = round(time.perf_counter() - started, 2)
         write_file(stamp, json.dumps({"digest": digest, "row": asdict(row)}, ensure_ascii=False).encode("utf-8"))
     row.seconds = round(time.perf_counter() - started, 2)
+    row.output = key
     return {**asdict(row), "worker": {"pid": os.getpid(), "peak_kib": peak_memory_kib()}}
 
 
@@ -152,6 +188,8 @@ def _problem(problem: Problem, path: Path) -> dict:
 def _warm_up() -> None:
     """Each worker pays the imports and loads the shipped sets once, for all its departments."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stop at once (a write in progress cleans up first)
+    end_with_parent()
     from .builders import docx, pdf, xlsx  # noqa: F401
     from .theme import list_sets, load_theme, search_dirs_for
 
@@ -163,6 +201,19 @@ def _warm_up() -> None:
             load_theme(name, dirs)
         except InputRejected:
             pass
+
+
+def end_with_parent() -> None:
+    """Linux: this process gets SIGTERM when its parent dies, so no worker outlives a killed run."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except OSError:
+            pass
+        if os.getppid() == 1:
+            os._exit(1)  # the parent was already gone
 
 
 def peak_memory_kib() -> int:
@@ -193,21 +244,27 @@ def run_batch(
     strict: bool = False,
     on_start: Callable[[Path], None] = lambda path: None,
     on_done: Callable[[dict], None] = lambda row: None,
+    base: Path | None = None,
 ) -> Run:
+    """Build every file, each into output/<its output_key below base>/ (base: the files' common folder)."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     rows: list[dict] = []
     run = Run(rows, [])
-    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    keys = {path: output_key(path, base or common_base(files)) for path in files}
+    for row in _clashes(keys):
+        rows.append(row)
+        on_done(row)
+    queue = [path for path in files if not any(r["file"] == str(path) for r in rows)]
+    previous = {number: signal.signal(number, _raise_terminated) for number in (signal.SIGTERM, signal.SIGHUP)}
     executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_warm_up)
     pending = {}
-    queue = list(files)
     try:
         while queue or pending:
             while queue and len(pending) < jobs * 2:
                 path = queue.pop(0)
                 on_start(path)
-                future = executor.submit(build_department, str(path), str(output), formats, tuple(str(d) for d in template_dirs), force, strict)
+                future = executor.submit(build_department, str(path), str(output), keys[path], formats, tuple(str(d) for d in template_dirs), force, strict)
                 pending[future] = path
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
@@ -226,22 +283,50 @@ def run_batch(
             process.terminate()  # SIGTERM: a worker that is writing removes its temporary files first
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
-        signal.signal(signal.SIGTERM, previous)
-        _sweep_temporary_files(output)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        _sweep_temporary_files(output, {keys[p]: p for p in files}, formats)
     _name_duplicates(rows)
     return run
+
+
+def _clashes(keys: dict[Path, str]) -> list[dict]:
+    """Files that would share an output folder (局.yaml and 局.yml side by side): each is an error
+    row naming the other, and neither is built — one would silently overwrite the other's files."""
+    by_key: dict[str, list[Path]] = {}
+    for path, key in keys.items():
+        by_key.setdefault(key, []).append(path)
+    rows = []
+    for key, paths in by_key.items():
+        for path in paths if len(paths) > 1 else ():
+            others = "、".join(str(p) for p in paths if p != path)
+            problem = {"where": str(path), "id": "重名", "severity": "错误", "message": f"与 {others} 的输出文件夹相同（{key}），两者都未生成", "hint": "把其中一个改名，或删除多余的那个文件。"}
+            rows.append(asdict(Row(str(path), problems=[problem], errors=1, output=key)))
+    return rows
 
 
 def _raise_terminated(signum, frame):
     raise Terminated()
 
 
-def _sweep_temporary_files(output: Path) -> None:
-    """A worker killed between two system calls may leave a temporary file: remove any of ours."""
-    if output.is_dir():
-        for path in output.rglob(".*"):
-            if path.is_file() and (path.name.endswith(".tmp") or ".old" in path.suffixes[-1:]):
-                path.unlink(missing_ok=True)
+def _sweep_temporary_files(output: Path, departments: dict[str, Path], formats: tuple[str, ...]) -> None:
+    """A worker killed between two system calls may leave a temporary file. Only the names write_all
+    makes for this run's departments, formats and stamps are removed (.局.x1y2z3w4.pdf.tmp,
+    .局.pdf.1234.old) — never anything else of the user's under the output folder."""
+    for key, path in departments.items():
+        folder = output / key
+        if not folder.is_dir():
+            continue
+        ours = [pattern for target in [f"{path.stem}.{fmt}" for fmt in formats] + [STAMP] for pattern in written_names(target)]
+        for file in folder.glob(".*"):
+            if any(pattern.fullmatch(file.name) for pattern in ours):
+                file.unlink(missing_ok=True)
+
+
+def written_names(target: str) -> tuple[re.Pattern, re.Pattern]:
+    """The temporary and the set-aside names build.write_all gives a file on its way to `target`."""
+    stem, suffix = target.rsplit(".", 1)
+    return re.compile(rf"\.{re.escape(stem)}\.[a-z0-9_]{{8}}\.{re.escape(suffix)}\.tmp"), re.compile(rf"\.{re.escape(target)}\.\d+\.old")
 
 
 def _name_duplicates(rows: list[dict]) -> None:

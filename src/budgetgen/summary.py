@@ -41,14 +41,14 @@ def _workbook(rows: list[dict]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from .builders.package import deterministic_zip
+    from .builders.package import deterministic_zip, inert_cells, spreadsheet_text
 
     book = Workbook()
     sheet = book.active
     sheet.title = "部门"
     sheet.append(COLUMNS)
     for row in rows:
-        sheet.append(_cells(row))
+        sheet.append([spreadsheet_text(c) for c in _cells(row)])
     city = totals(rows)
     sheet.append(["", "全市合计", f"{len(rows)} 个部门", "", *[city.get(label) for label in FIGURE_LABELS], sum(r["errors"] for r in rows), sum(r["warnings"] for r in rows), None, None])
     for cell in sheet[1] + sheet[sheet.max_row]:
@@ -63,13 +63,14 @@ def _workbook(rows: list[dict]) -> bytes:
     problems.append(PROBLEM_COLUMNS)
     for row in rows:
         for problem in row["problems"]:
-            problems.append([row["name"] or Path(row["file"]).name, problem["where"], problem["id"], problem["severity"], problem["message"], problem.get("hint", "")])
+            problems.append([spreadsheet_text(c) for c in (row["name"] or Path(row["file"]).name, problem["where"], problem["id"], problem["severity"], problem["message"], problem.get("hint", ""))])
     for cell in problems[1]:
         cell.font = Font(bold=True)
     problems.auto_filter.ref = f"A1:F{max(problems.max_row, 1)}"
     for column, width in zip("ABCDEF", (24, 40, 8, 6, 80, 50)):
         problems.column_dimensions[column].width = width
     problems.freeze_panes = "A2"
+    inert_cells(book)
     buffer = io.BytesIO()
     book.save(buffer)
     return deterministic_zip(buffer.getvalue())

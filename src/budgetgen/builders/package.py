@@ -25,3 +25,28 @@ def deterministic_zip(data: bytes, rewrite: dict | None = None) -> bytes:
     return output.getvalue()
 
 
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value):
+    """Text as a spreadsheet cell may hold it: control characters Excel refuses are shown as \\xNN
+    (a file name with a bell in it still gets its summary row)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    return value
+
+
+def inert_cells(book) -> None:
+    """Every text cell stays text: one that starts like a formula (= + - @, tab, CR) is stored as a
+    string with Excel's quote prefix, so a department name such as `=HYPERLINK(…)` never becomes a
+    live formula in any workbook budgetgen writes (budgetgen itself writes no formulas)."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and (cell.data_type == "f" or cell.value.startswith(FORMULA_STARTS)):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from ..document import Contents, CoverPage, Document, Heading, Paragraph, TableBlock
 from ..theme import Theme
-from .package import deterministic_zip
+from .package import deterministic_zip, inert_cells
 
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -49,6 +49,7 @@ def build_xlsx(document: Document, theme: Theme, options) -> bytes:
     workbook.properties.created = fixed
     workbook.properties.modified = fixed
     buffer = io.BytesIO()
+    inert_cells(workbook)
     workbook.save(buffer)
     stamp = fixed.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     # openpyxl writes the time of saving as "modified", whatever the workbook says

@@ -345,7 +345,8 @@ def batch(
     dirs = (templates,) if templates else ()
     progress = _Progress(len(files))
     with progress:
-        run = run_batch(files, output, chosen, dirs, jobs, force, strict, on_start=progress.start, on_done=progress.done)
+        base = inputs[0] if len(inputs) == 1 and inputs[0].is_dir() else None
+        run = run_batch(files, output, chosen, dirs, jobs, force, strict, on_start=progress.start, on_done=progress.done, base=base)
     rows = run.rows
     try:
         written = _guarded(lambda: write_summary(output, rows, as_json))
@@ -359,7 +360,9 @@ def batch(
         + f"。汇总：{'、'.join(str(p) for p in written)}"
     )
     if run.stopped:
-        typer.echo(f"已中止：已完成的 {len(rows)} 个部门完整写出，其余未生成，没有留下临时文件。", err=True)
+        built = [r for r in rows if r["status"] != "有错误"]
+        listed = "、".join(f"{output / r['output']}" for r in built[:10]) + ("等" if len(built) > 10 else "")
+        typer.echo(f"已中止：{len(built)} 个部门的文件已完整写出" + (f"（{listed}）" if built else "") + f"；其余 {len(files) - len(built)} 个未生成或有错误，没有留下临时文件。", err=True)
         raise typer.Exit(130)
     raise typer.Exit(EXIT_ERRORS if counts["有错误"] else EXIT_OK)
 

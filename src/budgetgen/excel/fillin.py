@@ -46,7 +46,7 @@ def fillin_workbook(name: str, code: str = "000", template: str = "base", year: 
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from ..builders.package import deterministic_zip
+    from ..builders.package import deterministic_zip, inert_cells
 
     book = Workbook()
     guide = book.active
@@ -95,6 +95,7 @@ def fillin_workbook(name: str, code: str = "000", template: str = "base", year: 
         prior.cell(row=row, column=1, value=field).font = Font(bold=True)
         prior.cell(row=row, column=2, value=0).number_format = "0.00"
     buffer = io.BytesIO()
+    inert_cells(book)
     book.save(buffer)
     return deterministic_zip(buffer.getvalue())
 

@@ -86,11 +86,12 @@ def _follow(state: BatchState, files, output, formats, template_dirs, limit: flo
 
 
 def _run(sender, files, output, formats, template_dirs) -> None:
-    from ..batch import run_batch
+    from ..batch import end_with_parent, run_batch
     from ..summary import write_summary
 
     try:
-        run = run_batch(files, output, formats, template_dirs, on_done=lambda row: sender.send(("row", row)))
+        end_with_parent()  # a server that dies takes its batch with it
+        run = run_batch(files, output, formats, template_dirs, on_done=lambda row: sender.send(("row", row)), base=output.parent)
         write_summary(output, run.rows, False)
         sender.send(("end", "已完成，汇总已写出"))
     except BaseException as exc:  # noqa: BLE001 - the page reports it

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ..batch import DEPARTMENT_SUFFIXES, discover
+from ..batch import DEPARTMENT_SUFFIXES, discover, output_key
 from ..build import write_file
 from ..loading import character_name, hidden_characters
 
@@ -77,8 +77,9 @@ class Folder:
         return path
 
     def output_folder(self, name: str) -> Path:
-        """Where a department's files are built: output/<file name>/, as `budgetgen batch` puts them."""
-        return self.output / self.resolve(name).stem
+        """Where a department's files are built: output/<its path, without suffix>/, as `budgetgen
+        batch` of the folder puts them — 甲区/财政局.yaml and 乙区/财政局.yaml never share one."""
+        return self.output / output_key(self.resolve(name), self.root)
 
     def output_file(self, name: str, fmt: str) -> Path:
         return self.output_folder(name) / f"{self.resolve(name).stem}.{fmt}"
