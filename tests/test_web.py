@@ -24,8 +24,13 @@ def served(tmp_path):
     for example in EXAMPLES.glob("*.yaml"):
         shutil.copy(example, folder / example.name)
     (tmp_path / "secret.yaml").write_text("部门: {编码: '1'}\n", encoding="utf-8")
-    client = TestClient(create_app(folder, check_seconds=60, build_seconds=120))
+    client = local_client(create_app(folder, check_seconds=60, build_seconds=120))
     return client, folder, tmp_path
+
+
+def local_client(app) -> TestClient:
+    """A browser on the serving machine: it names the server 127.0.0.1, as the page is opened."""
+    return TestClient(app, base_url="http://127.0.0.1")
 
 
 def token_of(client: TestClient, path: str = "/") -> str:
@@ -145,7 +150,7 @@ def test_requests_that_change_files_need_the_sessions_token(served):
     for url, data in (("/save/haigang-kgxj-2025.yaml", {"text": "x: 1\n"}), ("/build/haigang-kgxj-2025.yaml", {}), ("/batch/start", {})):
         assert client.post(url, data=data).status_code == 403
         assert client.post(url, data={**data, "csrf": "forged"}).status_code == 403
-    other = TestClient(client.app)  # another browser: its own cookie, not this page's token
+    other = local_client(client.app)  # another browser: its own cookie, not this page's token
     token = token_of(client)
     assert other.post("/save/haigang-kgxj-2025.yaml", data={"csrf": token, "text": "x: 1\n"}).status_code == 403
     assert path.read_bytes() == original and not (folder / "output").exists()
@@ -205,7 +210,7 @@ def test_a_file_that_would_build_forever_is_stopped(tmp_path):
     (folder / "templates" / "forever" / "document.html.j2").write_text(looping, encoding="utf-8")
     text = (EXAMPLES / "haigang-kgxj-2025.yaml").read_text(encoding="utf-8").replace("模板: hebei-district-2025", "模板: forever")
     (folder / "forever.yaml").write_text(text, encoding="utf-8")
-    client = TestClient(create_app(folder, check_seconds=3, build_seconds=3))
+    client = local_client(create_app(folder, check_seconds=3, build_seconds=3))
     page = client.get("/d/forever.yaml")
     assert page.status_code == 500 and "超过 3 秒仍未完成" in page.text
     built = client.post("/build/forever.yaml", data={"csrf": token_of(client), "pdf": "1"})
@@ -246,7 +251,7 @@ def test_unknown_pages_and_methods_answer_in_chinese(served):
 
 def test_serve_examples_lists_the_three_examples_without_writing(tmp_path):
     before = sorted(p.name for p in EXAMPLES.iterdir())
-    page = TestClient(create_app(EXAMPLES)).get("/")
+    page = local_client(create_app(EXAMPLES)).get("/")
     rows = re.findall(r'<td><a href="/d/([^"]+)">.*?<span class="status status-([^"]+)">', page.text, re.S)
     assert sorted(rows) == sorted((p.name, "有警告") for p in EXAMPLES.glob("*.yaml"))
     assert sorted(p.name for p in EXAMPLES.iterdir()) == before

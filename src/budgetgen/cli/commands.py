@@ -14,6 +14,7 @@ import typer
 
 from ..analysis import Analysis, analyse
 from ..model import json_schema
+from ..oserrors import os_reason
 from ..problems import InputRejected, Problem, Severity, has_errors
 from .frame import CONTEXT_SETTINGS, EXIT_USAGE, ChineseCommand, ChineseGroup, display_width, show_version
 
@@ -437,6 +438,7 @@ def serve(
     folder: Path = typer.Argument(Path("."), metavar="文件夹", help="部门文件所在的文件夹（默认：当前文件夹）"),
     host: str = typer.Option("127.0.0.1", "--host", metavar="地址", help="监听的地址；默认只有本机能打开，0.0.0.0 为本单位网络中的其他电脑"),
     port: int = typer.Option(8765, "--port", metavar="端口", help="端口"),
+    allowed_hosts: Optional[list[str]] = typer.Option(None, "--allowed-host", metavar="名称", help="其他电脑打开网页时用的本机名称或 IP（可写多次）；其他名称的请求一律拒绝"),
     templates: Optional[Path] = TemplatesOption,
 ) -> None:
     """打开本地网页：列出文件夹中的部门，检查、查看九张表、编辑、生成并下载 PDF/DOCX/XLSX，全市批量生成。
@@ -445,7 +447,7 @@ def serve(
 
     示例：
     budgetgen serve examples/
-    budgetgen serve 各部门/ --host 0.0.0.0 --port 8765 --templates 城市模板
+    budgetgen serve 各部门/ --host 0.0.0.0 --allowed-host 192.168.1.20 --templates 城市模板
     """
     import uvicorn
 
@@ -454,11 +456,37 @@ def serve(
     if not folder.is_dir():
         typer.echo(f"文件夹 {folder} 不存在。", err=True)
         raise typer.Exit(EXIT_ERRORS)
+    names = tuple(allowed_hosts or ()) + (() if host in ("0.0.0.0", "::") else (host,))
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo(f"注意：监听 {host}，本单位网络中的其他电脑都能打开此网页并修改文件夹中的部门文件；网页没有用户账号，只在可信的网络中这样使用。", err=True)
-    app = create_app(folder, (templates,) if templates else ())
-    typer.echo(f"budgetgen 网页已启动：http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/ （文件夹 {folder.resolve()}；按 Ctrl+C 停止）")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+        if not allowed_hosts and host in ("0.0.0.0", "::"):
+            typer.echo("其他电脑要打开网页，请用 --allowed-host 写出它们访问本机时用的名称或 IP（如 --allowed-host 192.168.1.20）；其他名称的请求会被拒绝。", err=True)
+    try:
+        listening = _listen(host, port)
+    except OSError as exc:
+        reason = "端口已被占用（可能已有一个 budgetgen serve 在运行）" if exc.errno in (98, 48, 10048) else os_reason(exc)
+        typer.echo(f"无法在 {host}:{port} 启动网页：{reason}。换一个端口再试，如：budgetgen serve {folder} --port {port + 1}", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    app = create_app(folder, (templates,) if templates else (), allowed_hosts=names)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    typer.echo(f"budgetgen 网页已启动：http://{shown}:{port}/ （文件夹 {folder.resolve()}；按 Ctrl+C 停止）")
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listening])
+
+
+def _listen(host: str, port: int):
+    """The server's socket, bound before anything is announced: a port in use is said in Chinese."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind((host, port))
+        listening.listen(128)
+    except OSError:
+        listening.close()
+        raise
+    return listening
 
 
 templates_app = typer.Typer(

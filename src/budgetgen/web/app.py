@@ -8,11 +8,14 @@ token (double-submit cookie), so another site cannot make a finance officer's br
 
 from __future__ import annotations
 
+import difflib
+import hashlib
+import hmac
 import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import anyio
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -27,12 +30,14 @@ from starlette.staticfiles import StaticFiles
 from .. import __version__
 from ..theme import list_sets, search_dirs_for
 from .batchrun import BatchState, start_batch
-from .folder import MAX_UPLOAD_BYTES, TEXT_SUFFIXES, Folder, Refused, safe_upload_name, upload_problem
+from .folder import MAX_UPLOAD_BYTES, TEXT_SUFFIXES, Conflict, Folder, Refused, safe_upload_name, upload_problem, version_of
 from .tasks import build_file, check_file, check_text, import_workbook_as_yaml
 from .worker import TimedOut, WorkerFailed, run_limited
 
 HERE = Path(__file__).resolve().parent
-COOKIE = "budgetgen_token"
+COOKIE = "budgetgen_token"  # the session id; the form token is derived from it
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+MAX_SESSIONS = 10_000
 FORMATS = ("pdf", "docx", "xlsx")
 MEDIA = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -46,6 +51,9 @@ class Settings:
     max_body_bytes: int = MAX_UPLOAD_BYTES + 64 * 1024  # an upload and its form fields
     statuses: dict = field(default_factory=dict)  # name → ((mtime, size), the list page's check)
     batch: BatchState = field(default_factory=BatchState)
+    allowed_hosts: frozenset[str] = LOCAL_HOSTS
+    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))  # signs this server's CSRF tokens
+    sessions: set[str] = field(default_factory=set)  # session ids this server issued
 
     @property
     def dirs(self) -> tuple[str, ...]:
@@ -56,8 +64,10 @@ PAGES = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape
 PAGES.filters["url"] = lambda name: quote(str(name))
 
 
-def create_app(folder: Path, template_dirs: tuple[Path, ...] = (), **limits) -> Starlette:
-    settings = Settings(Folder.at(folder), tuple(template_dirs), **limits)
+def create_app(folder: Path, template_dirs: tuple[Path, ...] = (), allowed_hosts: tuple[str, ...] = (), **limits) -> Starlette:
+    """The page over `folder`. It answers only requests naming it by a local address or one of
+    `allowed_hosts` (the --host name, --allowed-host values): a foreign Host is a DNS-rebinding page."""
+    settings = Settings(Folder.at(folder), tuple(template_dirs), allowed_hosts=LOCAL_HOSTS | {h.lower().strip("[]") for h in allowed_hosts}, **limits)
     routes = [
         Route("/", index),
         Route("/upload", upload, methods=["POST"]),
@@ -74,12 +84,46 @@ def create_app(folder: Path, template_dirs: tuple[Path, ...] = (), **limits) -> 
         Route("/summary", summary),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, limit=settings.max_body_bytes)], exception_handlers={404: not_found, 405: not_allowed})
+    app = Starlette(routes=routes, middleware=[Middleware(HostGuard, allowed=settings.allowed_hosts), Middleware(SecurityHeaders), Middleware(BodyLimit, limit=settings.max_body_bytes)], exception_handlers={404: not_found, 405: not_allowed})
     app.state.settings = settings
     return app
 
 
 # ---------------------------------------------------------------- framework pieces
+
+
+class HostGuard:
+    """Answer only requests whose Host (and Origin, when a browser sends one) is this server's own
+    name: a page elsewhere that rebinds its DNS name to 127.0.0.1 gets a refusal, never the folder."""
+
+    def __init__(self, app, allowed: frozenset[str]) -> None:
+        self.app, self.allowed = app, allowed
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        host = hostname(headers.get(b"host", b"").decode("latin-1"))
+        origin = headers.get(b"origin", b"").decode("latin-1")
+        if host not in self.allowed:
+            return await plain(send, 421, f"此网页只接受以本机地址打开的请求（收到的地址：{host[:60] or '无'}）。请用启动时显示的地址打开；在本单位网络中使用时，启动时用 --allowed-host 加上本机的名称或 IP。")
+        if origin and origin != "null" and hostname(urlsplit(origin).netloc) not in self.allowed:
+            return await plain(send, 403, "请求来自其他网站，已拒绝。")
+        await self.app(scope, receive, send)
+
+
+def hostname(netloc: str) -> str:
+    """`127.0.0.1:8765` → 127.0.0.1; `[::1]:8765` → ::1; lower case."""
+    netloc = netloc.strip().lower()
+    if netloc.startswith("["):
+        return netloc[1 : netloc.find("]")] if "]" in netloc else netloc
+    return netloc.rsplit(":", 1)[0] if netloc.count(":") == 1 else netloc
+
+
+async def plain(send, status: int, text: str) -> None:
+    body = text.encode("utf-8")
+    await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())] + SECURITY_HEADERS})
+    await send({"type": "http.response.body", "body": body})
 
 
 class BodyLimit:
@@ -119,9 +163,7 @@ class BodyLimit:
                 await self._refuse(send)
 
     async def _refuse(self, send) -> None:
-        text = f"上传的内容超过 {self.limit // (1024 * 1024)} MB，未接收。部门文件一般不超过 1 MB。".encode("utf-8")
-        await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(text)).encode())]})
-        await send({"type": "http.response.body", "body": text})
+        await plain(send, 413, f"上传的内容超过 {self.limit // (1024 * 1024)} MB，未接收。部门文件一般不超过 1 MB。")
 
 
 class _TooLarge(Exception):
@@ -158,20 +200,33 @@ def settings_of(request: Request) -> Settings:
 
 
 def page(request: Request, template: str, status: int = 200, **values) -> HTMLResponse:
-    token = request.cookies.get(COOKIE) or secrets.token_urlsafe(32)
-    html = PAGES.get_template(template).render(token=token, version=__version__, folder=settings_of(request).folder.root, **values)
+    settings = settings_of(request)
+    session = request.cookies.get(COOKIE, "")
+    if session not in settings.sessions:  # a cookie this server did not issue is never adopted
+        session = secrets.token_urlsafe(32)
+        if len(settings.sessions) >= MAX_SESSIONS:
+            settings.sessions.clear()
+        settings.sessions.add(session)
+    html = PAGES.get_template(template).render(token=csrf_token(settings, session), version=__version__, folder=settings.folder.root, **values)
     response = HTMLResponse(html, status_code=status)
-    if request.cookies.get(COOKIE) != token:
-        response.set_cookie(COOKIE, token, httponly=True, samesite="strict")
+    if request.cookies.get(COOKIE) != session:
+        response.set_cookie(COOKIE, session, httponly=True, samesite="strict")
     return response
+
+
+def csrf_token(settings: Settings, session: str) -> str:
+    """The form token of a session: derived on the server from the session id, so a client can
+    neither choose a cookie/token pair nor reuse one from another server."""
+    return hmac.new(settings.secret, session.encode(), hashlib.sha256).hexdigest()
 
 
 async def verified_form(request: Request, files: int = 0):
     """The posted form, after its token was compared with the session's; Refused otherwise."""
     form = await request.form(max_files=files, max_fields=20, max_part_size=MAX_UPLOAD_BYTES + 1)
-    cookie = request.cookies.get(COOKIE, "")
+    settings = settings_of(request)
+    session = request.cookies.get(COOKIE, "")
     sent = str(form.get("csrf") or request.headers.get("x-csrf-token") or "")
-    if not cookie or not secrets.compare_digest(cookie, sent):
+    if session not in settings.sessions or not secrets.compare_digest(csrf_token(settings, session), sent):
         raise Refused("页面已过期或请求不是从本页面发出：请刷新页面后重试。", 403)
     return form
 
@@ -287,7 +342,11 @@ def source_lines(path: Path, problems: list[dict]) -> list[dict] | None:
     for problem in problems:
         if problem.get("line"):
             marks.setdefault(problem["line"], problem["severity"])
-    text = path.read_text(encoding="utf-8", errors="replace")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030", errors="replace")
     return [{"number": i, "text": line, "mark": marks.get(i, "")} for i, line in enumerate(text.splitlines(), start=1)]
 
 
@@ -307,10 +366,11 @@ async def edit(request: Request) -> Response:
     settings = settings_of(request)
     name = request.path_params["name"]
     try:
-        path = editable(settings, name)
+        editable(settings, name)
+        found = settings.folder.read_text(name)
     except Refused as exc:
         return refused(request, exc)
-    return page(request, "edit.html.j2", name=name, text=path.read_text(encoding="utf-8", errors="replace"), result=None)
+    return page(request, "edit.html.j2", name=name, text=found.text, file_version=found.version, encoding=found.encoding, result=None)
 
 
 async def check_edited(request: Request) -> Response:
@@ -326,11 +386,12 @@ async def check_edited(request: Request) -> Response:
         return refused(request, exc)
     except (TimedOut, WorkerFailed) as exc:
         return unfinished(request, "检查未完成", exc)
-    return page(request, "edit.html.j2", name=name, text=text, result=result, groups=grouped(result["problems"]))
+    return page(request, "edit.html.j2", name=name, text=text, file_version=str(form.get("version", "")), encoding=str(form.get("encoding", "UTF-8")), result=result, groups=grouped(result["problems"]))
 
 
 async def save(request: Request) -> Response:
-    """保存: an atomic write, the previous version kept in .budgetgen-backup/."""
+    """保存: an atomic write, the previous version kept in .budgetgen-backup/; refused when the file
+    changed since this page was opened, with both texts shown — never a lost update."""
     settings = settings_of(request)
     name = request.path_params["name"]
     try:
@@ -340,10 +401,20 @@ async def save(request: Request) -> Response:
         data = text.encode("utf-8")
         if len(data) > MAX_UPLOAD_BYTES:
             raise Refused("文件超过 5 MB，未保存。", 400)
-        await run_in_threadpool(settings.folder.save, name, data)
+        await run_in_threadpool(settings.folder.save, name, data, str(form.get("version") or "") or None)
     except Refused as exc:
         return refused(request, exc)
-    return to_department(name, "已保存（原文件已备份）")
+    except Conflict as exc:
+        return conflict(request, name, exc.current, text)
+    converted = "（原为 GB18030 编码，已改存为 UTF-8）" if form.get("encoding") == "GB18030" else ""
+    return to_department(name, f"已保存{converted}（原文件已备份）")
+
+
+def conflict(request: Request, name: str, current: bytes, mine: str) -> HTMLResponse:
+    theirs = current.decode("utf-8", errors="replace") if current else ""
+    lines = list(difflib.unified_diff(theirs.splitlines(), mine.splitlines(), "文件中现在的内容", "您要保存的内容", lineterm="", n=2))
+    version = version_of(current) if current else ""
+    return page(request, "conflict.html.j2", status=409, name=name, diff=lines[:2000], mine=mine, file_version=version)
 
 
 async def build(request: Request) -> Response:

@@ -8,7 +8,9 @@ the file system. Writes are atomic and keep the previous version as a backup.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -16,7 +18,10 @@ from pathlib import Path, PurePosixPath
 from ..batch import DEPARTMENT_SUFFIXES, discover, output_key
 from ..build import write_file
 from ..loading import character_name, hidden_characters
+from ..oserrors import os_reason
+from ..problems import InputRejected
 
+MAX_NAME_BYTES = 200  # the disk allows 255 bytes; backups add a time stamp
 OUTPUT = "output"  # built files, inside the served folder
 BACKUPS = ".budgetgen-backup"
 TEXT_SUFFIXES = (".yaml", ".yml")
@@ -67,7 +72,7 @@ class Folder:
             raise Refused("只能访问所服务文件夹中的部门文件")
         if Path(name).suffix.lower() not in DEPARTMENT_SUFFIXES:
             raise Refused("只能访问部门文件（.yaml、.yml、.xlsx、.xls）")
-        path = (self.root / Path(*parts)).resolve()
+        path = Path(os.path.realpath(self.root / Path(*parts)))  # never raises on a symlink loop
         if not path.is_relative_to(self.root) or path.is_relative_to(self.output):
             raise Refused("只能访问所服务文件夹中的部门文件")
         if must_exist and not path.is_file():
@@ -84,17 +89,73 @@ class Folder:
     def output_file(self, name: str, fmt: str) -> Path:
         return self.output_folder(name) / f"{self.resolve(name).stem}.{fmt}"
 
-    def save(self, name: str, data: bytes) -> Path:
-        """Write a department file atomically; the previous version goes to .budgetgen-backup/."""
+    def read_text(self, name: str) -> "Text":
+        """A YAML file as text for the editor, in the encoding it was saved in, with its version."""
+        raw = self.resolve(name).read_bytes()
+        for encoding, label in (("utf-8-sig", "UTF-8"), ("gb18030", "GB18030")):
+            try:
+                return Text(raw.decode(encoding), label, version_of(raw))
+            except UnicodeDecodeError:
+                continue
+        raise Refused("文件的编码无法识别（不是 UTF-8，也不是 GBK/GB18030），网页上不能编辑，以免损坏其中的文字。请用记事本“另存为”UTF-8 后重新上传。", 400)
+
+    def save(self, name: str, data: bytes, expected_version: str | None = None) -> Path:
+        """Write a department file atomically; the previous version goes to .budgetgen-backup/ under
+        a name no other save takes. With expected_version, a file changed since the page was opened
+        (another tab, another person) is not overwritten: Conflict carries what is there now."""
         path = self.resolve(name, must_exist=False)
-        if path.exists():
-            backups = self.root / BACKUPS
-            backups.mkdir(exist_ok=True)
-            stamp = time.strftime("%Y%m%d-%H%M%S")
-            backup = backups / f"{path.stem}.{stamp}.{os.getpid()}{path.suffix}"
-            backup.write_bytes(path.read_bytes())
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return write_file(path, data)
+        with SAVING:
+            try:
+                if path.exists():
+                    current = path.read_bytes()
+                    if expected_version is not None and version_of(current) != expected_version:
+                        raise Conflict(current)
+                    self._keep_backup(path, current)
+                elif expected_version:
+                    raise Conflict(b"")
+                path.parent.mkdir(parents=True, exist_ok=True)
+                return write_file(path, data)
+            except InputRejected as exc:
+                raise Refused("保存失败：" + "；".join(p.message for p in exc.problems), 500) from None
+            except OSError as exc:
+                raise Refused(f"保存失败：{os_reason(exc)}", 500) from None
+
+    def _keep_backup(self, path: Path, data: bytes) -> Path:
+        backups = self.root / BACKUPS
+        backups.mkdir(exist_ok=True)
+        stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{time.time_ns() % 1_000_000_000:09d}"
+        for attempt in range(1000):
+            backup = backups / f"{path.stem}.{stamp}.{attempt}{path.suffix}"
+            try:
+                descriptor = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                continue
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(data)
+            return backup
+        raise Refused("保存失败：备份文件夹中同名文件过多", 500)
+
+
+SAVING = threading.Lock()  # one save at a time: the version check and the write are one step
+
+
+def version_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    encoding: str  # as found: UTF-8 or GB18030 (saved back as UTF-8)
+    version: str
+
+
+class Conflict(Exception):
+    """The file changed since the page was opened; `current` is what it holds now."""
+
+    def __init__(self, current: bytes) -> None:
+        super().__init__("文件已被修改")
+        self.current = current
 
 
 def upload_problem(filename: str, data: bytes) -> str | None:
@@ -119,8 +180,10 @@ def safe_upload_name(filename: str) -> str:
     invisible or direction-changing character (which could make one file look like another in
     the list) is refused."""
     name = filename.replace("\\", "/").split("/")[-1].strip()
-    if not name or name.startswith("."):
+    if not name or name.startswith(".") or name.startswith("~$"):
         raise Refused("文件名不合法", 400)
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        raise Refused(f"文件名太长（{len(name)} 个字），请改短（不超过 60 个汉字）后再上传。", 400)
     hidden = hidden_characters(name)
     if hidden:
         raise Refused(f"文件名中有看不见的字符（{character_name(hidden[0][1])}），请改名后再上传。", 400)
