@@ -196,8 +196,13 @@ def test_hidden_sheets_of_an_xls_are_skipped_as_in_an_xlsx(export_001, tmp_path)
     book = openpyxl.load_workbook(export_001)
     extra = book.copy_worksheet(book["部门预算支出总表"])
     extra.title = "草稿"
-    extra["D6"] = 9999
+    for row in extra.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, float):
+                cell.value += 1  # a draft with other numbers
     extra.sheet_state = "hidden"
+    book.move_sheet(extra, offset=-len(book.sheetnames) + 1)  # first: read, it would be the one used
+    book.active = 1
     source = tmp_path / "hidden.xlsx"
     book.save(source)
     subprocess.run(["soffice", "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=120)
