@@ -232,10 +232,10 @@ def _amount_text(table: FoundTable, where: str, text: str) -> tuple[Decimal | No
         printed = table.unit if table.unit in YUAN_PER_UNIT else "万元"
         scale = YUAN_PER_UNIT[suffix] / YUAN_PER_UNIT[printed] * table.scale
     value = number * scale
-    if suffix and value != value.quantize(Decimal("0.01")):
-        return None, f"{where} 的「{text}」换算为本表单位后是 {value.normalize():f}，超过两位小数，无法精确记入"
-    shown = value.quantize(Decimal("0.01")) if value == value.quantize(Decimal("0.01")) else value
-    said = f"按数字 {shown:f} 读取" + ("（括号表示负数）" if sign else "") + (f"（单元格写的是{suffix}，已精确换算）" if suffix and scale != table.scale else "")
+    shown = f"{value.normalize():f}"
+    if suffix and value.normalize().as_tuple().exponent < -2:
+        return None, f"{where} 的「{text}」换算为本表单位后是 {shown}，超过两位小数，无法精确记入"
+    said = f"按数字 {shown} 读取" + ("（括号表示负数）" if sign else "") + (f"（单元格写的是{suffix}，已精确换算）" if suffix and scale != table.scale else "")
     return value, f"note:{where} 的金额「{text}」是文字格式，已{said}"
 
 
