@@ -155,6 +155,10 @@ def test_a_save_from_an_outdated_page_is_refused_with_the_difference(served):
     status, text, _ = served.post(f"/save/{NAME}", {"csrf": token, "version": stale_version, "text": mine})
     assert status == 409 and "在您打开编辑页之后已被修改" in text and "同事的修改" in text and "我的修改" in text
     assert path.read_text(encoding="utf-8") == theirs, "the colleague's edit is not lost"
+    anyway = VERSION.search(text).group(1)  # 仍然保存: after seeing the difference
+    assert served.post(f"/save/{NAME}", {"csrf": token, "version": anyway, "text": mine})[0] == 303
+    assert path.read_text(encoding="utf-8") == mine
+    assert theirs.encode() in [p.read_bytes() for p in (served.folder / ".budgetgen-backup").iterdir()]
 
 
 def test_two_saves_in_one_second_keep_every_previous_version(served):
