@@ -26,10 +26,10 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from budgetgen.analysis import analyse
-from budgetgen.compose import compose
 from budgetgen.builders import BuildOptions
 from budgetgen.builders.docx import build_docx, render_docx
 from budgetgen.builders.pdf import render_pdf
+from budgetgen.compose import compose
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,16 +70,29 @@ def main() -> None:
             render_pdf(document, analysis.theme, report=report)
             docx = median_seconds(lambda: render_docx(document, analysis.theme, report["anchor_pages"]), args.runs)
             alone = median_seconds(lambda: build_docx(document, analysis.theme, BuildOptions()), args.runs)
-            process = median_seconds(lambda: run(budgetgen + ["build", str(example), "-o", str(scratch), "--format", "pdf,docx"]), args.runs)
+            process = median_seconds(
+                lambda: run(budgetgen + ["build", str(example), "-o", str(scratch), "--format", "pdf,docx"]), args.runs
+            )
             pages = len(PdfReader(io.BytesIO(pdf_bytes)).pages)
             converted = "not installed"
             if soffice:
                 docx_path = scratch / f"{example.stem}.docx"
                 profile = (scratch / "lo-profile").as_uri()
-                convert = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(scratch / "lo"), str(docx_path)]
+                convert = [
+                    soffice,
+                    f"-env:UserInstallation={profile}",
+                    "--headless",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    str(scratch / "lo"),
+                    str(docx_path),
+                ]
                 run(convert)  # first start creates the profile; not counted
                 converted = f"{median_seconds(lambda: run(convert), args.runs):.2f} s"
-            print(f"{example.stem:28} {pages:>5} {check * 1000:>6.0f}ms {pdf:>7.2f}s {docx:>7.2f}s {alone:>10.2f}s {process:>24.2f}s {converted:>17}")
+            print(
+                f"{example.stem:28} {pages:>5} {check * 1000:>6.0f}ms {pdf:>7.2f}s {docx:>7.2f}s {alone:>10.2f}s {process:>24.2f}s {converted:>17}"
+            )
 
 
 if __name__ == "__main__":

@@ -30,7 +30,9 @@ def make_city(folder: Path, count: int) -> list[Path]:
     made = []
     for i in range(count):
         example = EXAMPLES[i % len(EXAMPLES)]
-        text = re.sub(r'编码: "(\d+)"', lambda m: f'编码: "{m.group(1)}{i:03d}"', example.read_text(encoding="utf-8"), count=1)
+        text = re.sub(
+            r'编码: "(\d+)"', lambda m: f'编码: "{m.group(1)}{i:03d}"', example.read_text(encoding="utf-8"), count=1
+        )
         path = folder / f"dept-{i:03d}.yaml"
         path.write_text(text, encoding="utf-8")
         made.append(path)
@@ -61,16 +63,52 @@ def main() -> None:
             wall, cpu = timed(BUDGETGEN + ["build", str(path), "-o", str(work / "one-by-one"), "--format", "pdf,docx"])
             sequential_wall += wall
             sequential_cpu += cpu
-        batch_wall, batch_cpu = timed(BUDGETGEN + ["batch", str(work / "city"), "-o", str(work / "batch"), "-j", "2", "--format", "pdf,docx", "--force", "--json"])
+        batch_wall, batch_cpu = timed(
+            BUDGETGEN
+            + [
+                "batch",
+                str(work / "city"),
+                "-o",
+                str(work / "batch"),
+                "-j",
+                "2",
+                "--format",
+                "pdf,docx",
+                "--force",
+                "--json",
+            ]
+        )
         n = len(files)
-        print(f"{n} departments, pdf+docx, on {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores")
-        print(f"  one `budgetgen build` process each, one after another: {sequential_wall:6.1f} s wall, {sequential_cpu / n:5.2f} s CPU per department")
-        print(f"  `budgetgen batch -j 2`:                                 {batch_wall:6.1f} s wall, {batch_cpu / n:5.2f} s CPU per department")
-        print(f"  speed-up {sequential_wall / batch_wall:.2f}×; batch CPU per department {batch_cpu / sequential_cpu:.2f}× a CLI build's")
+        print(
+            f"{n} departments, pdf+docx, on {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores"
+        )
+        print(
+            f"  one `budgetgen build` process each, one after another: {sequential_wall:6.1f} s wall, {sequential_cpu / n:5.2f} s CPU per department"
+        )
+        print(
+            f"  `budgetgen batch -j 2`:                                 {batch_wall:6.1f} s wall, {batch_cpu / n:5.2f} s CPU per department"
+        )
+        print(
+            f"  speed-up {sequential_wall / batch_wall:.2f}×; batch CPU per department {batch_cpu / sequential_cpu:.2f}× a CLI build's"
+        )
         report_memory(work / "batch" / "汇总.json")
         if args.memory:
             make_city(work / "big", args.memory)
-            wall, _ = timed(BUDGETGEN + ["batch", str(work / "big"), "-o", str(work / "big-out"), "-j", "2", "--format", "pdf,docx", "--force", "--json"])
+            wall, _ = timed(
+                BUDGETGEN
+                + [
+                    "batch",
+                    str(work / "big"),
+                    "-o",
+                    str(work / "big-out"),
+                    "-j",
+                    "2",
+                    "--format",
+                    "pdf,docx",
+                    "--force",
+                    "--json",
+                ]
+            )
             print(f"{args.memory} departments by batch -j 2: {wall:.1f} s wall")
             report_memory(work / "big-out" / "汇总.json")
 
@@ -83,7 +121,9 @@ def report_memory(summary: Path) -> None:
             by_worker.setdefault(row["worker"]["pid"], []).append(row["worker"]["peak_kib"])
     for pid, peaks in sorted(by_worker.items()):
         # VmHWM never falls: its lowest reading is after the worker's first department, its highest at the end
-        print(f"  worker {pid}: {len(peaks)} departments, peak memory {min(peaks) / 1024:.0f} MiB after the first, {max(peaks) / 1024:.0f} MiB at the end")
+        print(
+            f"  worker {pid}: {len(peaks)} departments, peak memory {min(peaks) / 1024:.0f} MiB after the first, {max(peaks) / 1024:.0f} MiB at the end"
+        )
 
 
 if __name__ == "__main__":

@@ -25,7 +25,11 @@ def declared_requirements(pyproject: Path = PYPROJECT) -> dict[str, list[str]]:
 
 
 def digest(pyproject: Path = PYPROJECT) -> str:
-    text = "\n".join(f"{group}={requirement}" for group, items in declared_requirements(pyproject).items() for requirement in sorted(items))
+    text = "\n".join(
+        f"{group}={requirement}"
+        for group, items in declared_requirements(pyproject).items()
+        for requirement in sorted(items)
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -43,8 +43,12 @@ def expected_rows(ref: str, key: str, expected: dict) -> list[list[str]]:
     if key == "财政拨款收支总表":
         data = tables[key]
         income = data["income"] + [["", None]] * (31 - len(data["income"]))
-        rows = [[printed(a), printed(b)] + [printed(c) for c in expense] for (a, b), expense in zip(income, data["expense"])]
-        rows.append(["本年收入合计", printed(data["本年收入合计"]), "本年支出合计"] + [printed(c) for c in data["本年支出合计"]])
+        rows = [
+            [printed(a), printed(b)] + [printed(c) for c in expense] for (a, b), expense in zip(income, data["expense"])
+        ]
+        rows.append(
+            ["本年收入合计", printed(data["本年收入合计"]), "本年支出合计"] + [printed(c) for c in data["本年支出合计"]]
+        )
         first, *by_fund = data["年初结转"]
         rows.append([first[0], printed(first[1])] + [printed(c) for c in data["年末结转"]])
         rows += [[label, printed(v), "", "", "", "", ""] for label, v in by_fund]

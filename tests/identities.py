@@ -25,14 +25,24 @@ def assert_hierarchy(table, first_value: int, width: int) -> None:
         for parent in codes:
             children = [c for c in codes if c != parent and c.startswith(parent) and len(c) == len(parent) + 2]
             if children:
-                assert value(rows[parent][column]) == sum((value(rows[c][column]) for c in children), ZERO), (table.key, parent, column)
+                assert value(rows[parent][column]) == sum((value(rows[c][column]) for c in children), ZERO), (
+                    table.key,
+                    parent,
+                    column,
+                )
 
 
 def assert_identities(tables: StandardTables) -> None:
     t1, t2, t3, t4 = (tables[k] for k in ("收支总表", "收入总表", "支出总表", "财政拨款收支总表"))
     t5, t6, t7, t8, t9 = (
         tables[k]
-        for k in ("一般公共预算财政拨款支出表", "一般公共预算财政拨款基本支出表", "政府性基金预算财政拨款支出表", "国有资本经营预算财政拨款支出表", "三公经费支出表")
+        for k in (
+            "一般公共预算财政拨款支出表",
+            "一般公共预算财政拨款基本支出表",
+            "政府性基金预算财政拨款支出表",
+            "国有资本经营预算财政拨款支出表",
+            "三公经费支出表",
+        )
     )
     assert_hierarchy(t2, 2, 10)
     assert_hierarchy(t3, 2, 6)

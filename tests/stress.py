@@ -9,7 +9,9 @@ from pathlib import Path
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "haigang-kgxj-2025.yaml"
 
-LONG = "关于推进全区工业企业数字化转型升级和中小企业专精特新发展及科技创新平台建设与科技成果转化应用示范"  # 46 characters
+LONG = (
+    "关于推进全区工业企业数字化转型升级和中小企业专精特新发展及科技创新平台建设与科技成果转化应用示范"  # 46 characters
+)
 
 
 def long_text(length: int) -> str:
@@ -17,7 +19,9 @@ def long_text(length: int) -> str:
 
 
 def project(index: int, extra_rows: int = 0) -> str:
-    many = "".join(f"  - [产出指标, 数量指标, 第{k}项数量, {long_text(40)}, {k}个, 年初工作计划]\n" for k in range(extra_rows))
+    many = "".join(
+        f"  - [产出指标, 数量指标, 第{k}项数量, {long_text(40)}, {k}个, 年初工作计划]\n" for k in range(extra_rows)
+    )
     return f"""- 名称: 第{index}号{long_text(196 - len(str(index)))}
   科目: 2060102
   金额: 156.88

@@ -51,7 +51,7 @@ def test_corpus_is_large_enough():
     assert len(list(CORPUS.glob("*.yaml"))) >= 30
 
 
-VALID = "部门: {编码: \"999\", 名称: 测试局, 级次: 市}\n预算年度: 2023\n上年: {基本支出: 1.00, 项目支出: 0, 三公经费合计: 0}\n支出:\n  - {科目: 2150501, 类型: 基本, 金额: 1.00}\n基本支出经济分类:\n  - {科目: 30101, 金额: 1.00}\n"
+VALID = '部门: {编码: "999", 名称: 测试局, 级次: 市}\n预算年度: 2023\n上年: {基本支出: 1.00, 项目支出: 0, 三公经费合计: 0}\n支出:\n  - {科目: 2150501, 类型: 基本, 金额: 1.00}\n基本支出经济分类:\n  - {科目: 30101, 金额: 1.00}\n'
 
 
 def test_utf8_with_bom_loads(tmp_path):
@@ -92,8 +92,7 @@ def test_oversized_file_is_refused(tmp_path):
 def test_negative_amount_allowed_on_adjustment_line(tmp_path):
     path = tmp_path / "adj.yaml"
     path.write_text(
-        VALID + "  - {科目: 30102, 金额: 2.00}\n"
-        "  - {科目: 30102, 金额: -2.00, 调整: true}\n",
+        VALID + "  - {科目: 30102, 金额: 2.00}\n  - {科目: 30102, 金额: -2.00, 调整: true}\n",
         encoding="utf-8",
     )
     code, output = run_check(path)

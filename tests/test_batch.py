@@ -12,10 +12,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import REFERENCE_EXAMPLES, ROOT
 from typer.testing import CliRunner
 
 from budgetgen.cli import app
-from conftest import REFERENCE_EXAMPLES, ROOT
 
 runner = CliRunner()
 
@@ -26,7 +26,9 @@ def city(folder: Path, copies: int) -> list[Path]:
     made = []
     for i in range(1, copies + 1):
         for example in REFERENCE_EXAMPLES.values():
-            text = re.sub(r'编码: "(\d+)"', lambda m: f'编码: "{m.group(1)}{i:02d}"', example.read_text(encoding="utf-8"), count=1)
+            text = re.sub(
+                r'编码: "(\d+)"', lambda m: f'编码: "{m.group(1)}{i:02d}"', example.read_text(encoding="utf-8"), count=1
+            )
             path = folder / f"{example.stem}-{i:02d}.yaml"
             path.write_text(text, encoding="utf-8")
             made.append(path)
@@ -34,7 +36,9 @@ def city(folder: Path, copies: int) -> list[Path]:
 
 
 def batch(*args, expect: int | None = None):
-    result = subprocess.run([sys.executable, "-m", "budgetgen", "batch", *map(str, args)], capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "budgetgen", "batch", *map(str, args)], capture_output=True, text=True, timeout=600
+    )
     if expect is not None:
         assert result.returncode == expect, result.stdout + result.stderr
     return result
@@ -63,7 +67,9 @@ def test_a_city_with_a_broken_and_a_binary_file(tmp_path):
     assert "文件意外结束" in failed["broken.yaml"]["problems"][0]["message"]
     assert "这不是文本文件" in failed["binary.yaml"]["problems"][0]["message"]
     built = [r for r in summary["departments"] if r["status"] != "有错误"]
-    assert len(built) == 18 and all((out / Path(r["file"]).stem / f"{Path(r['file']).stem}.xlsx").is_file() for r in built)
+    assert len(built) == 18 and all(
+        (out / Path(r["file"]).stem / f"{Path(r['file']).stem}.xlsx").is_file() for r in built
+    )
     assert not temporary_files(out)
     book = openpyxl.load_workbook(out / "汇总.xlsx")
     rows = list(book["部门"].iter_rows(values_only=True))
@@ -82,14 +88,20 @@ def test_a_city_with_a_broken_and_a_binary_file(tmp_path):
 def test_bad_files_are_reported_and_never_stop_the_others(tmp_path):
     inputs = tmp_path / "departments"
     city(inputs, 1)
-    other_city = (inputs / "qinhuangdao-gxj-2023-01.yaml").read_text(encoding="utf-8").replace("模板: hebei-city-2023", "模板: another-city-2023")
+    other_city = (
+        (inputs / "qinhuangdao-gxj-2023-01.yaml")
+        .read_text(encoding="utf-8")
+        .replace("模板: hebei-city-2023", "模板: another-city-2023")
+    )
     (inputs / "other-city.yaml").write_text(other_city, encoding="utf-8")
     twin = (inputs / "xingtai-gxj-2022-01.yaml").read_text(encoding="utf-8")
     (inputs / "twin.yaml").write_text(twin, encoding="utf-8")
     os.mkfifo(inputs / "pipe.yaml")
     out = inputs / "out"  # the output folder inside the input folder
     batch(inputs, "-o", out, "--format", "html", "--json", expect=1)
-    summary = {Path(r["file"]).name: r for r in json.loads((out / "汇总.json").read_text(encoding="utf-8"))["departments"]}
+    summary = {
+        Path(r["file"]).name: r for r in json.loads((out / "汇总.json").read_text(encoding="utf-8"))["departments"]
+    }
     assert "找不到模板集「another-city-2023」" in summary["other-city.yaml"]["problems"][0]["message"]
     assert "不是普通文件" in summary["pipe.yaml"]["problems"][0]["message"]
     assert any("与 twin.yaml 相同" in p["message"] for p in summary["xingtai-gxj-2022-01.yaml"]["problems"])
@@ -104,7 +116,12 @@ def test_a_stopped_run_leaves_complete_departments_and_no_partial_files(tmp_path
     inputs = tmp_path / "departments"
     city(inputs, 3)
     out = tmp_path / "out"
-    child = subprocess.Popen([sys.executable, "-m", "budgetgen", "batch", str(inputs), "-o", str(out), "-j", "2", "--format", "pdf,docx"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "budgetgen", "batch", str(inputs), "-o", str(out), "-j", "2", "--format", "pdf,docx"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     while not list(out.glob("*/.budgetgen-build.json")):
         assert time.monotonic() < deadline and child.poll() is None, child.communicate()

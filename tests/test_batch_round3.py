@@ -9,11 +9,9 @@ import time
 from pathlib import Path
 
 import openpyxl
-import pytest
+from conftest import REFERENCE_EXAMPLES, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import REFERENCE_EXAMPLES, invoke
 
 BUDGETGEN = Path(sys.executable).parent / "budgetgen"
 
@@ -84,7 +82,12 @@ def test_a_symlink_loop_and_a_control_character_in_a_name_still_give_a_summary(t
 
 def test_output_folder_keeps_the_users_own_hidden_files(tmp_path):
     output = tmp_path / "out"
-    mine = [output / ".草稿.tmp", output / "局" / ".备注.old", output / "局" / ".局.pdf.tmp", output / "局" / ".笔记.abcdefgh.pdf.tmp"]
+    mine = [
+        output / ".草稿.tmp",
+        output / "局" / ".备注.old",
+        output / "局" / ".局.pdf.tmp",
+        output / "局" / ".笔记.abcdefgh.pdf.tmp",
+    ]
     for path in mine:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("我的", encoding="utf-8")
@@ -103,7 +106,18 @@ def test_no_summary_cell_written_from_input_text_is_a_formula(tmp_path_factory, 
 
     text = lead + rest
     output = tmp_path_factory.mktemp("summary")
-    row = {"file": f"{text}.yaml", "code": text, "name": text, "status": "有错误", "figures": {}, "errors": 1, "warnings": 0, "pages": None, "seconds": 0.0, "problems": [{"where": text, "id": text, "severity": "错误", "message": text, "hint": text}]}
+    row = {
+        "file": f"{text}.yaml",
+        "code": text,
+        "name": text,
+        "status": "有错误",
+        "figures": {},
+        "errors": 1,
+        "warnings": 0,
+        "pages": None,
+        "seconds": 0.0,
+        "problems": [{"where": text, "id": text, "severity": "错误", "message": text, "hint": text}],
+    }
     write_summary(output, [row])
     book = openpyxl.load_workbook(output / "汇总.xlsx")
     for sheet in book.worksheets:
@@ -114,7 +128,7 @@ def test_no_summary_cell_written_from_input_text_is_a_formula(tmp_path_factory, 
 
 def test_a_formula_like_department_name_and_code_stay_text(tmp_path):
     city = tmp_path / "城"
-    department(city / "局.yaml", "001", name="=HYPERLINK(\"http://example.invalid\",\"点我\")")
+    department(city / "局.yaml", "001", name='=HYPERLINK("http://example.invalid","点我")')
     department(city / "厅.yaml", "000", code="=1+2")
     invoke("batch", city, "-o", tmp_path / "out", "--format", "xlsx", "-j", "1")
     values = []
@@ -155,7 +169,13 @@ def city_of(tmp_path: Path, count: int) -> Path:
 
 
 def start_batch(city: Path, output: Path) -> subprocess.Popen:
-    return subprocess.Popen([str(BUDGETGEN), "batch", str(city), "-o", str(output), "--format", "pdf", "-j", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return subprocess.Popen(
+        [str(BUDGETGEN), "batch", str(city), "-o", str(output), "--format", "pdf", "-j", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def test_ctrl_c_stops_queued_work_at_once_and_names_what_was_written(tmp_path):

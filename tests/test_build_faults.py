@@ -1,17 +1,17 @@
 """A failed build exits non-zero with a Chinese message, writes nothing and keeps yesterday's files."""
 
 import errno
-import re
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from conftest import REFERENCE_EXAMPLES, ROOT
 from typer.testing import CliRunner
 
 from budgetgen import build as build_module
 from budgetgen.cli import app
-from conftest import REFERENCE_EXAMPLES, ROOT
 
 runner = CliRunner()
 EXAMPLE = REFERENCE_EXAMPLES["001"]
@@ -34,7 +34,9 @@ def previous_output(tmp_path):
 
 
 def assert_untouched(folder: Path, before: dict) -> None:
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before, "previous output changed or temporary files left"
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before, (
+        "previous output changed or temporary files left"
+    )
 
 
 def test_input_with_errors_is_not_built(tmp_path, previous_output):
@@ -56,6 +58,7 @@ def test_disk_full_keeps_previous_files(monkeypatch, previous_output):
         stream = real_fdopen(handle, mode, *args, **kwargs)
         calls["n"] += 1
         if calls["n"] == 2:  # the second file of the build hits a full disk
+
             def write(_data):
                 raise OSError(errno.ENOSPC, "No space left on device")
 
@@ -101,7 +104,9 @@ def city_set(tmp_path: Path, name: str, theme: str, files: dict | None = None) -
 
 def example_using(tmp_path: Path, template: str) -> Path:
     path = tmp_path / "dept.yaml"
-    path.write_text(EXAMPLE.read_text(encoding="utf-8").replace("模板: hebei-district-2025", f"模板: {template}"), encoding="utf-8")
+    path.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace("模板: hebei-district-2025", f"模板: {template}"), encoding="utf-8"
+    )
     return path
 
 
@@ -110,7 +115,9 @@ def test_template_error_names_file_line_and_set(tmp_path):
     broken = base_table.replace("{{ block.title | keep_last }}", "{{ block.title | nonexistent_filter }}", 1)
     line = base_table[: base_table.index("{{ block.title | keep_last }}")].count("\n") + 1
     root = city_set(tmp_path, "broken-city", "extends: base\n", {"table.html.j2": broken})
-    result = invoke("build", example_using(tmp_path, "broken-city"), "-o", tmp_path / "out", "--templates", root, "--format", "html")
+    result = invoke(
+        "build", example_using(tmp_path, "broken-city"), "-o", tmp_path / "out", "--templates", root, "--format", "html"
+    )
     assert result.exit_code == 1
     assert f"table.html.j2:{line}" in result.output and "broken-city" in result.output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
@@ -119,7 +126,9 @@ def test_template_error_names_file_line_and_set(tmp_path):
 def test_missing_cjk_font_is_a_clear_error(tmp_path):
     theme = "extends: base\nfonts:\n  body: [不存在的字体]\n  heading: [也不存在的字体]\n"
     root = city_set(tmp_path, "no-fonts", theme)
-    result = invoke("build", example_using(tmp_path, "no-fonts"), "-o", tmp_path / "out", "--templates", root, "--format", "pdf")
+    result = invoke(
+        "build", example_using(tmp_path, "no-fonts"), "-o", tmp_path / "out", "--templates", root, "--format", "pdf"
+    )
     assert result.exit_code == 1
     assert "没有找到模板集「no-fonts」要求的中文字体" in result.output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
@@ -150,13 +159,24 @@ def test_docx_opens_in_libreoffice(tmp_path):
     invoke("build", EXAMPLE, "-o", tmp_path, "--format", "docx")
     profile = (tmp_path / "profile").as_uri()
     subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path / "lo"), str(tmp_path / f"{EXAMPLE.stem}.docx")],
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "lo"),
+            str(tmp_path / f"{EXAMPLE.stem}.docx"),
+        ],
         check=True,
         capture_output=True,
         timeout=120,
     )
     converted = tmp_path / "lo" / f"{EXAMPLE.stem}.pdf"
-    text = subprocess.run(["pdftotext", str(converted), "-"], capture_output=True, text=True, check=True).stdout.replace(" ", "")
+    text = subprocess.run(
+        ["pdftotext", str(converted), "-"], capture_output=True, text=True, check=True
+    ).stdout.replace(" ", "")
     for title in ("部门预算收支总表", "部门预算财政拨款“三公”经费支出表", "724.00", "293.00"):
         assert title in text
     # LibreOffice shows the contents' page numbers, and each heading is on the page it names
@@ -176,6 +196,11 @@ def test_builds_are_identical_across_processes_and_hash_seeds(tmp_path):
     for seed in ("1", "2"):
         folder = tmp_path / seed
         env = dict(os.environ, PYTHONHASHSEED=seed)
-        subprocess.run([sys.executable, "-m", "budgetgen.cli", "build", str(EXAMPLE), "-o", str(folder), "--format", "docx,html"], check=True, env=env, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "budgetgen.cli", "build", str(EXAMPLE), "-o", str(folder), "--format", "docx,html"],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
         outputs.append({p.name: p.read_bytes() for p in folder.iterdir()})
     assert outputs[0] == outputs[1]

@@ -39,14 +39,20 @@ def test_three_public_by_fund(tmp_path):
 
 
 def test_project_money_without_project_is_a_warning_when_projects_exist(tmp_path):
-    body = BASIC.replace("支出:\n", "支出:\n  - {科目: 2150502, 类型: 项目, 金额: 2.00}\n") + "三公经费:\n  公务用车运行维护费: 4.00\n项目:\n  - {名称: 甲项目, 科目: 2150502, 金额: 1.00}\n"
+    body = (
+        BASIC.replace("支出:\n", "支出:\n  - {科目: 2150502, 类型: 项目, 金额: 2.00}\n")
+        + "三公经费:\n  公务用车运行维护费: 4.00\n项目:\n  - {名称: 甲项目, 科目: 2150502, 金额: 1.00}\n"
+    )
     problems = [p for p in problems_of(tmp_path, body) if p.check == "X16"]
     assert len(problems) == 1
     assert problems[0].severity is Severity.WARNING and problems[0].position.line == 4
 
 
 def test_project_line_must_be_project_kind(tmp_path):
-    body = BASIC.replace("类型: 基本, 金额: 10.00}", "类型: 基本, 金额: 10.00, 项目: 甲}") + "三公经费:\n  公务用车运行维护费: 4.00\n项目:\n  - {名称: 甲}\n"
+    body = (
+        BASIC.replace("类型: 基本, 金额: 10.00}", "类型: 基本, 金额: 10.00, 项目: 甲}")
+        + "三公经费:\n  公务用车运行维护费: 4.00\n项目:\n  - {名称: 甲}\n"
+    )
     problems = problems_of(tmp_path, body)
     assert any(p.check == "X16" and "类型应为“项目”" in p.message for p in problems)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import EXAMPLES, ROOT, invoke
 from docx import Document as open_docx
 from pypdf import PdfReader
 
@@ -18,7 +19,6 @@ from budgetgen.builders.html import render_html
 from budgetgen.compose import compose
 from budgetgen.problems import InputRejected
 from budgetgen.theme import load_theme
-from conftest import EXAMPLES, ROOT, invoke
 
 GUIDE = ROOT / "docs" / "城市模板指南.md"
 
@@ -48,7 +48,14 @@ tables:
       公务用车购置费: {indent: 2}
       公务用车运行维护费: {indent: 2}
 """
-SIX_ROWS = ["合计", "一、因公出国（境）费", "二、公务用车购置及运维费", "其中：公务用车购置费", "公务用车运行维护费", "三、公务接待费"]
+SIX_ROWS = [
+    "合计",
+    "一、因公出国（境）费",
+    "二、公务用车购置及运维费",
+    "其中：公务用车购置费",
+    "公务用车运行维护费",
+    "三、公务接待费",
+]
 
 
 def department(folder: Path, template: str = "district-2026") -> Path:
@@ -100,7 +107,9 @@ def test_six_row_three_public_table_in_every_format(district):
     out = district["out"]
     pdf = district["pdf_text"]
     assert "“三公”经费小计" not in pdf and "教学科研人员" not in pdf
-    docx_table = next(t for t in open_docx(str(out / "dept.docx")).tables if any("公务接待费" in c.text for c in t.rows[-1].cells))
+    docx_table = next(
+        t for t in open_docx(str(out / "dept.docx")).tables if any("公务接待费" in c.text for c in t.rows[-1].cells)
+    )
     labels = [row.cells[1].text for row in docx_table.rows[-6:]]
     assert labels == SIX_ROWS
     indented = [row.cells[1].paragraphs[0].paragraph_format.left_indent for row in docx_table.rows[-6:]]
@@ -117,14 +126,19 @@ def test_six_row_three_public_table_in_every_format(district):
 
 
 def test_the_pdf_indents_the_sub_rows(district):
-    html = render_html(compose(analyse(district["path"])), load_theme("district-2026", (district["folder"] / "templates",)))
+    html = render_html(
+        compose(analyse(district["path"])), load_theme("district-2026", (district["folder"] / "templates",))
+    )
     assert re.search(r'style="padding-left: 2em">其中：公务用车购置费', html)
 
 
 def test_hiding_a_row_without_saying_what_includes_it_is_refused(tmp_path):
     folder = tmp_path / "templates" / "bad"
     folder.mkdir(parents=True)
-    (folder / "theme.yaml").write_text("extends: base\ntables:\n  三公经费支出表:\n    rows:\n      合计: {remove: true}\n      公务接待费: {remove: true}\n      因公出国: {includes: [公务接待费]}\n", encoding="utf-8")
+    (folder / "theme.yaml").write_text(
+        "extends: base\ntables:\n  三公经费支出表:\n    rows:\n      合计: {remove: true}\n      公务接待费: {remove: true}\n      因公出国: {includes: [公务接待费]}\n",
+        encoding="utf-8",
+    )
     result = invoke("check", department(tmp_path, "bad"))
     assert result.exit_code == 1
     assert "没有印「合计」这一行" in result.output and "没有印「公务接待费」这一行" in result.output
@@ -158,7 +172,9 @@ def test_each_settings_example_of_the_guide_builds(tmp_path, index):
 
 
 def test_the_department_example_of_the_guide_is_valid(tmp_path):
-    block = next(b for b in re.findall(r"```yaml\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S) if b.startswith("部门:"))
+    block = next(
+        b for b in re.findall(r"```yaml\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S) if b.startswith("部门:")
+    )
     text = (EXAMPLES / "haigang-kgxj-2025.yaml").read_text(encoding="utf-8")
     text = re.sub(r"^部门:\n(  .*\n)+", block, text, flags=re.M)
     path = tmp_path / "dept.yaml"

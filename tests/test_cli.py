@@ -2,10 +2,10 @@
 
 import json
 
+from conftest import REFERENCE_EXAMPLES
 from typer.testing import CliRunner
 
 from budgetgen.cli import app
-from conftest import REFERENCE_EXAMPLES
 
 runner = CliRunner()
 
@@ -24,14 +24,32 @@ def test_tables_json_shape():
     titles = [t["title"] for t in data["tables"]]
     assert titles[6] == "部门预算政府性基金预算财政拨款支出表"
     income = data["tables"][1]
-    assert income["columns"] == ["科目编码", "科目名称", "合计", "小计", "财政拨款收入", "财政专户收入", "事业收入", "经营收入", "上级补助收入", "附属单位上缴收入", "其他收入", "上年结转"]
+    assert income["columns"] == [
+        "科目编码",
+        "科目名称",
+        "合计",
+        "小计",
+        "财政拨款收入",
+        "财政专户收入",
+        "事业收入",
+        "经营收入",
+        "上级补助收入",
+        "附属单位上缴收入",
+        "其他收入",
+        "上年结转",
+    ]
     assert income["rows"][0] == ["", "合计", "724.00", "431.00", "431.00", "", "", "", "", "", "", "293.00"]
-    assert data["tables"][6]["rows"] == [] and data["tables"][6]["note"] == "注：无政府性基金预算财政拨款预算，空表列示。"
+    assert (
+        data["tables"][6]["rows"] == [] and data["tables"][6]["note"] == "注：无政府性基金预算财政拨款预算，空表列示。"
+    )
 
 
 def test_tables_refuses_input_with_errors(tmp_path):
     path = tmp_path / "bad.yaml"
-    path.write_text('部门: {编码: "9", 名称: 局, 级次: 市}\n预算年度: 2023\n支出:\n  - {科目: 2150501, 类型: 基本, 金额: 1.00}\n', encoding="utf-8")
+    path.write_text(
+        '部门: {编码: "9", 名称: 局, 级次: 市}\n预算年度: 2023\n支出:\n  - {科目: 2150501, 类型: 基本, 金额: 1.00}\n',
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["tables", str(path), "--json"])
     assert result.exit_code == 1
     assert "X3" in result.output
@@ -39,7 +57,9 @@ def test_tables_refuses_input_with_errors(tmp_path):
 
 def test_examples_point_editors_at_the_schema():
     for example in REFERENCE_EXAMPLES.values():
-        assert example.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=../schemas/budget.schema.json")
+        assert example.read_text(encoding="utf-8").startswith(
+            "# yaml-language-server: $schema=../schemas/budget.schema.json"
+        )
 
 
 def test_carried_over_project_fills_carry_forward_rows():

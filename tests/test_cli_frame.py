@@ -5,12 +5,12 @@ import subprocess
 import sys
 
 import pytest
+from conftest import REFERENCE_EXAMPLES, ROOT
 from typer.main import get_command
 from typer.testing import CliRunner
 
 from budgetgen import __version__
 from budgetgen.cli import app
-from conftest import REFERENCE_EXAMPLES, ROOT
 
 runner = CliRunner()
 # Words of click/typer's English frame; help texts may still name formats such as PDF or YAML.

@@ -12,10 +12,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, invoke
 from typer.testing import CliRunner
 
 from budgetgen.analysis import analyse
-from conftest import ROOT, invoke
 
 runner = CliRunner()
 
@@ -31,12 +31,13 @@ DEPARTMENT = """部门: {编码: "999", 名称: NAME, 级次: 区}
 """
 
 
-def department(tmp_path: Path, name: str = "测试局", amount: str = "10.00", template: str = "base", extra: str = "") -> Path:
+def department(
+    tmp_path: Path, name: str = "测试局", amount: str = "10.00", template: str = "base", extra: str = ""
+) -> Path:
     path = tmp_path / "dept.yaml"
     text = DEPARTMENT.replace("NAME", name).replace("AMOUNT", amount).replace("SET", template) + extra
     path.write_text(text, encoding="utf-8")
     return path
-
 
 
 def line_of(output: str, text: str) -> str:
@@ -92,14 +93,21 @@ def test_fullwidth_code_is_named(tmp_path):
 
 def test_boolean_flag_typed_yes_is_refused(tmp_path):
     path = department(tmp_path)
-    path.write_text(path.read_text(encoding="utf-8").replace("类型: 基本, 金额: 10.00}", "类型: 基本, 金额: 10.00, 上年结转: yes}", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "类型: 基本, 金额: 10.00}", "类型: 基本, 金额: 10.00, 上年结转: yes}", 1
+        ),
+        encoding="utf-8",
+    )
     result = invoke("check", path)
     assert result.exit_code == 1 and "应为 true 或 false，这里写的是「yes」" in result.output
 
 
 def test_binary_tag_is_refused(tmp_path):
     result = invoke("check", department(tmp_path, name="!!binary 5rWL6K+V5bGA"))
-    assert result.exit_code == 1 and line_of(result.output, "不支持 YAML 标签「!!binary」").startswith(f"{tmp_path / 'dept.yaml'}:1:")
+    assert result.exit_code == 1 and line_of(result.output, "不支持 YAML 标签「!!binary」").startswith(
+        f"{tmp_path / 'dept.yaml'}:1:"
+    )
 
 
 def test_windows_path_in_double_quotes_is_refused_with_a_hint(tmp_path):
@@ -130,7 +138,11 @@ def test_hidden_characters_are_named(tmp_path, name, shown):
 def test_raw_control_character_in_file_is_named(tmp_path):
     path = department(tmp_path, name="测试\x1b局")
     result = invoke("check", path)
-    assert result.exit_code == 2 and "U+001B 控制字符" in result.output and line_of(result.output, "U+001B").startswith(f"{path}:1:")
+    assert (
+        result.exit_code == 2
+        and "U+001B 控制字符" in result.output
+        and line_of(result.output, "U+001B").startswith(f"{path}:1:")
+    )
 
 
 def test_zero_width_space_in_a_project_name_is_named(tmp_path):
@@ -151,11 +163,15 @@ def test_long_department_name_is_refused(tmp_path):
 
 
 def test_a_large_file_of_plain_items_is_accepted(tmp_path):
-    lines = "".join("  - {科目: 2150501, 类型: 基本, 金额: 0.01}\n" for _ in range(30_000))  # 210 000 values: the old limit blamed anchors at 200 000
+    lines = "".join(
+        "  - {科目: 2150501, 类型: 基本, 金额: 0.01}\n" for _ in range(30_000)
+    )  # 210 000 values: the old limit blamed anchors at 200 000
     path = tmp_path / "large.yaml"
     path.write_text(
         '部门: {编码: "999", 名称: 测试局, 级次: 区}\n预算年度: 2026\n上年: {基本支出: 300.00, 项目支出: 0, 三公经费合计: 0}\n'
-        "增减原因: {基本支出: 主要为人员增加}\n支出:\n" + lines + "基本支出经济分类:\n  - {科目: 30101, 金额: 300.00}\n",
+        "增减原因: {基本支出: 主要为人员增加}\n支出:\n"
+        + lines
+        + "基本支出经济分类:\n  - {科目: 30101, 金额: 300.00}\n",
         encoding="utf-8",
     )
     result = invoke("check", path)
@@ -192,7 +208,9 @@ def test_symlink_loop_is_worded_in_chinese(tmp_path):
 # ---------------------------------------------------------------- the set is a jail
 
 
-def city_set(tmp_path: Path, theme_extra: str = "", files: dict | None = None, links: dict | None = None, extends: str = "base") -> Path:
+def city_set(
+    tmp_path: Path, theme_extra: str = "", files: dict | None = None, links: dict | None = None, extends: str = "base"
+) -> Path:
     folder = tmp_path / "sets" / "city"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "theme.yaml").write_text(f"extends: {extends}\n" + theme_extra, encoding="utf-8")
@@ -230,7 +248,13 @@ def test_theme_file_linked_from_outside_is_refused(tmp_path):
 
 @pytest.mark.parametrize(
     "reference",
-    ['<img src="file:///etc/passwd">', '<img src="http://example.invalid/x.png">', '<link rel="stylesheet" href="/etc/passwd">', "<style>@import url(../../../etc/passwd);</style>", '<img src="data:image/png;base64,AAAA">'],
+    [
+        '<img src="file:///etc/passwd">',
+        '<img src="http://example.invalid/x.png">',
+        '<link rel="stylesheet" href="/etc/passwd">',
+        "<style>@import url(../../../etc/passwd);</style>",
+        '<img src="data:image/png;base64,AAAA">',
+    ],
 )
 def test_references_outside_the_set_are_located_refusals(tmp_path, reference):
     base_document = (ROOT / "templates" / "base" / "document.html.j2").read_text(encoding="utf-8")
@@ -259,10 +283,16 @@ def tiny_png() -> bytes:
 def test_a_sets_own_image_appears_in_pdf_and_docx(tmp_path):
     base_document = (ROOT / "templates" / "base" / "document.html.j2").read_text(encoding="utf-8")
     document = base_document.replace("</body>", '<img src="seal.png" alt="" style="width: 10mm"></body>')
-    path = city_set(tmp_path, "document:\n  cover_image: logo.png\n  cover_image_width_mm: 30\n", files={"logo.png": tiny_png(), "seal.png": tiny_png(), "document.html.j2": document})
+    path = city_set(
+        tmp_path,
+        "document:\n  cover_image: logo.png\n  cover_image_width_mm: 30\n",
+        files={"logo.png": tiny_png(), "seal.png": tiny_png(), "document.html.j2": document},
+    )
     result = with_set("build", tmp_path, path, "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    images = subprocess.run(["pdfimages", "-list", str(tmp_path / "out" / "dept.pdf")], capture_output=True, text=True, check=True).stdout
+    images = subprocess.run(
+        ["pdfimages", "-list", str(tmp_path / "out" / "dept.pdf")], capture_output=True, text=True, check=True
+    ).stdout
     assert len(images.splitlines()[2:]) == 2, images  # the cover logo and the template's own seal
     with zipfile.ZipFile(tmp_path / "out" / "dept.docx") as package:
         media = [n for n in package.namelist() if n.startswith("word/media/")]
@@ -285,7 +315,7 @@ def test_a_sets_own_image_appears_in_pdf_and_docx(tmp_path):
     ],
 )
 def test_runaway_sentences_end_in_a_located_error_within_seconds(tmp_path, sentence, message):
-    path = city_set(tmp_path, f"narrative:\n  other_none: \"{sentence}\"\n")
+    path = city_set(tmp_path, f'narrative:\n  other_none: "{sentence}"\n')
     started = time.monotonic()
     result = with_set("check", tmp_path, path)
     assert time.monotonic() - started < 15
@@ -379,8 +409,20 @@ def test_signal_while_writing_leaves_no_temporary_file(tmp_path, signum):
         "main()\n"
     )
     child = subprocess.Popen(
-        [sys.executable, "-c", slow_writes, "build", str(department(tmp_path)), "-o", str(out), "--format", "html,docx"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            slow_writes,
+            "build",
+            str(department(tmp_path)),
+            "-o",
+            str(out),
+            "--format",
+            "html,docx",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 60
     while not any(p.name.endswith(".tmp") for p in out.iterdir()):
@@ -401,7 +443,11 @@ def test_long_unbroken_text_stays_inside_the_page(tmp_path):
     path = department(tmp_path, name="B" * 100, extra=extra)
     result = invoke("build", path, "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    pages = subprocess.run(["pdftotext", str(tmp_path / "out" / "dept.pdf"), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
-    text = re.sub(r"\s+", "", "".join(re.sub(r"\n\s*\d+\s*$", "", page.rstrip()) for page in pages))  # without page-number footers
+    pages = subprocess.run(
+        ["pdftotext", str(tmp_path / "out" / "dept.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
+    text = re.sub(
+        r"\s+", "", "".join(re.sub(r"\n\s*\d+\s*$", "", page.rstrip()) for page in pages)
+    )  # without page-number footers
     assert long_word in text, "every character of the long word is on the page (pdftotext reads only what is inside)"
     assert "B" * 100 in text

@@ -5,14 +5,12 @@ import json
 import re
 import subprocess
 import sys
-import time
 import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import REFERENCE_EXAMPLES, invoke
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,7 +61,11 @@ def minimal_xlsx(target: Path, sheet_xml: bytes, shared_strings: bytes | None = 
         "_rels/.rels": b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
         "xl/workbook.xml": b'<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
         "xl/_rels/workbook.xml.rels": b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-        + (b'<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>' if shared_strings else b"")
+        + (
+            b'<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+            if shared_strings
+            else b""
+        )
         + b"</Relationships>",
         "xl/worksheets/sheet1.xml": sheet_xml,
     }
@@ -74,7 +76,9 @@ def minimal_xlsx(target: Path, sheet_xml: bytes, shared_strings: bytes | None = 
             archive.writestr(name, data)
 
 
-SHEET_OPEN = b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+SHEET_OPEN = (
+    b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
 SHEET_CLOSE = b"</sheetData></worksheet>"
 
 
@@ -108,7 +112,9 @@ def test_each_tables_unit_is_read_and_converted_exactly(export_001, tmp_path, un
     in_wan = statement_total(target)
     assert in_wan == statement_total(REFERENCE_EXAMPLES["001"]) * wan_per_unit
     amounts = [Decimal(a) for a in re.findall(r"金额: ([\d.]+)", text)]
-    assert amounts and all(a == a.quantize(Decimal("0.01")) for a in amounts), "converted by powers of ten, never rounded"
+    assert amounts and all(a == a.quantize(Decimal("0.01")) for a in amounts), (
+        "converted by powers of ten, never rounded"
+    )
 
 
 def test_a_three_public_sheet_in_wan_beside_yuan_sheets_is_converted(export_001, tmp_path):
@@ -117,9 +123,19 @@ def test_a_three_public_sheet_in_wan_beside_yuan_sheets_is_converted(export_001,
         is_three_public = "三公" in sheet.title
         for row in sheet.iter_rows():
             for cell in row:
-                if isinstance(cell.value, str) and "单位" in cell.value and "万元" in cell.value and not is_three_public:
+                if (
+                    isinstance(cell.value, str)
+                    and "单位" in cell.value
+                    and "万元" in cell.value
+                    and not is_three_public
+                ):
                     cell.value = cell.value.replace("万元", "元")
-                elif isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool) and not is_three_public and cell.row > 4:
+                elif (
+                    isinstance(cell.value, (int, float))
+                    and not isinstance(cell.value, bool)
+                    and not is_three_public
+                    and cell.row > 4
+                ):
                     cell.value = float(Decimal(repr(cell.value)) * 10000)
     workbook = tmp_path / "mixed.xlsx"
     book.save(workbook)
@@ -141,13 +157,21 @@ def awkward_cells(export: Path, target: Path) -> dict[str, str]:
     """Three amounts replaced: an accountant's negative, a date, and a broken reference."""
     book = openpyxl.load_workbook(export)
     sheet = book["部门预算支出总表"]
-    rows = [r for r in range(1, sheet.max_row + 1) if str(sheet.cell(row=r, column=2).value or "").isdigit() and len(str(sheet.cell(row=r, column=2).value)) == 7]
+    rows = [
+        r
+        for r in range(1, sheet.max_row + 1)
+        if str(sheet.cell(row=r, column=2).value or "").isdigit() and len(str(sheet.cell(row=r, column=2).value)) == 7
+    ]
     sheet.cell(row=rows[0], column=5).value = "(166.87)"
     date_cell = sheet.cell(row=rows[1], column=5)
     date_cell.value = 45000
     date_cell.number_format = "yyyy-mm-dd"
     book.save(target)
-    cells = {"negative": f"部门预算支出总表!E{rows[0]}", "date": f"部门预算支出总表!E{rows[1]}", "ref": f"部门预算支出总表!E{rows[2]}"}
+    cells = {
+        "negative": f"部门预算支出总表!E{rows[0]}",
+        "date": f"部门预算支出总表!E{rows[1]}",
+        "ref": f"部门预算支出总表!E{rows[2]}",
+    }
     # an error value as Excel saves it: <c t="e"><f>#REF!+1</f><v>#REF!</v></c>
     with zipfile.ZipFile(target) as archive:
         names = {n: archive.read(n) for n in archive.namelist()}
@@ -155,7 +179,12 @@ def awkward_cells(export: Path, target: Path) -> dict[str, str]:
     index = re.findall(r'<sheet [^>]*name="([^"]+)"', workbook_xml).index("部门预算支出总表") + 1
     sheet_name = f"xl/worksheets/sheet{index}.xml"
     xml = names[sheet_name].decode()
-    xml = re.sub(rf'<c r="E{rows[2]}"([^>]*?)(/>|>.*?</c>)', rf'<c r="E{rows[2]}" t="e"><f>#REF!+1</f><v>#REF!</v></c>', xml, count=1)
+    xml = re.sub(
+        rf'<c r="E{rows[2]}"([^>]*?)(/>|>.*?</c>)',
+        rf'<c r="E{rows[2]}" t="e"><f>#REF!+1</f><v>#REF!</v></c>',
+        xml,
+        count=1,
+    )
     names[sheet_name] = xml.encode()
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for n, data in names.items():
@@ -180,7 +209,11 @@ def test_a_table_printed_twice_is_compared_not_picked_silently(export_001, tmp_p
     same = tmp_path / "same.xlsx"
     book.save(same)
     result, target = imported(same, tmp_path)
-    assert result.exit_code == 0 and "“支出总表”在工作簿中出现 2 次" in result.output and "内容相同，按第一张读取" in result.output
+    assert (
+        result.exit_code == 0
+        and "“支出总表”在工作簿中出现 2 次" in result.output
+        and "内容相同，按第一张读取" in result.output
+    )
     for row in copy.iter_rows():
         for cell in row:
             if isinstance(cell.value, float) and cell.value > 0:
@@ -189,7 +222,11 @@ def test_a_table_printed_twice_is_compared_not_picked_silently(export_001, tmp_p
     different = tmp_path / "different.xlsx"
     book.save(different)
     result, target = imported(different, tmp_path)
-    assert result.exit_code == 1 and "内容不同，无法判断该用哪一张" in result.output and "支出总表（副本）!A1" in result.output
+    assert (
+        result.exit_code == 1
+        and "内容不同，无法判断该用哪一张" in result.output
+        and "支出总表（副本）!A1" in result.output
+    )
 
 
 def test_hidden_sheets_of_an_xls_are_skipped_as_in_an_xlsx(export_001, tmp_path):
@@ -205,7 +242,12 @@ def test_hidden_sheets_of_an_xls_are_skipped_as_in_an_xlsx(export_001, tmp_path)
     book.active = 1
     source = tmp_path / "hidden.xlsx"
     book.save(source)
-    subprocess.run(["soffice", "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     result, target = imported(tmp_path / "hidden.xls", tmp_path)
     assert result.exit_code == 0, result.output
     assert "出现 2 次" not in result.output
@@ -218,8 +260,14 @@ def test_hidden_sheets_of_an_xls_are_skipped_as_in_an_xlsx(export_001, tmp_path)
 @pytest.mark.parametrize(
     "content, said",
     [
-        ("<html><head><meta charset='utf-8'></head><body><table><tr><td>部门预算支出总表</td></tr></table></body></html>".encode(), "是网页（HTML）格式的表格"),
-        (b'<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>', "是 Excel 2003 XML 表格"),
+        (
+            "<html><head><meta charset='utf-8'></head><body><table><tr><td>部门预算支出总表</td></tr></table></body></html>".encode(),
+            "是网页（HTML）格式的表格",
+        ),
+        (
+            b'<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>',
+            "是 Excel 2003 XML 表格",
+        ),
         ("科目编码,科目名称,合计\n201,一般公共服务支出,12.5\n".encode("gb18030"), "是 CSV 或文本文件"),
     ],
 )
@@ -245,8 +293,14 @@ def test_a_word_document_given_as_a_workbook(tmp_path):
     "sheet_xml, strings",
     [
         (b"<worksheet><sheetData><row r='1'><c r='A1'><v>1</v></c></row>", None),  # damaged: cut short
-        (SHEET_OPEN + b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>' + SHEET_CLOSE, b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&xxe;</t></si></sst>'),
-        (SHEET_OPEN + b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>' + SHEET_CLOSE, b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;"><!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">]><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&g;</t></si></sst>'),
+        (
+            SHEET_OPEN + b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>' + SHEET_CLOSE,
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&xxe;</t></si></sst>',
+        ),
+        (
+            SHEET_OPEN + b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>' + SHEET_CLOSE,
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;"><!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">]><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&g;</t></si></sst>',
+        ),
     ],
     ids=["cut-short", "xxe", "billion-laughs"],
 )
@@ -254,21 +308,37 @@ def test_damaged_xml_inside_a_workbook_is_refused_in_chinese(tmp_path, sheet_xml
     workbook = tmp_path / "坏.xlsx"
     minimal_xlsx(workbook, sheet_xml, strings)
     result, target = imported(workbook, tmp_path)
-    assert result.exit_code == 2 and "损坏的工作簿" in result.output and "root:" not in result.output and not target.exists()
+    assert (
+        result.exit_code == 2
+        and "损坏的工作簿" in result.output
+        and "root:" not in result.output
+        and not target.exists()
+    )
 
 
 # ---------------------------------------------------------------- bounded reading
 
 
 def million_cells(target: Path) -> None:
-    rows = b"".join(b'<row r="%d">' % r + b"".join(b'<c r="%s%d"><v>1</v></c>' % (c, r) for c in (b"A", b"B", b"C", b"D", b"E", b"F", b"G", b"H", b"I", b"J")) + b"</row>" for r in range(1, 100_001))
+    rows = b"".join(
+        b'<row r="%d">' % r
+        + b"".join(
+            b'<c r="%s%d"><v>1</v></c>' % (c, r) for c in (b"A", b"B", b"C", b"D", b"E", b"F", b"G", b"H", b"I", b"J")
+        )
+        + b"</row>"
+        for r in range(1, 100_001)
+    )
     minimal_xlsx(target, SHEET_OPEN + rows + SHEET_CLOSE)
 
 
 def stray_far_cell(export: Path, target: Path) -> None:
     def edit(name, data):
         if name.startswith("xl/worksheets/sheet") and b"</sheetData>" in data:
-            return data.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>', 1)
+            return data.replace(
+                b"</sheetData>",
+                b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
+                1,
+            )
         return data
 
     patch_zip(export, target, edit)
@@ -277,16 +347,30 @@ def stray_far_cell(export: Path, target: Path) -> None:
 def merge_to_the_end(export: Path, target: Path) -> None:
     def edit(name, data):
         if name.startswith("xl/worksheets/sheet") and b"</sheetData>" in data:
-            data = re.sub(rb"<mergeCells[^>]*>", lambda m: m.group(0) + b'<mergeCell ref="K1:XFD1048576"/>', data, count=1)
+            data = re.sub(
+                rb"<mergeCells[^>]*>", lambda m: m.group(0) + b'<mergeCell ref="K1:XFD1048576"/>', data, count=1
+            )
             if b"K1:XFD1048576" not in data:
-                data = data.replace(b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="K1:XFD1048576"/></mergeCells>', 1)
-            data = data.replace(b"</sheetData>", b'<row r="2"><c r="K2" t="inlineStr"><is><t>x</t></is></c></row></sheetData>', 1) if b'r="K1"' not in data else data
+                data = data.replace(
+                    b"</sheetData>",
+                    b'</sheetData><mergeCells count="1"><mergeCell ref="K1:XFD1048576"/></mergeCells>',
+                    1,
+                )
+            data = (
+                data.replace(
+                    b"</sheetData>", b'<row r="2"><c r="K2" t="inlineStr"><is><t>x</t></is></c></row></sheetData>', 1
+                )
+                if b'r="K1"' not in data
+                else data
+            )
         return data
 
     patch_zip(export, target, edit)
 
 
-@pytest.mark.parametrize("make", [million_cells, stray_far_cell, merge_to_the_end], ids=["1M cells", "XFD1048576", "merge K1:XFD1048576"])
+@pytest.mark.parametrize(
+    "make", [million_cells, stray_far_cell, merge_to_the_end], ids=["1M cells", "XFD1048576", "merge K1:XFD1048576"]
+)
 def test_huge_declared_sheets_are_read_or_refused_fast_and_small(export_001, tmp_path, make):
     workbook = tmp_path / "huge.xlsx"
     make(workbook) if make is million_cells else make(export_001, workbook)
@@ -307,10 +391,18 @@ def filled_workbook(tmp_path: Path) -> Path:
     workbook = tmp_path / "填写.xlsx"
     assert invoke("new", "测试局", "--xlsx", "-o", workbook).exit_code == 0
     book = openpyxl.load_workbook(workbook)
-    for row, values in enumerate((["2060101", "行政运行", "一般公共预算", "基本", 120.5], ["2060102", "一般行政管理事务", "一般公共预算", "项目", 30]), start=2):
+    for row, values in enumerate(
+        (
+            ["2060101", "行政运行", "一般公共预算", "基本", 120.5],
+            ["2060102", "一般行政管理事务", "一般公共预算", "项目", 30],
+        ),
+        start=2,
+    ):
         for column, value in enumerate(values, start=1):
             book["支出明细"].cell(row=row, column=column, value=value)
-    for row, values in enumerate((["30101", "基本工资", 100.5, "人员经费"], ["30201", "办公费", 20, "公用经费"]), start=2):
+    for row, values in enumerate(
+        (["30101", "基本工资", 100.5, "人员经费"], ["30201", "办公费", 20, "公用经费"]), start=2
+    ):
         for column, value in enumerate(values, start=1):
             book["基本支出经济分类"].cell(row=row, column=column, value=value)
     book.save(workbook)
@@ -339,7 +431,6 @@ def test_fill_in_sheet_without_its_header_row_is_refused_not_read_as_empty(tmp_p
     book.save(broken)
     result = invoke("check", broken)
     assert result.exit_code == 2 and "工作表「支出明细」中找不到表头行" in result.output
-
 
 
 # ---------------------------------------------------------------- import --into
@@ -372,7 +463,9 @@ def test_into_with_the_departments_own_export_keeps_its_project_links(tmp_path, 
     ],
     ids=["gb18030", "duplicate-key", "empty", "plain-string"],
 )
-def test_into_a_file_that_is_not_a_readable_department_says_why_and_changes_nothing(export_001, tmp_path, content, said):
+def test_into_a_file_that_is_not_a_readable_department_says_why_and_changes_nothing(
+    export_001, tmp_path, content, said
+):
     target = tmp_path / "dept.yaml"
     target.write_bytes(content)
     result = invoke("import", export_001, "--into", target)

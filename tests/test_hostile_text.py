@@ -5,12 +5,12 @@ import subprocess
 import zipfile
 
 import pytest
+from conftest import REFERENCE_EXAMPLES
 from docx import Document as open_docx
 
 from budgetgen.build import build
 from budgetgen.builders.pdf import set_fetcher
 from budgetgen.theme import load_theme, search_dirs_for
-from conftest import REFERENCE_EXAMPLES
 
 HOSTILE = [
     "{{ 7*7 }}",
@@ -36,7 +36,9 @@ def hostile_build(tmp_path_factory):
     path = folder / "hostile.yaml"
     path.write_text(text, encoding="utf-8")
     result = build(path, folder, ("pdf", "docx", "html"))
-    pdf_text = subprocess.run(["pdftotext", str(folder / "hostile.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    pdf_text = subprocess.run(
+        ["pdftotext", str(folder / "hostile.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return {
         "pdf": re.sub(r"\s+", "", pdf_text),
         "docx": re.sub(r"\s+", "", "\n".join(p.text for p in open_docx(str(folder / "hostile.docx")).paragraphs)),
@@ -67,7 +69,10 @@ def test_markup_is_escaped_in_the_html(hostile_build):
 
 
 def test_reasons_print_verbatim(hostile_build):
-    assert re.sub(r"\s+", "", '<img src="file:///etc/passwd"><style>body{display:none}</style>主要为') in hostile_build["pdf"]
+    assert (
+        re.sub(r"\s+", "", '<img src="file:///etc/passwd"><style>body{display:none}</style>主要为')
+        in hostile_build["pdf"]
+    )
 
 
 def test_docx_text_is_escaped_xml(hostile_build):
@@ -84,6 +89,12 @@ def test_pdf_fetcher_serves_only_template_files():
     inside = (theme.chain[0] / "style.css.j2").resolve()
     response = fetcher.fetch(inside.as_uri())
     assert isinstance(response, URLFetcherResponse) and response.read()
-    for url in ("file:///etc/passwd", "http://example.invalid/x.css", "https://example.invalid/", "data:text/plain,hi", (theme.chain[0] / ".." / ".." / "pyproject.toml").resolve().as_uri()):
+    for url in (
+        "file:///etc/passwd",
+        "http://example.invalid/x.css",
+        "https://example.invalid/",
+        "data:text/plain,hi",
+        (theme.chain[0] / ".." / ".." / "pyproject.toml").resolve().as_uri(),
+    ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)

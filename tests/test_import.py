@@ -10,12 +10,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import REFERENCE_EXAMPLES, invoke
 from typer.testing import CliRunner
 
-from conftest import REFERENCE_EXAMPLES, invoke
-
 runner = CliRunner()
-
 
 
 def tables_json(path: Path) -> list:
@@ -64,7 +62,12 @@ def one_sheet(source: Path, target: Path) -> None:
             for cell in row:
                 sheet.cell(row=cell.row + offset, column=cell.column, value=cell.value)
         for merged in ws.merged_cells.ranges:
-            sheet.merge_cells(start_row=merged.min_row + offset, start_column=merged.min_col, end_row=merged.max_row + offset, end_column=merged.max_col)
+            sheet.merge_cells(
+                start_row=merged.min_row + offset,
+                start_column=merged.min_col,
+                end_row=merged.max_row + offset,
+                end_column=merged.max_col,
+            )
         offset += ws.max_row + 2
     out.save(target)
 
@@ -106,7 +109,12 @@ def in_yuan(source: Path, target: Path) -> None:
 
 
 def as_xls(source: Path, folder: Path) -> Path:
-    subprocess.run(["soffice", "--headless", "--convert-to", "xls", "--outdir", str(folder), str(source)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "xls", "--outdir", str(folder), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     return folder / (source.stem + ".xls")
 
 
@@ -170,7 +178,10 @@ def test_text_in_number_cells_names_the_cell(workbooks, tmp_path):
     book.save(workbook)
     result = import_to(workbook, tmp_path / "out.yaml")
     assert result.exit_code == 1 and f"部门预算支出总表!E{row} 应为金额，这里写的是「见附件」" in result.output
-    assert f"部门预算支出总表!D{row} 的金额「1946900元」是文字格式，已按数字 194.69 读取（单元格写的是元，已精确换算）" in result.output
+    assert (
+        f"部门预算支出总表!D{row} 的金额「1946900元」是文字格式，已按数字 194.69 读取（单元格写的是元，已精确换算）"
+        in result.output
+    )
     assert not (tmp_path / "out.yaml").exists(), "nothing half-written"
 
 
@@ -209,9 +220,12 @@ def test_hidden_sheets_and_rows_are_not_imported(workbooks, tmp_path):
     "content, message",
     [
         (b"PK\x03\x04broken zip", "已损坏或不是完整的 .xlsx 文件"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 512, "设置了打开密码"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 512,
+            "设置了打开密码",
+        ),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "已损坏或无法识别"),
-        ("部门: 不是工作簿".encode("utf-8"), "不是 Excel 工作簿"),
+        ("部门: 不是工作簿".encode(), "不是 Excel 工作簿"),
     ],
 )
 def test_broken_encrypted_and_foreign_files_are_refused(tmp_path, content, message):
@@ -284,7 +298,10 @@ def test_a_city_catalog_learned_by_import_serves_every_department(workbooks, tmp
     assert "科目名称" not in target.read_text(encoding="utf-8").split("支出:")[0], "the name lives in the city catalog"
     assert invoke("check", target).output.count("[科目]") == 0
     other = city / "other.yaml"
-    other.write_text('部门: {编码: "9", 名称: 另一个局, 级次: 区}\n预算年度: 2025\n上年: {基本支出: 0, 项目支出: 0, 三公经费合计: 0}\n支出:\n  - {科目: 2060199, 类型: 项目, 金额: 1.00}\n', encoding="utf-8")
+    other.write_text(
+        '部门: {编码: "9", 名称: 另一个局, 级次: 区}\n预算年度: 2025\n上年: {基本支出: 0, 项目支出: 0, 三公经费合计: 0}\n支出:\n  - {科目: 2060199, 类型: 项目, 金额: 1.00}\n',
+        encoding="utf-8",
+    )
     assert "2060199 不在内置目录中" not in invoke("check", other).output
     elsewhere = tmp_path / "other.yaml"
     elsewhere.write_text(other.read_text(encoding="utf-8"), encoding="utf-8")
@@ -292,9 +309,14 @@ def test_a_city_catalog_learned_by_import_serves_every_department(workbooks, tmp
 
 
 def test_a_city_name_contradicting_the_built_in_one_is_a_warning_naming_both(tmp_path):
-    (tmp_path / "科目目录.csv").write_text("code,name,level,since,until,sources\n2150501,本市行政运行,项,,,本市\n", encoding="utf-8")
+    (tmp_path / "科目目录.csv").write_text(
+        "code,name,level,since,until,sources\n2150501,本市行政运行,项,,,本市\n", encoding="utf-8"
+    )
     path = tmp_path / "dept.yaml"
-    path.write_text('部门: {编码: "9", 名称: 测试局, 级次: 区}\n预算年度: 2025\n上年: {基本支出: 0, 项目支出: 0, 三公经费合计: 0}\n支出:\n  - {科目: 2150501, 类型: 基本, 金额: 1.00}\n基本支出经济分类:\n  - {科目: 30101, 金额: 1.00}\n', encoding="utf-8")
+    path.write_text(
+        '部门: {编码: "9", 名称: 测试局, 级次: 区}\n预算年度: 2025\n上年: {基本支出: 0, 项目支出: 0, 三公经费合计: 0}\n支出:\n  - {科目: 2150501, 类型: 基本, 金额: 1.00}\n基本支出经济分类:\n  - {科目: 30101, 金额: 1.00}\n',
+        encoding="utf-8",
+    )
     result = invoke("check", path)
     assert "城市科目目录中科目 2150501 名为「本市行政运行」，内置目录为「行政运行」" in result.output
 

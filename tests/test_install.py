@@ -5,14 +5,13 @@ import re
 import sys
 from importlib import metadata
 
+from conftest import ROOT
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from conftest import ROOT
-
 sys.path.insert(0, str(ROOT / "scripts"))
-import lock_inputs  # noqa: E402
+import lock_inputs
 
 LOCK = ROOT / "requirements.lock"
 PIN = re.compile(r"^([A-Za-z0-9._-]+)==([^\s;\\]+)\s*(?:;\s*([^\\]+?))?\s*\\?$")
@@ -40,7 +39,9 @@ def pin_for_this_python(entries: list[tuple[str, str | None]]) -> str | None:
 def test_lock_records_the_current_pyproject_requirements():
     header = re.search(r"^# pyproject-requirements-sha256: ([0-9a-f]{64})$", LOCK.read_text(encoding="utf-8"), re.M)
     assert header, "requirements.lock has no pyproject digest: regenerate it with scripts/lock.sh"
-    assert header.group(1) == lock_inputs.digest(), "pyproject.toml changed since the lock was made: run bash scripts/lock.sh"
+    assert header.group(1) == lock_inputs.digest(), (
+        "pyproject.toml changed since the lock was made: run bash scripts/lock.sh"
+    )
 
 
 def test_every_declared_requirement_is_pinned_within_its_range():
@@ -54,7 +55,9 @@ def test_every_declared_requirement_is_pinned_within_its_range():
             name = canonicalize_name(requirement.name)
             assert name in pins, f"{group}: {text} is not in requirements.lock"
             version = pin_for_this_python(pins[name])
-            assert version is not None and requirement.specifier.contains(version, prereleases=True), f"{group}: {text} vs locked {version}"
+            assert version is not None and requirement.specifier.contains(version, prereleases=True), (
+                f"{group}: {text} vs locked {version}"
+            )
 
 
 def test_every_lock_entry_carries_hashes():
@@ -76,7 +79,7 @@ def test_the_environment_holds_exactly_the_lock():
 
 def readme_commands() -> list[str]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    setup = text[text.index("## 安装与使用"):]
+    setup = text[text.index("## 安装与使用") :]
     setup = setup[: setup.index("\n## ", 3)]
     return re.findall(r"```bash\n(.+?)\n```", setup)
 

@@ -9,14 +9,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLES, invoke
 from docx import Document as open_docx
+from stress import stress_department
 
 from budgetgen.analysis import analyse
 from budgetgen.compose import compose
 from budgetgen.document import TableBlock
 from budgetgen.layout import balanced_lines, text_units
-from conftest import EXAMPLES, invoke
-from stress import stress_department
 
 PROJECT_CODE = re.compile(r"13030225P0000791000(\d{3})2M")
 
@@ -44,8 +44,19 @@ def stress_in_libreoffice(tmp_path_factory):
     assert invoke("build", source, "-o", folder, "--format", "docx").exit_code == 0
     profile = (folder / "profile").as_uri()
     subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(folder / "lo"), str(folder / "stress.docx")],
-        check=True, capture_output=True, timeout=240,
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder / "lo"),
+            str(folder / "stress.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
     )
     return pdf_pages(folder / "lo" / "stress.pdf")
 
@@ -119,7 +130,10 @@ def test_balanced_lines():
     assert balanced_lines("短标题", 60) == ["短标题"]
     fits = "一二三四五六七八九十" * 3 + "一二三四五六"
     assert balanced_lines(fits, 60) == [fits], "a last line of six characters is left alone"
-    assert not any(line.startswith(("、", "）")) for line in balanced_lines("一二三四五六七八九十一二三四五、六七八九十" * 2 + "一", 40))
+    assert not any(
+        line.startswith(("、", "）"))
+        for line in balanced_lines("一二三四五六七八九十一二三四五、六七八九十" * 2 + "一", 40)
+    )
 
 
 def test_a_heading_in_the_pdf_never_ends_in_a_short_line(tmp_path):
@@ -131,7 +145,9 @@ def test_a_heading_in_the_pdf_never_ends_in_a_short_line(tmp_path):
     path.write_text(text.replace(first, name), encoding="utf-8")
     assert invoke("build", path, "-o", tmp_path, "--format", "pdf").exit_code == 0
     lines = [line.strip() for page in pdf_pages(tmp_path / "d.pdf") for line in page.splitlines()]
-    title_end = next(i for i, line in enumerate(lines) if line.endswith("目标表") and name[-3:] not in line or name in line)
+    title_end = next(
+        i for i, line in enumerate(lines) if line.endswith("目标表") and name[-3:] not in line or name in line
+    )
     last = next(line for line in lines[title_end:] if line.endswith("目标表"))
     assert len(last) >= 5, lines[title_end - 1 : title_end + 2]
 
@@ -151,12 +167,21 @@ def example_with_set(tmp_path: Path, name: str, settings: str) -> Path:
     folder.mkdir(parents=True)
     (folder / "theme.yaml").write_text("extends: base\n" + settings, encoding="utf-8")
     path = tmp_path / "d.yaml"
-    path.write_text((EXAMPLES / "haigang-kgxj-2025.yaml").read_text(encoding="utf-8").replace("模板: hebei-district-2025", f"模板: {name}"), encoding="utf-8")
+    path.write_text(
+        (EXAMPLES / "haigang-kgxj-2025.yaml")
+        .read_text(encoding="utf-8")
+        .replace("模板: hebei-district-2025", f"模板: {name}"),
+        encoding="utf-8",
+    )
     return path
 
 
 def test_docx_language_and_set_styles(tmp_path):
-    path = example_with_set(tmp_path, "styled", "docx:\n  first_line_indent_chars: 0\n  line_spacing: 1.5\n  heading_align: center\n  cell_padding_mm: 2\n")
+    path = example_with_set(
+        tmp_path,
+        "styled",
+        "docx:\n  first_line_indent_chars: 0\n  line_spacing: 1.5\n  heading_align: center\n  cell_padding_mm: 2\n",
+    )
     assert invoke("build", path, "-o", tmp_path, "--format", "docx").exit_code == 0
     document = open_docx(str(tmp_path / "d.docx"))
     assert document.styles["Normal"].paragraph_format.line_spacing == 1.5
@@ -173,7 +198,11 @@ def test_docx_language_and_set_styles(tmp_path):
 def test_a_bad_docx_setting_is_refused_with_its_line(tmp_path):
     path = example_with_set(tmp_path, "bad", "docx:\n  heading_align: middle\n  line_spacing: 9\n")
     result = invoke("check", path)
-    assert result.exit_code == 1 and "docx.heading_align「middle」" in result.output and "docx.line_spacing「9」" in result.output
+    assert (
+        result.exit_code == 1
+        and "docx.heading_align「middle」" in result.output
+        and "docx.line_spacing「9」" in result.output
+    )
 
 
 def test_a_goal_row_and_its_indicators_share_their_columns():

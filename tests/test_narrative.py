@@ -5,9 +5,8 @@ import subprocess
 from decimal import Decimal
 
 import pytest
-from docx import Document as open_docx
-
 from conftest import REFERENCE_EXAMPLES, load_expected
+from docx import Document as open_docx
 from expected_tables import printed
 
 # Where our document deliberately differs from a reference sentence (SPEC §0 "Known errors").
@@ -34,9 +33,15 @@ KNOWN_SENTENCE_DIFFERENCES = {
 def documents(built_examples):
     out = {}
     for ref in REFERENCE_EXAMPLES:
-        text = subprocess.run(["pdftotext", str(built_examples[ref]["pdf"]), "-"], capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", str(built_examples[ref]["pdf"]), "-"], capture_output=True, text=True, check=True
+        ).stdout
         docx = open_docx(str(built_examples[ref]["docx"]))
-        out[ref] = {"text": squeeze(without_page_numbers(text)), "docx": docx, "paragraphs": squeeze("\n".join(p.text for p in docx.paragraphs))}
+        out[ref] = {
+            "text": squeeze(without_page_numbers(text)),
+            "docx": docx,
+            "paragraphs": squeeze("\n".join(p.text for p in docx.paragraphs)),
+        }
     return out
 
 
@@ -76,7 +81,16 @@ def in_order(needles, haystack: str) -> None:
         position = found + len(needle)
 
 
-NARRATIVE_KEYS = ("说明_intro", "总体情况", "收入说明", "支出说明", "比上年增减情况", "机关运行经费", "三公经费说明", "其他需要说明的事项")
+NARRATIVE_KEYS = (
+    "说明_intro",
+    "总体情况",
+    "收入说明",
+    "支出说明",
+    "比上年增减情况",
+    "机关运行经费",
+    "三公经费说明",
+    "其他需要说明的事项",
+)
 
 
 def test_narrative_sentences_match_the_reference(documents, ref):
@@ -115,7 +129,9 @@ def test_duties_and_units(documents, ref):
     in_order([squeeze(d) for d in narrative["部门职责"]], documents[ref]["text"])
     units = [row for table in documents[ref]["docx"].tables for row in _rows(table) if row[:1] and row[0] == "单位名称"]
     assert units, "部门机构设置情况 table"
-    table = next(t for t in documents[ref]["docx"].tables if _rows(t)[0] == ["单位名称", "单位性质", "单位规格", "经费保障形式"])
+    table = next(
+        t for t in documents[ref]["docx"].tables if _rows(t)[0] == ["单位名称", "单位性质", "单位规格", "经费保障形式"]
+    )
     assert _rows(table)[1:] == narrative["机构设置"]
 
 
@@ -166,12 +182,18 @@ def test_procurement_rows(documents, ref):
     if expected["text"]:
         assert expected_sentence(ref, "采购", expected["text"]) in documents[ref]["text"]
     header = _rows(table)[2]
-    assert [c for c in header if c][-len(expected["column_groups"]["政府采购金额（当年部门预算安排资金）"]) - 1 : -1] == expected["column_groups"]["政府采购金额（当年部门预算安排资金）"]
+    assert [c for c in header if c][
+        -len(expected["column_groups"]["政府采购金额（当年部门预算安排资金）"]) - 1 : -1
+    ] == expected["column_groups"]["政府采购金额（当年部门预算安排资金）"]
 
 
 def test_asset_rows(documents, ref):
     expected = load_expected(ref)["assets"]
-    table = next(t for t in documents[ref]["docx"].tables if len(_rows(t)) > 1 and _rows(t)[1][0] == "项目" and "数量" in _rows(t)[1])
+    table = next(
+        t
+        for t in documents[ref]["docx"].tables
+        if len(_rows(t)) > 1 and _rows(t)[1][0] == "项目" and "数量" in _rows(t)[1]
+    )
     rows = _rows(table)[2:]
     want = [[label, "" if q is None else str(q), printed(v)] for label, q, v in expected["rows"]]
     assert rows == want
@@ -195,11 +217,17 @@ def test_performance_goals_and_safeguards(documents, ref):
 
 def test_indicator_tables(documents, ref):
     projects = load_expected(ref)["performance"]["projects"]
-    tables = [t for t in documents[ref]["docx"].tables if _rows(t) and _rows(t)[0] == ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]]
+    tables = [
+        t
+        for t in documents[ref]["docx"].tables
+        if _rows(t) and _rows(t)[0] == ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]
+    ]
     assert len(tables) == len(projects)
     for project, table in zip(projects, tables):
         body = _rows(table)[1:]
-        want = [[c or "" for c in row] for row in project["indicators"]]  # the reference's row order (SPEC §5: typed order)
+        want = [
+            [c or "" for c in row] for row in project["indicators"]
+        ]  # the reference's row order (SPEC §5: typed order)
         # 一级 cells are merged vertically: python-docx repeats the merged text in each row
         assert body == want, project["title"]
         merged = table._tbl.xpath(".//w:vMerge")

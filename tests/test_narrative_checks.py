@@ -3,10 +3,10 @@
 from pathlib import Path
 
 import pytest
+from conftest import REFERENCE_EXAMPLES
 
 from budgetgen.analysis import analyse
 from budgetgen.problems import Severity
-from conftest import REFERENCE_EXAMPLES
 
 
 def problems(ref: str, tmp_path: Path, *replacements):
@@ -106,7 +106,14 @@ def test_procurement_unit_must_be_a_listed_unit(tmp_path):
 
 
 def test_share_larger_than_amount(tmp_path):
-    found = problems("000", tmp_path, ("      预留中小微企业份额: true\n      固定资产: true\n", "      预留中小微企业份额: 3.00\n      固定资产: true\n"))
+    found = problems(
+        "000",
+        tmp_path,
+        (
+            "      预留中小微企业份额: true\n      固定资产: true\n",
+            "      预留中小微企业份额: 3.00\n      固定资产: true\n",
+        ),
+    )
     (problem,) = by_check(found, "X13")
     assert "3.00" in problem.message and "2.00" in problem.message
 
@@ -182,8 +189,13 @@ def test_missing_prior_three_public_is_a_warning_and_the_sentence_degrades(tmp_p
     path.write_text(text[:start] + text[end + 1 :], encoding="utf-8")
     analysis = analyse(path)
     assert "没有上年“三公”经费" in " ".join(p.message for p in analysis.problems)
-    sentence = next(b.text for b in compose(analysis).blocks if isinstance(b, Paragraph) and "“三公”经费预算安排" in b.text)
-    assert sentence == "2022年，我局财政拨款“三公”经费预算安排8.00万元。其中：公务用车购置及运维费预算数6.00万元；公务接待费预算数2.00万元，主要是因为今年增加了产业链项目；2022年未安排因公出国经费。"
+    sentence = next(
+        b.text for b in compose(analysis).blocks if isinstance(b, Paragraph) and "“三公”经费预算安排" in b.text
+    )
+    assert (
+        sentence
+        == "2022年，我局财政拨款“三公”经费预算安排8.00万元。其中：公务用车购置及运维费预算数6.00万元；公务接待费预算数2.00万元，主要是因为今年增加了产业链项目；2022年未安排因公出国经费。"
+    )
 
 
 def test_change_without_a_reason_is_a_warning_and_the_sentence_stays_well_formed(tmp_path):
@@ -196,5 +208,7 @@ def test_change_without_a_reason_is_a_warning_and_the_sentence_stays_well_formed
     path.write_text(text, encoding="utf-8")
     analysis = analyse(path)
     assert any("项目支出比上年有增减，但没有写增减原因" in p.message for p in analysis.problems)
-    sentence = next(b.text for b in compose(analysis).blocks if isinstance(b, Paragraph) and b.text.startswith("2023年预算收支安排"))
+    sentence = next(
+        b.text for b in compose(analysis).blocks if isinstance(b, Paragraph) and b.text.startswith("2023年预算收支安排")
+    )
     assert sentence.endswith("项目支出增加2615.88万元。")

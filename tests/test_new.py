@@ -5,20 +5,29 @@ import json
 from decimal import Decimal
 
 import openpyxl
+from conftest import REFERENCE_EXAMPLES, invoke
 from typer.testing import CliRunner
 
 from budgetgen.analysis import analyse
-from conftest import REFERENCE_EXAMPLES, invoke
 
 runner = CliRunner()
-
 
 
 def test_new_yaml_checks_and_builds_as_it_stands(tmp_path):
     target = tmp_path / "某某局.yaml"
     assert invoke("new", "某某市某某局", "--code", "471", "-o", target).exit_code == 0
     text = target.read_text(encoding="utf-8")
-    for section in ("支出:", "基本支出经济分类:", "三公经费:", "项目:", "上年:", "职责与机构:", "绩效:", "政府采购:", "国有资产:"):
+    for section in (
+        "支出:",
+        "基本支出经济分类:",
+        "三公经费:",
+        "项目:",
+        "上年:",
+        "职责与机构:",
+        "绩效:",
+        "政府采购:",
+        "国有资产:",
+    ):
         assert section in text, section
     assert invoke("check", target).exit_code == 0
     built = invoke("build", target, "-o", tmp_path / "out")
@@ -32,7 +41,9 @@ def test_new_workbook_checks_and_builds_as_it_stands(tmp_path):
     book = openpyxl.load_workbook(target)
     assert {"部门", "支出明细", "基本支出经济分类", "三公经费", "项目", "上年"} <= set(book.sheetnames)
     lists = [v.formula1 for v in book["支出明细"].data_validations.dataValidation]
-    assert any("一般公共预算" in f for f in lists) and any("对附属单位补助" in f for f in lists), "drop-downs for 资金 and 类型"
+    assert any("一般公共预算" in f for f in lists) and any("对附属单位补助" in f for f in lists), (
+        "drop-downs for 资金 and 类型"
+    )
     assert invoke("check", target).exit_code == 0
     assert invoke("build", target, "-o", tmp_path / "out", "--format", "pdf,docx").exit_code == 0
 
@@ -51,7 +62,15 @@ def fill(target, lines, economic):
 def test_workbook_problems_are_named_by_sheet_and_cell(tmp_path):
     target = tmp_path / "dept.xlsx"
     invoke("new", "某某局", "--xlsx", "-o", target)
-    fill(target, [(2150501, None, "一般公共预算", "基本", 10), (2150501, None, "一般公共预算", "项目", -3), (2150577, None, "公共预算", "基本", 1)], [(30101, None, 11)])
+    fill(
+        target,
+        [
+            (2150501, None, "一般公共预算", "基本", 10),
+            (2150501, None, "一般公共预算", "项目", -3),
+            (2150577, None, "公共预算", "基本", 1),
+        ],
+        [(30101, None, 11)],
+    )
     result = invoke("check", target)
     assert result.exit_code == 1
     assert f"{target}:支出明细!E3: 错误[输入] 金额为负数" in result.output
@@ -65,7 +84,10 @@ def test_an_examples_figures_typed_into_the_workbook_give_its_tables(tmp_path):
     book = openpyxl.load_workbook(target)
     book["部门"]["B4"] = analysis.budget.year
     book.save(target)
-    lines = [(int(l.code), None, l.fund, l.kind, float(l.amount), "是" if l.carried_over else None) for l in analysis.ledger.lines]
+    lines = [
+        (int(l.code), None, l.fund, l.kind, float(l.amount), "是" if l.carried_over else None)
+        for l in analysis.ledger.lines
+    ]
     economic = [(int(e.code), None, float(e.amount)) for e in analysis.ledger.economic]
     fill(target, lines, economic)
     book = openpyxl.load_workbook(target)

@@ -3,8 +3,10 @@
 import random
 from decimal import Decimal
 
+from conftest import REFERENCE_EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from identities import assert_identities, value
 from typer.testing import CliRunner
 
 from budgetgen import catalog
@@ -16,8 +18,6 @@ from budgetgen.statement import build_statement
 from budgetgen.tables import standard_tables
 from budgetgen.theme import load_theme, search_dirs_for
 from budgetgen.wording import table_wording
-from conftest import REFERENCE_EXAMPLES
-from identities import assert_identities, value
 
 FUNCTION_CODES = [c for c in catalog.function_codes().codes() if len(c) == 7 and catalog.class_number(c)]
 ECONOMIC_CODES = [c for c in catalog.economic_codes().codes() if len(c) == 5 and c[:3] in ("301", "302", "303", "310")]
@@ -44,15 +44,38 @@ def budgets(draw, unit="万元"):
     other_lines = []
     for _ in range(draw(st.integers(0, 15))):
         fund = draw(st.sampled_from(FUNDS))
-        kind = draw(st.sampled_from(("基本", "项目") if fund in FISCAL_FUNDS else ("基本", "项目", "经营", "上解上级", "对附属单位补助")))
+        kind = draw(
+            st.sampled_from(
+                ("基本", "项目") if fund in FISCAL_FUNDS else ("基本", "项目", "经营", "上解上级", "对附属单位补助")
+            )
+        )
         if fund == "一般公共预算" and kind == "基本":
             kind = "项目"
         other_lines.append(
-            {"科目": draw(st.sampled_from(FUNCTION_CODES)), "资金": fund, "类型": kind, "金额": draw(cents), "上年结转": draw(st.booleans())}
+            {
+                "科目": draw(st.sampled_from(FUNCTION_CODES)),
+                "资金": fund,
+                "类型": kind,
+                "金额": draw(cents),
+                "上年结转": draw(st.booleans()),
+            }
         )
     three_public = {
         item: {fund: draw(cents) for fund in draw(st.lists(st.sampled_from(FISCAL_FUNDS), max_size=2, unique=True))}
-        for item in draw(st.lists(st.sampled_from(["教学科研人员因公出国（境）费", "其他因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费"]), unique=True))
+        for item in draw(
+            st.lists(
+                st.sampled_from(
+                    [
+                        "教学科研人员因公出国（境）费",
+                        "其他因公出国（境）费",
+                        "公务用车购置费",
+                        "公务用车运行维护费",
+                        "公务接待费",
+                    ]
+                ),
+                unique=True,
+            )
+        )
     }
     return {
         "部门": {"编码": "999", "名称": "测试局", "级次": "市"},
@@ -70,14 +93,24 @@ def tables_of(data, theme_name):
     return ledger, standard_tables(build_statement(budget, ledger), table_wording(THEMES[theme_name]))
 
 
-@settings(max_examples=600, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=600,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(data=budgets(), theme=st.sampled_from(sorted(THEMES)))
 def test_every_identity_holds_for_random_ledgers(data, theme):
     _, tables = tables_of(data, theme)
     assert_identities(tables)
 
 
-@settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=400,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(data=budgets(unit="元"))
 def test_yuan_input_prints_each_cell_rounded_from_its_exact_sum(data):
     ledger, tables = tables_of(data, "base")
@@ -113,7 +146,11 @@ def mutated_files(draw):
     elif kind == "swap":
         lines[i], lines[j] = lines[j], lines[i]
     elif kind == "number":
-        lines[i] = lines[i].replace(next((c for c in lines[i] if c.isdigit()), "x"), draw(st.sampled_from(["-", "9999999999.999", "abc", "", "1e9", ".inf", "null", "[]", "{"])), 1)
+        lines[i] = lines[i].replace(
+            next((c for c in lines[i] if c.isdigit()), "x"),
+            draw(st.sampled_from(["-", "9999999999.999", "abc", "", "1e9", ".inf", "null", "[]", "{"])),
+            1,
+        )
     elif kind == "duplicate":
         lines.insert(i, lines[i])
     elif kind == "indent":
@@ -127,7 +164,12 @@ def mutated_files(draw):
     return raw
 
 
-@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(raw=mutated_files())
 def test_mutated_examples_never_crash_the_cli(raw, tmp_path_factory):
     path = tmp_path_factory.mktemp("fuzz") / "dept.yaml"
@@ -158,7 +200,12 @@ def wan(amount) -> str:
     return f"{amount:.2f}万元"
 
 
-@settings(max_examples=500, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=500,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(data=budgets(unit="元"))
 def test_sentences_and_tables_print_the_same_statement_figures(data):
     """For random 元 ledgers (each figure rounded from its exact sum): every amount a sentence names
@@ -166,17 +213,28 @@ def test_sentences_and_tables_print_the_same_statement_figures(data):
     statement, tables, sentences = _sentences_and_tables(data, "hebei-city-2023")
     t6 = {row.cells[0]: row.cells for row in tables["一般公共预算财政拨款基本支出表"].rows}
     goods, public = statement["operating.goods"], statement["expense.public"]
-    assert f"机关运行经费共计安排{wan(public)}，主要商品和服务支出{wan(goods)}，资本性支出{wan(statement['operating.capital'])}" in sentences["operating_costs.text"]
+    assert (
+        f"机关运行经费共计安排{wan(public)}，主要商品和服务支出{wan(goods)}，资本性支出{wan(statement['operating.capital'])}"
+        in sentences["operating_costs.text"]
+    )
     assert value(t6.get("302", (None,) * 3)[2]) == goods and value(t6[""][4]) == public
     for code, name, amount in statement.operating_items:
         if code.startswith("302"):
             assert f"{name.replace('(', '（').replace(')', '）')}{wan(amount)}" in sentences["operating_costs.text"]
             assert value(t6[code][2]) == amount
     t1 = [row.cells for row in tables["收支总表"].rows]
-    assert f"预算收入{wan(statement['income.total'])}" in sentences["overview.income"] and value(t1[33][1]) == statement["income.total"]
-    for label, amount in zip(("一般公共预算收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入"), (t1[0][1], t1[1][1], t1[2][1])):
+    assert (
+        f"预算收入{wan(statement['income.total'])}" in sentences["overview.income"]
+        and value(t1[33][1]) == statement["income.total"]
+    )
+    for label, amount in zip(
+        ("一般公共预算收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入"), (t1[0][1], t1[1][1], t1[2][1])
+    ):
         if value(amount):
             assert f"{label}{wan(amount)}" in sentences["overview.income"]
     t9 = [row.cells for row in tables["三公经费支出表"].rows]
-    assert f"预算安排{wan(value(t9[1][1]))}，其中因公出国（境）费{wan(value(t9[2][1]))}；公务用车购置及运维费{wan(value(t9[5][1]))}" in sentences["three_public.text"]
+    assert (
+        f"预算安排{wan(value(t9[1][1]))}，其中因公出国（境）费{wan(value(t9[2][1]))}；公务用车购置及运维费{wan(value(t9[5][1]))}"
+        in sentences["three_public.text"]
+    )
     assert value(t9[1][1]) == statement["three_public.total"]

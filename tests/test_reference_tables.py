@@ -1,10 +1,10 @@
 """The nine computed tables of each example against its reference transcription, cell by cell."""
 
 import pytest
+from expected_tables import expected_rows, known_reference_errors
+from identities import assert_identities
 
 from budgetgen.analysis import analyse
-from identities import assert_identities
-from expected_tables import expected_rows, known_reference_errors
 
 
 def test_nine_tables_match_reference(reference):

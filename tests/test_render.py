@@ -7,13 +7,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import REFERENCE_EXAMPLES, load_expected
 from docx import Document as open_docx
+from expected_tables import corrected_expected_rows
 from pypdf import PdfReader
 
 from budgetgen.build import build
 from budgetgen.tables import TABLE_KEYS
-from conftest import REFERENCE_EXAMPLES, load_expected
-from expected_tables import corrected_expected_rows
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -29,7 +29,9 @@ def ref(request):
 
 
 def pdf_text(path: Path, *args: str) -> str:
-    return subprocess.run(["pdftotext", "-layout", *args, str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", *args, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def amounts_in_order(ref: str) -> list[str]:
@@ -101,7 +103,7 @@ def test_docx_east_asian_fonts_on_every_run(built, ref):
         xml = package.read("word/document.xml").decode("utf-8")
     runs = [r for r in re.findall(r"<w:r>(.*?)</w:r>", xml, flags=re.S) if "<w:t" in r]
     assert runs and all('w:eastAsia="' in r for r in runs), "every run with text names its East-Asian font"
-    body = xml[xml.index("<w:tbl>"):]
+    body = xml[xml.index("<w:tbl>") :]
     table_runs = [r for r in re.findall(r"<w:tc>.*?</w:tc>", body, flags=re.S) if "<w:t" in r]
     assert table_runs and all('w:eastAsia="宋体"' in r for r in table_runs)
     titles = [p for p in re.findall(r"<w:p>.*?</w:p>", xml, flags=re.S) if 'w:val="Heading2"' in p]
@@ -125,8 +127,13 @@ def test_docx_furniture(built, ref):
         settings = package.read("word/settings.xml").decode("utf-8")
         footers = "".join(package.read(n).decode("utf-8") for n in package.namelist() if "footer" in n)
     assert "TOC \\o" in xml and "w:updateFields" not in settings and "w:dirty" not in xml, "no update prompt on opening"
-    entries = re.findall(r'<w:hyperlink w:anchor="([^"]+)"[^>]*>.*?<w:t xml:space="preserve">([^<]*)</w:t>.*?PAGEREF \1 \\h .*?<w:t>(\d+)</w:t>', xml)
-    assert [text for _, text, _ in entries][1:10] == expected["table_titles"], "every table is in the contents with a page number"
+    entries = re.findall(
+        r'<w:hyperlink w:anchor="([^"]+)"[^>]*>.*?<w:t xml:space="preserve">([^<]*)</w:t>.*?PAGEREF \1 \\h .*?<w:t>(\d+)</w:t>',
+        xml,
+    )
+    assert [text for _, text, _ in entries][1:10] == expected["table_titles"], (
+        "every table is in the contents with a page number"
+    )
     pages = [re.sub(r"\s", "", page.extract_text()) for page in PdfReader(str(built[ref]["pdf"])).pages]
     for anchor, text, number in entries[1:]:  # the first, 部门预算公开表, is a bookmark only
         assert re.sub(r"\s", "", text) in pages[int(number) - 1], (text, number)
@@ -175,7 +182,11 @@ def test_pdf_header_repeats_on_continuation_pages(built):
     """000's 收入总表 spans two pages; the top line and 栏次 row repeat on the second."""
     path = built["000"]["pdf"]
     reader = PdfReader(str(path))
-    pages = [i + 1 for i in range(len(reader.pages)) if "部门预算收入总表" in pdf_text(path, "-f", str(i + 1), "-l", str(i + 1)).replace(" ", "")]
+    pages = [
+        i + 1
+        for i in range(len(reader.pages))
+        if "部门预算收入总表" in pdf_text(path, "-f", str(i + 1), "-l", str(i + 1)).replace(" ", "")
+    ]
     first = pages[0]
     following = pdf_text(path, "-f", str(first + 1), "-l", str(first + 1))
     assert "471 秦皇岛市工业和信息化局" in following and "预算年度：2023" in following and "栏次" in following

@@ -75,8 +75,9 @@ def test_wan_input_parents_are_sums_of_printed_leaves(tmp_path):
 
 def test_yuan_amounts_allow_fen_but_not_less(tmp_path):
     path = write(tmp_path, "金额单位: 元\n支出:\n  - {科目: 2080501, 类型: 基本, 金额: 12.345}\n")
-    from budgetgen.problems import InputRejected
     import pytest
+
+    from budgetgen.problems import InputRejected
 
     with pytest.raises(InputRejected) as caught:
         analyse(path)

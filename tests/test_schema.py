@@ -9,19 +9,31 @@ import json
 from decimal import Decimal
 
 import pytest
+from conftest import EXAMPLES, FIXTURES, ROOT
 from jsonschema import Draft202012Validator
 
 from budgetgen.loading import load_file
 from budgetgen.model import json_schema
 from budgetgen.validation import parse_budget
-from conftest import EXAMPLES, FIXTURES, ROOT
 
 COMMITTED = ROOT / "schemas" / "budget.schema.json"
 VALID_FILES = sorted(EXAMPLES.glob("*.yaml")) + sorted((FIXTURES / "valid").glob("*.yaml"))
 # Bad inputs whose problem is the type or shape of a value, which a schema can express.
 SHAPE_ERRORS = (
-    "bad-fund", "bad-level", "bad-unit", "bool-amount", "crlf-missing-year", "indicator-shape", "missing-dept-code",
-    "missing-year", "short-code", "string-amount", "top-level-list", "unknown-field", "wrong-type-amount", "year-out-of-range",
+    "bad-fund",
+    "bad-level",
+    "bad-unit",
+    "bool-amount",
+    "crlf-missing-year",
+    "indicator-shape",
+    "missing-dept-code",
+    "missing-year",
+    "short-code",
+    "string-amount",
+    "top-level-list",
+    "unknown-field",
+    "wrong-type-amount",
+    "year-out-of-range",
 )
 
 
@@ -46,7 +58,10 @@ def validator():
 def test_every_documented_file_validates(validator, path):
     loaded = load_file(path)
     parse_budget(loaded)  # the loader and the model accept it …
-    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(as_editor_sees(loaded.data))]
+    errors = [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in validator.iter_errors(as_editor_sees(loaded.data))
+    ]
     assert errors == [], errors[:5]  # … and so does the schema
 
 
@@ -72,7 +87,20 @@ def meaning(node, defs, seen=()):
             reduced = meaning(alternative, defs, seen)
             flat += reduced["anyOf"] if isinstance(reduced, dict) and set(reduced) == {"anyOf"} else [reduced]
         result["anyOf"] = sorted(json.dumps(a, ensure_ascii=False, sort_keys=True) for a in flat)
-    for key in ("type", "enum", "const", "pattern", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems", "exclusiveMinimum", "exclusiveMaximum"):
+    for key in (
+        "type",
+        "enum",
+        "const",
+        "pattern",
+        "minimum",
+        "maximum",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+    ):
         if key in node:
             result[key] = sorted(node[key]) if key == "enum" else node[key]
     if "properties" in node:
@@ -105,4 +133,6 @@ def test_schema_command_writes_the_model_schema(tmp_path):
 
 def test_examples_name_the_schema_for_editors():
     for path in sorted(EXAMPLES.glob("*.yaml")):
-        assert path.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=../schemas/budget.schema.json"), path
+        assert path.read_text(encoding="utf-8").startswith(
+            "# yaml-language-server: $schema=../schemas/budget.schema.json"
+        ), path

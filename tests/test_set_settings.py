@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLES, REFERENCE_EXAMPLES, invoke
+from test_statement import VALID, department
 
 from budgetgen.analysis import analyse
 from budgetgen.compose import compose
@@ -19,8 +21,6 @@ from budgetgen.narrative import VARIABLES, Narrator, sentence_environment, varia
 from budgetgen.problems import InputRejected
 from budgetgen.statement import Change
 from budgetgen.theme import load_theme
-from conftest import EXAMPLES, REFERENCE_EXAMPLES, invoke
-from test_statement import VALID, department
 
 
 def write_set(root: Path, name: str, text: str) -> tuple[Path, ...]:
@@ -59,7 +59,11 @@ def test_entry_edits_change_remove_insert_and_move(tmp_path):
 
 
 def test_entry_edits_refuse_typos_with_the_line_and_the_names_there_are(tmp_path):
-    write_set(tmp_path, "typo", "extends: base\nnarrative:\n  sections:\n    glosary: {title: 名词}\n    oth: {remove: true}\n    other: {after: nowhere}\n  glossary:\n    不存在: {after: 事业收入}\n")
+    write_set(
+        tmp_path,
+        "typo",
+        "extends: base\nnarrative:\n  sections:\n    glosary: {title: 名词}\n    oth: {remove: true}\n    other: {after: nowhere}\n  glossary:\n    不存在: {after: 事业收入}\n",
+    )
     messages = problems_of(tmp_path, "typo")
     assert any("theme.yaml:4" in m and "「glosary」不在上级模板集的列表中" in m and "glossary" in m for m in messages)
     assert any("theme.yaml:5" in m and "要删除的「oth」" in m for m in messages)
@@ -108,9 +112,15 @@ def narrator_for(tmp_path, set_text: str, dept_text: str | None = None):
 
 
 def test_change_words_percent_and_style_options(tmp_path):
-    n = narrator_for(tmp_path, "narrative:\n  numbers: {amounts: trimmed, change_words: {increase: 增长, decrease: 下降, same: 持平}}\n")
+    n = narrator_for(
+        tmp_path,
+        "narrative:\n  numbers: {amounts: trimmed, change_words: {increase: 增长, decrease: 下降, same: 持平}}\n",
+    )
     change = n.context["change"]["total"]
-    assert n.render("{{ change.total|change_word }}{{ change.total|percent }}", "t") == f"{'增长' if change.delta > 0 else '下降'}{format_percent(change.rate)}"
+    assert (
+        n.render("{{ change.total|change_word }}{{ change.total|percent }}", "t")
+        == f"{'增长' if change.delta > 0 else '下降'}{format_percent(change.rate)}"
+    )
     assert n.render('{{ expense.total|wan }}|{{ expense.total|wan("two_decimals") }}', "t") == "724|724.00"
     with pytest.raises(InputRejected) as caught:
         n.render('{{ expense.total|wan("fancy") }}', "t")
@@ -124,8 +134,14 @@ def test_a_bad_number_style_is_refused_with_its_line(tmp_path):
 
 
 def test_snippets_with_and_without_parameters(tmp_path):
-    n = narrator_for(tmp_path, 'narrative:\n  snippets:\n    本部门: "{{ short_name }}"\n    全称: "{{ 本部门 }}（{{ code }}）"\n    万元数: {params: [x], text: "{{ x|wan }}万元"}\n')
-    assert n.render("{{ 全称 }}：{{ 万元数(expense.total) }}", "t") == "秦皇岛市海港区科技和工业信息化局（306）：724.00万元"
+    n = narrator_for(
+        tmp_path,
+        'narrative:\n  snippets:\n    本部门: "{{ short_name }}"\n    全称: "{{ 本部门 }}（{{ code }}）"\n    万元数: {params: [x], text: "{{ x|wan }}万元"}\n',
+    )
+    assert (
+        n.render("{{ 全称 }}：{{ 万元数(expense.total) }}", "t")
+        == "秦皇岛市海港区科技和工业信息化局（306）：724.00万元"
+    )
 
 
 def test_a_snippet_may_not_take_a_variables_name(tmp_path):
@@ -140,7 +156,9 @@ def test_the_variable_table_and_the_context_have_the_same_paths():
     seen = set()
     for example in REFERENCE_EXAMPLES.values():
         analysis = analyse(example)
-        paths = set(variable_paths(Narrator(analysis, analysis.statement, sentence_environment(analysis.theme)).figures))
+        paths = set(
+            variable_paths(Narrator(analysis, analysis.statement, sentence_environment(analysis.theme)).figures)
+        )
         assert paths <= set(VARIABLES), paths - set(VARIABLES)
         seen |= paths
     assert set(VARIABLES) <= seen, set(VARIABLES) - seen
@@ -157,7 +175,12 @@ def test_templates_vars_lists_every_variable_with_an_example():
 def test_templates_vars_shows_the_sets_snippets(tmp_path):
     write_set(tmp_path, "s", 'extends: base\nnarrative:\n  snippets:\n    本部门: "{{ place }}{{ short_name }}"\n')
     dept = tmp_path / "d.yaml"
-    dept.write_text((EXAMPLES / "haigang-kgxj-2025.yaml").read_text(encoding="utf-8").replace("  级次: 区\n", "  级次: 区\n  简称: 科工局\n  地区: 海港区\n"), encoding="utf-8")
+    dept.write_text(
+        (EXAMPLES / "haigang-kgxj-2025.yaml")
+        .read_text(encoding="utf-8")
+        .replace("  级次: 区\n", "  级次: 区\n  简称: 科工局\n  地区: 海港区\n"),
+        encoding="utf-8",
+    )
     result = invoke("templates", "vars", "s", "--dir", tmp_path, "--example", dept)
     assert re.search(r"^本部门\s+本模板集的片段　示例：海港区科工局$", result.output, re.M), result.output
 
@@ -169,7 +192,9 @@ def test_short_name_and_place_reach_titles_and_sentences(tmp_path):
     n = narrator_for(
         tmp_path,
         'document:\n  cover_subtitle: "{place}{short_name}{year}年部门预算"\n',
-        (EXAMPLES / "haigang-kgxj-2025.yaml").read_text(encoding="utf-8").replace("  级次: 区\n", "  级次: 区\n  简称: 科工局\n  地区: 海港区\n"),
+        (EXAMPLES / "haigang-kgxj-2025.yaml")
+        .read_text(encoding="utf-8")
+        .replace("  级次: 区\n", "  级次: 区\n  简称: 科工局\n  地区: 海港区\n"),
     )
     assert n.render("{{ place }}{{ short_name }}", "t") == "海港区科工局"
     cover = compose(n.analysis).blocks[0]
@@ -198,7 +223,9 @@ def test_indicators_print_as_typed_unless_the_set_asks_for_canonical(tmp_path):
     path.write_text(text, encoding="utf-8")
     assert [r[0] for r in indicator_rows(compose(analyse(path)))] == ["效益指标", "产出指标", "满意度指标"]
     analysis = analyse(path)
-    dirs = write_set(tmp_path / "t", "canonical", "extends: base\nnarrative:\n  performance:\n    indicator_order: canonical\n")
+    dirs = write_set(
+        tmp_path / "t", "canonical", "extends: base\nnarrative:\n  performance:\n    indicator_order: canonical\n"
+    )
     sorted_doc = compose(replace(analysis, theme=load_theme("canonical", dirs)))
     assert [r[0] for r in indicator_rows(sorted_doc)] == ["产出指标", "效益指标", "满意度指标"]
 
@@ -233,7 +260,9 @@ def test_strict_check_fails_on_an_empty_duties_list(tmp_path):
 def yuan_typed_into_wan(path: Path, source: Path) -> Path:
     """The example with every amount written in 元 while the file still says 万元."""
     text = source.read_text(encoding="utf-8")
-    text = re.sub(r"(金额|预算资金|单价|价值): (\d+\.\d+)", lambda m: f"{m.group(1)}: {Decimal(m.group(2)) * 10000:.2f}", text)
+    text = re.sub(
+        r"(金额|预算资金|单价|价值): (\d+\.\d+)", lambda m: f"{m.group(1)}: {Decimal(m.group(2)) * 10000:.2f}", text
+    )
     path.write_text(re.sub(r"^申报数:\n(  .*\n)+", "", text, flags=re.M), encoding="utf-8")
     return path
 
@@ -268,22 +297,41 @@ def test_remove_must_say_true_and_a_recursive_snippet_is_a_located_error(tmp_pat
     write_set(tmp_path, "odd", "extends: base\nnarrative:\n  sections:\n    other: {remove: yes}\n")
     assert any("theme.yaml:4" in m and "应写 remove: true" in m for m in problems_of(tmp_path, "odd"))
     with pytest.raises(InputRejected) as caught:
-        narrator_for(tmp_path / "r", 'narrative:\n  snippets:\n    f: {params: [x], text: "{{ f(x) }}"}\n').render("{{ f(1) }}", "intro")
+        narrator_for(tmp_path / "r", 'narrative:\n  snippets:\n    f: {params: [x], text: "{{ f(x) }}"}\n').render(
+            "{{ f(1) }}", "intro"
+        )
     assert "递归过深" in caught.value.problems[0].message
 
 
 @pytest.mark.parametrize(
     "settings, message",
     [
-        ("  收支总表:\n    income_rows:\n      四、财政专户管理资金收入: {remove: true}\n", "没有哪一行计入资金来源「财政专户」"),
-        ("  收支总表:\n    income_rows:\n      一、一般公共预算拨款收入: {funds: [一般公共预算, 政府性基金]}\n", "资金来源「政府性基金」列在了 2 行"),
-        ("  收支总表:\n    income_rows:\n      五、单位资金: {funds: [单位资金, 事业收入, 经营收入, 上级补助, 附属单位上缴, 其他]}\n", "资金来源「经营收入」不存在"),
-        ("  财政拨款收支总表:\n    income_rows:\n      三、国有资本经营预算拨款: {remove: true}\n", "没有哪一行计入资金来源「国有资本经营」"),
+        (
+            "  收支总表:\n    income_rows:\n      四、财政专户管理资金收入: {remove: true}\n",
+            "没有哪一行计入资金来源「财政专户」",
+        ),
+        (
+            "  收支总表:\n    income_rows:\n      一、一般公共预算拨款收入: {funds: [一般公共预算, 政府性基金]}\n",
+            "资金来源「政府性基金」列在了 2 行",
+        ),
+        (
+            "  收支总表:\n    income_rows:\n      五、单位资金: {funds: [单位资金, 事业收入, 经营收入, 上级补助, 附属单位上缴, 其他]}\n",
+            "资金来源「经营收入」不存在",
+        ),
+        (
+            "  财政拨款收支总表:\n    income_rows:\n      三、国有资本经营预算拨款: {remove: true}\n",
+            "没有哪一行计入资金来源「国有资本经营」",
+        ),
     ],
 )
 def test_an_income_row_layout_that_would_hide_or_repeat_money_is_refused(tmp_path, settings, message):
     write_set(tmp_path / "templates", "rows", "extends: base\ntables:\n" + settings)
     path = tmp_path / "d.yaml"
-    path.write_text((EXAMPLES / "haigang-kgxj-2025.yaml").read_text(encoding="utf-8").replace("模板: hebei-district-2025", "模板: rows"), encoding="utf-8")
+    path.write_text(
+        (EXAMPLES / "haigang-kgxj-2025.yaml")
+        .read_text(encoding="utf-8")
+        .replace("模板: hebei-district-2025", "模板: rows"),
+        encoding="utf-8",
+    )
     result = invoke("check", path)
     assert result.exit_code == 1 and message in result.output and "theme.yaml" in result.output

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import REFERENCE_EXAMPLES, ROOT
 from typer.testing import CliRunner
 
 from budgetgen.analysis import analyse
@@ -17,7 +18,6 @@ from budgetgen.cli import app
 from budgetgen.compose import compose
 from budgetgen.document import Paragraph
 from budgetgen.problems import Severity
-from conftest import REFERENCE_EXAMPLES, ROOT
 
 SOURCE = ROOT / "src" / "budgetgen"
 runner = CliRunner()
@@ -41,8 +41,12 @@ def test_check_list_prints_the_registry():
 
 def test_readme_check_table_is_the_registry():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = readme[readme.index("<!-- checks:begin -->") + len("<!-- checks:begin -->") : readme.index("<!-- checks:end -->")]
-    assert block.strip() == registry_table(), "README's check table is stale: paste `python -c 'from budgetgen.checks import registry_table; print(registry_table())'`"
+    block = readme[
+        readme.index("<!-- checks:begin -->") + len("<!-- checks:begin -->") : readme.index("<!-- checks:end -->")
+    ]
+    assert block.strip() == registry_table(), (
+        "README's check table is stale: paste `python -c 'from budgetgen.checks import registry_table; print(registry_table())'`"
+    )
 
 
 VALID = """部门: {编码: "999", 名称: 测试局, 级次: 区}
@@ -78,8 +82,19 @@ FIRING = {
     "科目": ([("科目: 2150501", "科目: 2150577")], ""),
     "H4": ([("类型: 基本, 金额: 10.00", "类型: 经营, 金额: 10.00")], ""),
     "X3": ([("{科目: 30101, 金额: 10.00}", "{科目: 30101, 金额: 9.00}")], ""),
-    "X16": ([("{科目: 2150501, 类型: 基本, 金额: 10.00}", "{科目: 2150501, 类型: 基本, 金额: 10.00}\n  - {科目: 2150599, 类型: 项目, 金额: 1.00, 项目: 不存在的项目}")], ""),
-    "X10": ([("{科目: 30101, 金额: 10.00}", "{科目: 30101, 金额: 8.00}\n  - {科目: 30231, 金额: 2.00}")], "三公经费: {公务用车运行维护费: 1.00}\n"),
+    "X16": (
+        [
+            (
+                "{科目: 2150501, 类型: 基本, 金额: 10.00}",
+                "{科目: 2150501, 类型: 基本, 金额: 10.00}\n  - {科目: 2150599, 类型: 项目, 金额: 1.00, 项目: 不存在的项目}",
+            )
+        ],
+        "",
+    ),
+    "X10": (
+        [("{科目: 30101, 金额: 10.00}", "{科目: 30101, 金额: 8.00}\n  - {科目: 30231, 金额: 2.00}")],
+        "三公经费: {公务用车运行维护费: 1.00}\n",
+    ),
     "X6": ([], "年终结转结余: {一般公共预算: 1.00}\n"),
     "申报": ([], "申报数: {收入总计: 99.00}\n"),
     "比上年": ([("上年: {基本支出: 10.00, 项目支出: 1.00, 三公经费合计: 0}\n", "")], ""),
@@ -90,16 +105,46 @@ FIRING = {
     "绩效": ([("      - [满意度指标, 服务对象满意度指标, 满意度, 描述, ≥90%, 依据]\n", "")], ""),
     "E16": ([("绩效目标: [完成测试]", "绩效目标: [目标内容1]")], ""),
     "X17": ([("    金额: 1.00\n", "    金额: 1.00\n    资金支出计划: [0.25, 0.50, 0.75, 0.90]\n")], ""),
-    "成本指标": ([("      - [产出指标, 数量指标, 数量, 描述, 1个, 依据]", "      - [产出指标, 成本指标, 成本, 描述, ≤5万元, 依据]")], ""),
-    "E8": ([("      - [产出指标, 数量指标, 数量, 描述, 1个, 依据]", "      - [产出指标, 时效指标, 完成时间, 描述, 2020年底前, 依据]")], ""),
+    "成本指标": (
+        [
+            (
+                "      - [产出指标, 数量指标, 数量, 描述, 1个, 依据]",
+                "      - [产出指标, 成本指标, 成本, 描述, ≤5万元, 依据]",
+            )
+        ],
+        "",
+    ),
+    "E8": (
+        [
+            (
+                "      - [产出指标, 数量指标, 数量, 描述, 1个, 依据]",
+                "      - [产出指标, 时效指标, 完成时间, 描述, 2020年底前, 依据]",
+            )
+        ],
+        "",
+    ),
     "E11": ([], "国有资产: {车辆: {数量: 1, 价值: 1000.00}}\n"),
     "E10": ([("    - {单位名称: 测试中心, 单位性质: 事业, 单位规格: 正科级, 经费保障形式: 财政拨款}\n", "")], ""),
     "E5": ([("绩效目标: [完成测试]", "绩效目标: [采购测试设备]")], ""),
     "P1": ([("  职责: [负责测试]\n", "")], ""),
-    "P2": ([("  机构:\n    - {单位名称: 测试局本级, 单位性质: 行政, 单位规格: 正科级, 经费保障形式: 财政拨款}\n    - {单位名称: 测试中心, 单位性质: 事业, 单位规格: 正科级, 经费保障形式: 财政拨款}\n", "")], ""),
+    "P2": (
+        [
+            (
+                "  机构:\n    - {单位名称: 测试局本级, 单位性质: 行政, 单位规格: 正科级, 经费保障形式: 财政拨款}\n    - {单位名称: 测试中心, 单位性质: 事业, 单位规格: 正科级, 经费保障形式: 财政拨款}\n",
+                "",
+            )
+        ],
+        "",
+    ),
     "P3": ([("绩效: {总体绩效目标: [完成测试任务]}\n", "")], ""),
     "P4": ([("    绩效目标: [完成测试]\n", "")], ""),
-    "P5": ([("金额: 10.00}\n基本", "金额: 100000.00}\n基本"), ("{科目: 30101, 金额: 10.00}", "{科目: 30101, 金额: 100000.00}")], ""),
+    "P5": (
+        [
+            ("金额: 10.00}\n基本", "金额: 100000.00}\n基本"),
+            ("{科目: 30101, 金额: 10.00}", "{科目: 30101, 金额: 100000.00}"),
+        ],
+        "",
+    ),
     "E6": ([], PROCUREMENT.format(unit="测试局本级", price="0.50", share="false", asset="true")),
 }
 
@@ -148,9 +193,17 @@ def money_operations(path: Path) -> list[str]:
         if isinstance(node, ast.ImportFrom) and node.module and node.module.endswith("money"):
             found += [f"imports {a.name}" for a in node.names if a.name in MONEY_FUNCTIONS]
         if isinstance(node, ast.Call):
-            name = node.func.id if isinstance(node.func, ast.Name) else node.func.attr if isinstance(node.func, ast.Attribute) else ""
+            name = (
+                node.func.id
+                if isinstance(node.func, ast.Name)
+                else node.func.attr
+                if isinstance(node.func, ast.Attribute)
+                else ""
+            )
             segment = ast.get_source_segment(source, node) or ""
-            if name in MONEY_FUNCTIONS | {"quantize"} or (name == "sum" and re.search(r"amount|price|value|money", segment)):
+            if name in MONEY_FUNCTIONS | {"quantize"} or (
+                name == "sum" and re.search(r"amount|price|value|money", segment)
+            ):
                 found.append(f"line {node.lineno}: {segment[:60]}")
     return found
 
@@ -159,7 +212,11 @@ def test_no_module_outside_the_statement_sums_or_rounds_money():
     # The Excel importer works out typed leaves from a workbook's printed figures and checks the
     # workbook's own sums: input processing, before the statement; nothing it adds is printed.
     allowed = {SOURCE / "statement.py", SOURCE / "money.py", SOURCE / "excel" / "importer.py"}
-    offenders = {str(p.relative_to(SOURCE)): ops for p in sorted(SOURCE.rglob("*.py")) if p not in allowed and (ops := money_operations(p))}
+    offenders = {
+        str(p.relative_to(SOURCE)): ops
+        for p in sorted(SOURCE.rglob("*.py"))
+        if p not in allowed and (ops := money_operations(p))
+    }
     assert offenders == {}
 
 
@@ -198,7 +255,7 @@ def test_no_import_cycles():
         state[module] = 1
         for target in graph[module]:
             if state.get(target) == 1:
-                raise AssertionError("import cycle: " + " → ".join(path[path.index(target):] + [target]))
+                raise AssertionError("import cycle: " + " → ".join(path[path.index(target) :] + [target]))
             if target not in state:
                 visit(target, path + [target])
         state[module] = 2
@@ -260,7 +317,14 @@ def test_x2_fund_tables_add_up_to_the_expenditure_table(reference):
     statement = analysis.statement
     for node in statement.expense.nodes:
         fiscal = sum((statement.fiscal[f].value(node.code) for f in statement.fiscal), Decimal(0))
-        non_fiscal = sum((l.amount for l in analysis.ledger.lines if l.fund not in statement.fiscal and l.code.startswith(node.code)), Decimal(0))
+        non_fiscal = sum(
+            (
+                l.amount
+                for l in analysis.ledger.lines
+                if l.fund not in statement.fiscal and l.code.startswith(node.code)
+            ),
+            Decimal(0),
+        )
         assert node.values[0] == fiscal + non_fiscal, node.code
 
 
@@ -304,17 +368,34 @@ def test_html_and_docx_bytes_do_not_depend_on_the_machines_fonts(tmp_path):
     import sys
 
     bare = tmp_path / "fonts.conf"
-    bare.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><dir>/nonexistent</dir></fontconfig>', encoding="utf-8")
+    bare.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><dir>/nonexistent</dir></fontconfig>',
+        encoding="utf-8",
+    )
     outputs = {}
     for name, env in (("here", {}), ("bare", {"FONTCONFIG_FILE": str(bare)})):
         folder = tmp_path / name
         subprocess.run(
-            [sys.executable, "-m", "budgetgen", "build", str(REFERENCE_EXAMPLES["004"]), "-o", str(folder), "--format", "html,docx"],
-            check=True, env={**os.environ, **env}, capture_output=True,
+            [
+                sys.executable,
+                "-m",
+                "budgetgen",
+                "build",
+                str(REFERENCE_EXAMPLES["004"]),
+                "-o",
+                str(folder),
+                "--format",
+                "html,docx",
+            ],
+            check=True,
+            env={**os.environ, **env},
+            capture_output=True,
         )
         outputs[name] = {p.name: _without_page_numbers(p) for p in folder.iterdir()}
     assert outputs["here"] == outputs["bare"]
-    bare_list = subprocess.run(["fc-list"], env={**os.environ, "FONTCONFIG_FILE": str(bare)}, capture_output=True, text=True).stdout
+    bare_list = subprocess.run(
+        ["fc-list"], env={**os.environ, "FONTCONFIG_FILE": str(bare)}, capture_output=True, text=True
+    ).stdout
     assert bare_list.strip() == "", "the bare configuration really has no fonts"
 
 

@@ -7,12 +7,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import REFERENCE_EXAMPLES, ROOT
 from docx import Document as open_docx
 from typer.testing import CliRunner
 
 from budgetgen.cli import app
 from budgetgen.theme import load_theme, search_dirs_for
-from conftest import REFERENCE_EXAMPLES, ROOT
 
 runner = CliRunner()
 EXAMPLE = REFERENCE_EXAMPLES["000"]
@@ -49,11 +49,15 @@ def city(tmp_path_factory):
     theme = sets / "test-city" / "theme.yaml"
     theme.write_text(theme.read_text(encoding="utf-8") + CITY_OVERRIDES, encoding="utf-8")
     department = root / "dept.yaml"
-    department.write_text(EXAMPLE.read_text(encoding="utf-8").replace("模板: hebei-city-2023", "模板: test-city"), encoding="utf-8")
+    department.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace("模板: hebei-city-2023", "模板: test-city"), encoding="utf-8"
+    )
     result = invoke("build", department, "-o", root / "out", "--templates", sets)
     assert result.exit_code == 0, result.output
     pdf = root / "out" / "dept.pdf"
-    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
+    text = re.sub(
+        r"\s+", "", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    )
     docx_path = root / "out" / "dept.docx"
     docx_text = re.sub(r"\s+", "", "\n".join(p.text for p in open_docx(str(docx_path)).paragraphs))
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
@@ -121,7 +125,9 @@ def hostile_set(tmp_path: Path, theme_extra: str = "", files: dict | None = None
     for name, text in (files or {}).items():
         (sets / "evil" / name).write_text(text, encoding="utf-8")
     department = tmp_path / "dept.yaml"
-    department.write_text(EXAMPLE.read_text(encoding="utf-8").replace("模板: hebei-city-2023", "模板: evil"), encoding="utf-8")
+    department.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace("模板: hebei-city-2023", "模板: evil"), encoding="utf-8"
+    )
     return department
 
 
@@ -138,7 +144,7 @@ def test_sentence_reaching_object_internals_is_refused(tmp_path):
 
 
 def test_sentence_including_a_file_is_refused(tmp_path):
-    department = hostile_set(tmp_path, 'narrative:\n  other_none: "{% include \'/etc/passwd\' %}"\n')
+    department = hostile_set(tmp_path, "narrative:\n  other_none: \"{% include '/etc/passwd' %}\"\n")
     result = build_with(tmp_path, department)
     assert result.exit_code == 1 and "不能引用其他文件" in result.output
     assert "root:" not in result.output
@@ -165,13 +171,15 @@ def test_html_template_touching_class_is_refused(tmp_path):
 
 def test_set_name_with_a_path_is_refused(tmp_path):
     department = tmp_path / "dept.yaml"
-    department.write_text(EXAMPLE.read_text(encoding="utf-8").replace("模板: hebei-city-2023", "模板: ../../etc"), encoding="utf-8")
+    department.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace("模板: hebei-city-2023", "模板: ../../etc"), encoding="utf-8"
+    )
     result = invoke("check", department)
     assert result.exit_code == 1 and "模板集名称「../../etc」不合法" in result.output
 
 
 def test_theme_settings_reaching_css_are_validated(tmp_path):
-    department = hostile_set(tmp_path, "page:\n  size: \"A4; } body { background: url(http://x) \"\n")
+    department = hostile_set(tmp_path, 'page:\n  size: "A4; } body { background: url(http://x) "\n')
     result = invoke("check", department, "--templates", tmp_path / "sets")
     assert result.exit_code == 1 and "page.size" in result.output and "theme.yaml:3" in result.output
 

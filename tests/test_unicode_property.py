@@ -13,7 +13,11 @@ from budgetgen.cli import app
 
 runner = CliRunner()
 NASTY = "\x00\x07\x1b\x7f\u0085\u00ad\u200b\u200d\u202e\u2066\ufeff\ud800\udfff\U0001f600\u0301\u05d0\u3000\U00020000<>&\"'{}%#\\"
-texts = st.text(alphabet=st.one_of(st.characters(codec=None, exclude_categories=()), st.sampled_from(NASTY)), min_size=1, max_size=40)
+texts = st.text(
+    alphabet=st.one_of(st.characters(codec=None, exclude_categories=()), st.sampled_from(NASTY)),
+    min_size=1,
+    max_size=40,
+)
 
 TEMPLATE = """部门: {{编码: "999", 名称: {name}, 级次: 区}}
 预算年度: 2026
@@ -44,7 +48,10 @@ def run(*args):
 @given(name=texts, project=texts, goal=texts, reason=texts)
 def test_check_passing_means_build_succeeds(tmp_path, name, project, goal, reason):
     path = tmp_path / "dept.yaml"
-    quoted = {k: json.dumps(v) for k, v in dict(name=name, unit=name + "本级", project=project, goal=goal, reason=reason).items()}
+    quoted = {
+        k: json.dumps(v)
+        for k, v in dict(name=name, unit=name + "本级", project=project, goal=goal, reason=reason).items()
+    }
     path.write_text(TEMPLATE.format(**quoted), encoding="utf-8", errors="surrogatepass")
     checked = run("check", path)
     assert checked.exit_code in (0, 1, 2)
@@ -53,14 +60,21 @@ def test_check_passing_means_build_succeeds(tmp_path, name, project, goal, reaso
         assert built.exit_code == 0, built.output
 
 
-visible_texts = st.text(alphabet=st.characters(codec=None, exclude_categories=("Cc", "Cs", "Cf", "Co", "Cn", "Zl", "Zp")), min_size=1, max_size=40).filter(str.strip)
+visible_texts = st.text(
+    alphabet=st.characters(codec=None, exclude_categories=("Cc", "Cs", "Cf", "Co", "Cn", "Zl", "Zp")),
+    min_size=1,
+    max_size=40,
+).filter(str.strip)
 
 
 @settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=visible_texts, project=visible_texts, goal=visible_texts, reason=visible_texts)
 def test_any_visible_text_checks_and_builds(tmp_path, name, project, goal, reason):
     path = tmp_path / "dept.yaml"
-    quoted = {k: json.dumps(v, ensure_ascii=False) for k, v in dict(name=name, unit=name + "本级", project=project, goal=goal, reason=reason).items()}
+    quoted = {
+        k: json.dumps(v, ensure_ascii=False)
+        for k, v in dict(name=name, unit=name + "本级", project=project, goal=goal, reason=reason).items()
+    }
     path.write_text(TEMPLATE.format(**quoted), encoding="utf-8")
     checked = run("check", path)
     assert checked.exit_code == 0, checked.output
@@ -74,7 +88,9 @@ def test_unusual_but_visible_text_builds_to_pdf(tmp_path):
     visible = "测😀é\u05d0\U00020000<b>&amp;{{x}}"
     path = tmp_path / "dept.yaml"
     texts = dict(name="测试局" + visible, unit="测试局本级", project="项目" + visible, goal=visible, reason=visible)
-    path.write_text(TEMPLATE.format(**{k: json.dumps(v, ensure_ascii=False) for k, v in texts.items()}), encoding="utf-8")
+    path.write_text(
+        TEMPLATE.format(**{k: json.dumps(v, ensure_ascii=False) for k, v in texts.items()}), encoding="utf-8"
+    )
     assert run("check", path).exit_code == 0
     built = run("build", path, "-o", tmp_path / "out", "--format", "pdf,docx")
     assert built.exit_code == 0, built.output

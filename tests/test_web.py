@@ -9,10 +9,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLES, invoke
 from starlette.testclient import TestClient
 
 from budgetgen.web import create_app
-from conftest import EXAMPLES, invoke
 
 TOKEN = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -55,18 +55,29 @@ def test_a_department_page_has_problems_tables_source_and_actions(served):
     assert "部门预算收支总表" in page.text and "4212.66" in page.text
     assert 'id="L1"' in page.text and "mark-警告" in page.text
     assert "（字段 项目[5].绩效指标）" in page.text, "fields are named as the command line names them (from 1)"
-    assert 'action="/build/qinhuangdao-gxj-2023.yaml"' in page.text and 'href="/edit/qinhuangdao-gxj-2023.yaml"' in page.text
+    assert (
+        'action="/build/qinhuangdao-gxj-2023.yaml"' in page.text
+        and 'href="/edit/qinhuangdao-gxj-2023.yaml"' in page.text
+    )
 
 
 def test_a_build_from_the_page_gives_the_same_pdf_as_the_command_line(served, tmp_path):
     client, folder, _ = served
     token = token_of(client)
-    built = client.post("/build/haigang-kgxj-2025.yaml", data={"csrf": token, "pdf": "1", "docx": "1", "xlsx": "1"}, follow_redirects=False)
+    built = client.post(
+        "/build/haigang-kgxj-2025.yaml",
+        data={"csrf": token, "pdf": "1", "docx": "1", "xlsx": "1"},
+        follow_redirects=False,
+    )
     assert built.status_code == 303 and "%E5%B7%B2%E7%94%9F%E6%88%90" in built.headers["location"]  # 已生成
     page = client.get(built.headers["location"])
     assert 'id="download-pdf"' in page.text and 'id="pdf-preview"' in page.text
     pdf = client.get("/file/pdf/haigang-kgxj-2025.yaml")
-    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf" and "attachment" in pdf.headers["content-disposition"]
+    assert (
+        pdf.status_code == 200
+        and pdf.headers["content-type"] == "application/pdf"
+        and "attachment" in pdf.headers["content-disposition"]
+    )
     assert "inline" in client.get("/file/pdf/haigang-kgxj-2025.yaml?inline=1").headers["content-disposition"]
     assert client.get("/file/docx/haigang-kgxj-2025.yaml").content[:2] == b"PK"
     assert client.get("/file/xlsx/haigang-kgxj-2025.yaml").content[:2] == b"PK"
@@ -97,13 +108,23 @@ def test_upload_of_a_yaml_and_a_workbook(served):
     client, folder, _ = served
     token = token_of(client)
     text = (EXAMPLES / "haigang-kgxj-2025.yaml").read_bytes()
-    response = client.post("/upload", data={"csrf": token}, files={"file": ("新部门.yaml", text, "application/x-yaml")}, follow_redirects=False)
+    response = client.post(
+        "/upload",
+        data={"csrf": token},
+        files={"file": ("新部门.yaml", text, "application/x-yaml")},
+        follow_redirects=False,
+    )
     assert response.status_code == 303 and (folder / "新部门.yaml").read_bytes() == text
     workbook = folder / "填写.xlsx"
     assert invoke("new", "某某局", "--xlsx", "-o", workbook).exit_code == 0
     data = workbook.read_bytes()
     workbook.unlink()
-    assert client.post("/upload", data={"csrf": token}, files={"file": ("填写.xlsx", data)}, follow_redirects=False).status_code == 303
+    assert (
+        client.post(
+            "/upload", data={"csrf": token}, files={"file": ("填写.xlsx", data)}, follow_redirects=False
+        ).status_code
+        == 303
+    )
     page = client.get("/d/填写.xlsx")
     assert page.status_code == 200 and "源文件" not in page.text and 'href="/edit/' not in page.text
     refused = client.post("/save/填写.xlsx", data={"csrf": token, "text": "x"})
@@ -122,9 +143,15 @@ def test_upload_of_a_yaml_and_a_workbook(served):
 )
 def test_uploads_are_checked_for_type_and_name(served, filename, data, reason):
     client, folder, tmp_path = served
-    response = client.post("/upload", data={"csrf": token_of(client)}, files={"file": (filename, data)}, follow_redirects=False)
+    response = client.post(
+        "/upload", data={"csrf": token_of(client)}, files={"file": (filename, data)}, follow_redirects=False
+    )
     if reason is None:
-        assert response.status_code == 303 and (folder / "escape.yaml").is_file() and not (tmp_path.parent / "escape.yaml").exists()
+        assert (
+            response.status_code == 303
+            and (folder / "escape.yaml").is_file()
+            and not (tmp_path.parent / "escape.yaml").exists()
+        )
     else:
         assert response.status_code == 400 and reason in response.text
 
@@ -137,9 +164,15 @@ def test_an_oversized_upload_is_refused_without_reading_it(served):
         for _ in range(200):  # 200 MB, sent without a Content-Length
             yield b"x" * (1024 * 1024)
 
-    response = client.post("/upload", content=body(), headers={"content-type": "multipart/form-data; boundary=x", "x-csrf-token": token})
+    response = client.post(
+        "/upload", content=body(), headers={"content-type": "multipart/form-data; boundary=x", "x-csrf-token": token}
+    )
     assert response.status_code == 413 and "未接收" in response.text
-    big = client.post("/upload", content=b"x", headers={"content-length": str(200 * 1024 * 1024), "content-type": "multipart/form-data; boundary=x"})
+    big = client.post(
+        "/upload",
+        content=b"x",
+        headers={"content-length": str(200 * 1024 * 1024), "content-type": "multipart/form-data; boundary=x"},
+    )
     assert big.status_code == 413
 
 
@@ -147,7 +180,11 @@ def test_requests_that_change_files_need_the_sessions_token(served):
     client, folder, _ = served
     path = folder / "haigang-kgxj-2025.yaml"
     original = path.read_bytes()
-    for url, data in (("/save/haigang-kgxj-2025.yaml", {"text": "x: 1\n"}), ("/build/haigang-kgxj-2025.yaml", {}), ("/batch/start", {})):
+    for url, data in (
+        ("/save/haigang-kgxj-2025.yaml", {"text": "x: 1\n"}),
+        ("/build/haigang-kgxj-2025.yaml", {}),
+        ("/batch/start", {}),
+    ):
         assert client.post(url, data=data).status_code == 403
         assert client.post(url, data={**data, "csrf": "forged"}).status_code == 403
     other = local_client(client.app)  # another browser: its own cookie, not this page's token
@@ -206,9 +243,15 @@ def test_a_file_that_would_build_forever_is_stopped(tmp_path):
     (folder / "templates" / "forever").mkdir(parents=True)
     (folder / "templates" / "forever" / "theme.yaml").write_text("extends: base\n", encoding="utf-8")
     base = (Path(__file__).resolve().parents[1] / "templates" / "base" / "document.html.j2").read_text(encoding="utf-8")
-    looping = base.replace("<body>", "<body>{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}", 1)
+    looping = base.replace(
+        "<body>", "<body>{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}", 1
+    )
     (folder / "templates" / "forever" / "document.html.j2").write_text(looping, encoding="utf-8")
-    text = (EXAMPLES / "haigang-kgxj-2025.yaml").read_text(encoding="utf-8").replace("模板: hebei-district-2025", "模板: forever")
+    text = (
+        (EXAMPLES / "haigang-kgxj-2025.yaml")
+        .read_text(encoding="utf-8")
+        .replace("模板: hebei-district-2025", "模板: forever")
+    )
     (folder / "forever.yaml").write_text(text, encoding="utf-8")
     client = local_client(create_app(folder, check_seconds=3, build_seconds=3))
     page = client.get("/d/forever.yaml")
@@ -223,7 +266,9 @@ def test_batch_from_the_page(served):
     client, folder, _ = served
     import time
 
-    started = client.post("/batch/start", data={"csrf": token_of(client, "/batch"), "xlsx": "1"}, follow_redirects=False)
+    started = client.post(
+        "/batch/start", data={"csrf": token_of(client, "/batch"), "xlsx": "1"}, follow_redirects=False
+    )
     assert started.status_code == 303
     for _ in range(120):
         status = client.get("/batch/status").json()
@@ -231,7 +276,9 @@ def test_batch_from_the_page(served):
             break
         time.sleep(0.5)
     assert status["finished"] == 3 and status["counts"]["有警告"] == 3 and "汇总" in status["message"]
-    assert {r["file"] for r in status["rows"]} == {p.name for p in EXAMPLES.glob("*.yaml")}, "names as in the folder, not server paths"
+    assert {r["file"] for r in status["rows"]} == {p.name for p in EXAMPLES.glob("*.yaml")}, (
+        "names as in the folder, not server paths"
+    )
     assert (folder / "output" / "haigang-kgxj-2025" / "haigang-kgxj-2025.xlsx").is_file()
     summary = client.get("/summary")
     assert summary.status_code == 200 and "全市合计" in summary.text
@@ -268,7 +315,12 @@ def test_the_serve_command_starts_and_warns_about_other_hosts(tmp_path):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     shutil.copy(EXAMPLES / "haigang-kgxj-2025.yaml", tmp_path / "dept.yaml")
-    server = subprocess.Popen([sys.executable, "-m", "budgetgen", "serve", str(tmp_path), "--host", "0.0.0.0", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "budgetgen", "serve", str(tmp_path), "--host", "0.0.0.0", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         for _ in range(100):
             try:
@@ -288,7 +340,9 @@ def test_pages_allow_only_their_own_scripts(served):
     client, _, _ = served
     headers = client.get("/").headers
     assert "default-src 'self'" in headers["content-security-policy"] and headers["x-content-type-options"] == "nosniff"
-    assert "<script src=\"/static/site.js\">" in client.get("/").text and "http" not in (Path(__file__).resolve().parents[1] / "src/budgetgen/web/static/site.js").read_text(encoding="utf-8")
+    assert '<script src="/static/site.js">' in client.get("/").text and "http" not in (
+        Path(__file__).resolve().parents[1] / "src/budgetgen/web/static/site.js"
+    ).read_text(encoding="utf-8")
 
 
 def test_an_export_of_the_budget_system_is_imported_from_the_page(served, tmp_path):
@@ -296,18 +350,29 @@ def test_an_export_of_the_budget_system_is_imported_from_the_page(served, tmp_pa
     invoke("build", EXAMPLES / "haigang-kgxj-2025.yaml", "-o", tmp_path / "export", "--format", "xlsx")
     data = (tmp_path / "export" / "haigang-kgxj-2025.xlsx").read_bytes()
     token = token_of(client)
-    assert client.post("/upload", data={"csrf": token}, files={"file": ("公开表.xlsx", data)}, follow_redirects=False).status_code == 303
+    assert (
+        client.post(
+            "/upload", data={"csrf": token}, files={"file": ("公开表.xlsx", data)}, follow_redirects=False
+        ).status_code
+        == 303
+    )
     page = client.get("/d/公开表.xlsx")
     assert 'id="import-button"' in page.text and "<option selected>base</option>" in page.text
-    imported = client.post("/import/公开表.xlsx", data={"csrf": token, "template": "hebei-district-2025"}, follow_redirects=False)
-    assert imported.status_code == 303 and imported.headers["location"].startswith("/d/%E5%85%AC%E5%BC%80%E8%A1%A8.yaml")
+    imported = client.post(
+        "/import/公开表.xlsx", data={"csrf": token, "template": "hebei-district-2025"}, follow_redirects=False
+    )
+    assert imported.status_code == 303 and imported.headers["location"].startswith(
+        "/d/%E5%85%AC%E5%BC%80%E8%A1%A8.yaml"
+    )
     yaml_text = (folder / "公开表.yaml").read_text(encoding="utf-8")
     assert "模板: hebei-district-2025" in yaml_text
     ours = invoke("tables", folder / "公开表.yaml", "--json", "--neutral").output
     theirs = invoke("tables", EXAMPLES / "haigang-kgxj-2025.yaml", "--json", "--neutral").output
     assert [t["rows"] for t in json.loads(ours)["tables"]] == [t["rows"] for t in json.loads(theirs)["tables"]]
     # a fresh export into the same file replaces the numbers, keeps what the department wrote
-    (folder / "公开表.yaml").write_text(yaml_text.replace("职责与机构:", "# 本局的说明\n职责与机构:", 1), encoding="utf-8")
+    (folder / "公开表.yaml").write_text(
+        yaml_text.replace("职责与机构:", "# 本局的说明\n职责与机构:", 1), encoding="utf-8"
+    )
     again = client.post("/import/公开表.xlsx", data={"csrf": token, "template": "base"}, follow_redirects=False)
     assert again.status_code == 303 and "# 本局的说明" in (folder / "公开表.yaml").read_text(encoding="utf-8")
     assert len(list((folder / ".budgetgen-backup").iterdir())) == 1
@@ -318,14 +383,19 @@ def test_a_bug_in_a_worker_is_said_in_chinese():
 
     with pytest.raises(WorkerFailed) as caught:
         run_limited(int, ("不是数字",), 10)
-    assert str(caught.value) == "budgetgen 内部错误（ValueError），请把该部门文件发给维护人员" and "Traceback" in caught.value.details
+    assert (
+        str(caught.value) == "budgetgen 内部错误（ValueError），请把该部门文件发给维护人员"
+        and "Traceback" in caught.value.details
+    )
 
 
 def test_messages_name_the_file_as_the_folder_knows_it_not_its_server_path(served):
     client, folder, _ = served
     token = token_of(client)
-    client.post("/upload", data={"csrf": token}, files={"file": ("坏.xlsx", b"PK\x03\x04broken")}, follow_redirects=False)
+    client.post(
+        "/upload", data={"csrf": token}, files={"file": ("坏.xlsx", b"PK\x03\x04broken")}, follow_redirects=False
+    )
     page = client.get("/d/坏.xlsx")
     assert "已损坏" in page.text and str(folder) not in page.text.replace(f'title="所服务的文件夹">{folder}<', "")
-    checked = client.post("/check/haigang-kgxj-2025.yaml", data={"csrf": token, "text": "部门: {编码: \"1\"\n"})
+    checked = client.post("/check/haigang-kgxj-2025.yaml", data={"csrf": token, "text": '部门: {编码: "1"\n'})
     assert "haigang-kgxj-2025.yaml:1:" in checked.text and ".budgetgen-check." not in checked.text

@@ -13,17 +13,20 @@ import time
 
 import pytest
 import uvicorn
+from conftest import EXAMPLES
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from budgetgen.web import create_app
-from conftest import EXAMPLES
 
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 # Skipped only on a developer's machine without them; in CI (set-up by scripts/setup-tests.sh) never.
-pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER) and not os.environ.get("CI"), reason="bash scripts/setup-tests.sh installs chromium and chromium-driver")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and DRIVER) and not os.environ.get("CI"),
+    reason="bash scripts/setup-tests.sh installs chromium and chromium-driver",
+)
 
 
 def free_port() -> int:
@@ -55,10 +58,18 @@ def browser(tmp_path_factory):
     downloads = tmp_path_factory.mktemp("downloads")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600", "--lang=zh-CN"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1600",
+        "--lang=zh-CN",
+    ):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False})
+    options.add_experimental_option(
+        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+    )
     driver = webdriver.Chrome(service=Service(DRIVER), options=options)
     driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
     driver.downloads = downloads
@@ -73,7 +84,7 @@ def text_appears(driver, by, selector: str, text: str, seconds: float = 120) -> 
     def found(d):
         try:
             content = d.find_element(by, selector).text
-        except Exception:  # noqa: BLE001 - the next page is still loading
+        except Exception:
             return False
         return content if text in content else False
 
@@ -93,7 +104,9 @@ def test_a_finance_officer_uploads_fixes_builds_and_downloads(server, browser, t
     shot(browser, "1-list")
 
     good = (EXAMPLES / "haigang-kgxj-2025.yaml").read_text(encoding="utf-8")
-    bad = good.replace("{科目: 30101, 金额: 63.19}", "{科目: 30101, 金额: 64.19}")  # basic spending no longer agrees (X3)
+    bad = good.replace(
+        "{科目: 30101, 金额: 63.19}", "{科目: 30101, 金额: 64.19}"
+    )  # basic spending no longer agrees (X3)
     line = next(i for i, text in enumerate(bad.splitlines(), start=1) if "64.19" in text)
     upload = tmp_path / "海港区科工局.yaml"
     upload.write_text(bad, encoding="utf-8")
@@ -156,7 +169,9 @@ def test_the_real_server_refuses_a_200_mb_upload_before_it_arrives(server):
     port = int(base.rsplit(":", 1)[1])
     sent = 0
     with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
-        connection.sendall(f"POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: {200 * 1024 * 1024}\r\n\r\n".encode())
+        connection.sendall(
+            f"POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: {200 * 1024 * 1024}\r\n\r\n".encode()
+        )
         connection.settimeout(0.05)
         answer = b""
         chunk = b"x" * (256 * 1024)

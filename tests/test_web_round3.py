@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-
-from budgetgen.web import create_app
 from conftest import EXAMPLES, REFERENCE_EXAMPLES
 from test_hostile_round3 import million_cells
+
+from budgetgen.web import create_app
 
 BUDGETGEN = Path(sys.executable).parent / "budgetgen"
 TOKEN = re.compile(r'name="csrf" value="([^"]+)"')
@@ -39,14 +39,24 @@ class Server:
     def __init__(self, folder: Path, **limits) -> None:
         self.folder = folder
         self.port = free_port()
-        self.server = uvicorn.Server(uvicorn.Config(create_app(folder, **limits), host="127.0.0.1", port=self.port, log_level="warning"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(create_app(folder, **limits), host="127.0.0.1", port=self.port, log_level="warning")
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
         while not self.server.started:
             time.sleep(0.05)
         self.cookie = ""
 
-    def request(self, method: str, path: str, body: bytes | dict | None = None, host: str | None = None, headers: dict | None = None, timeout: float = 120) -> tuple[int, str, dict]:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | dict | None = None,
+        host: str | None = None,
+        headers: dict | None = None,
+        timeout: float = 120,
+    ) -> tuple[int, str, dict]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         sent = {"Host": host or f"127.0.0.1:{self.port}", **(headers or {})}
         if self.cookie:
@@ -74,10 +84,16 @@ class Server:
     def upload(self, name: str, data: bytes) -> tuple[int, str, dict]:
         boundary = "----budgetgen-test"
         body = (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{self.token()}\r\n'
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\nContent-Type: application/octet-stream\r\n\r\n'
-        ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
-        return self.request("POST", "/upload", body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{self.token()}\r\n'
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+            ).encode()
+            + data
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        return self.request(
+            "POST", "/upload", body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        )
 
     def stop(self) -> None:
         self.server.should_exit = True
@@ -97,9 +113,21 @@ def served(tmp_path):
 
 NAME = "haigang-kgxj-2025.yaml"
 ROUTES = [
-    ("GET", "/"), ("GET", f"/d/{NAME}"), ("GET", f"/edit/{NAME}"), ("GET", f"/file/pdf/{NAME}"), ("GET", "/batch"), ("GET", "/batch/status"),
-    ("GET", "/summary"), ("GET", "/static/site.css"), ("GET", "/nowhere"), ("POST", "/upload"), ("POST", f"/save/{NAME}"), ("POST", f"/check/{NAME}"),
-    ("POST", f"/build/{NAME}"), ("POST", f"/import/{NAME}"), ("POST", "/batch/start"),
+    ("GET", "/"),
+    ("GET", f"/d/{NAME}"),
+    ("GET", f"/edit/{NAME}"),
+    ("GET", f"/file/pdf/{NAME}"),
+    ("GET", "/batch"),
+    ("GET", "/batch/status"),
+    ("GET", "/summary"),
+    ("GET", "/static/site.css"),
+    ("GET", "/nowhere"),
+    ("POST", "/upload"),
+    ("POST", f"/save/{NAME}"),
+    ("POST", f"/check/{NAME}"),
+    ("POST", f"/build/{NAME}"),
+    ("POST", f"/import/{NAME}"),
+    ("POST", "/batch/start"),
 ]
 
 
@@ -108,7 +136,9 @@ def test_a_foreign_host_is_refused_on_every_route(served):
     before = sorted(p.name for p in served.folder.rglob("*"))
     for method, path in ROUTES:
         for host in (f"evil.example:{served.port}", "evil.example", f"127.0.0.1.evil.example:{served.port}"):
-            status, text, _ = served.request(method, path, {"csrf": token, "text": "x: 1\n"} if method == "POST" else None, host=host)
+            status, text, _ = served.request(
+                method, path, {"csrf": token, "text": "x: 1\n"} if method == "POST" else None, host=host
+            )
             assert status == 421 and "只接受以本机地址打开的请求" in text and "部门" not in text, (method, path, host)
     assert sorted(p.name for p in served.folder.rglob("*")) == before
     assert served.get("/")[0] == 200 and served.get("/", host=f"localhost:{served.port}")[0] == 200
@@ -116,7 +146,9 @@ def test_a_foreign_host_is_refused_on_every_route(served):
 
 def test_a_post_from_another_sites_page_is_refused(served):
     token = served.token()
-    status, _, _ = served.post(f"/save/{NAME}", {"csrf": token, "text": "x: 1\n"}, headers={"Origin": "http://evil.example"})
+    status, _, _ = served.post(
+        f"/save/{NAME}", {"csrf": token, "text": "x: 1\n"}, headers={"Origin": "http://evil.example"}
+    )
     assert status == 403 and (served.folder / NAME).read_bytes() == (EXAMPLES / NAME).read_bytes()
 
 
@@ -182,7 +214,9 @@ def test_a_gb18030_file_is_edited_as_written_and_saved_as_utf8(served):
     page = served.get("/edit/旧.yaml")[1]
     assert "此文件原为 GB18030 编码" in page and "秦皇岛市海港区" in page and "\ufffd" not in page
     version = VERSION.search(page).group(1)
-    status, _, headers = served.post("/save/旧.yaml", {"csrf": served.token(), "version": version, "encoding": "GB18030", "text": text})
+    status, _, headers = served.post(
+        "/save/旧.yaml", {"csrf": served.token(), "version": version, "encoding": "GB18030", "text": text}
+    )
     assert status == 303 and "GB18030" in urllib.parse.unquote(headers["location"])
     assert path.read_text(encoding="utf-8") == text
 
@@ -208,7 +242,9 @@ def test_same_named_departments_in_two_subfolders_download_their_own_files(serve
     first = served.get("/file/xlsx/甲区/财政局.yaml")[1]
     second = served.get("/file/xlsx/乙区/财政局.yaml")[1]
     assert first != second
-    assert (served.folder / "output" / "甲区" / "财政局" / "财政局.xlsx").is_file() and (served.folder / "output" / "乙区" / "财政局" / "财政局.xlsx").is_file()
+    assert (served.folder / "output" / "甲区" / "财政局" / "财政局.xlsx").is_file() and (
+        served.folder / "output" / "乙区" / "财政局" / "财政局.xlsx"
+    ).is_file()
 
 
 def test_a_million_cell_upload_is_refused_quickly_and_the_list_keeps_answering(served, tmp_path):
@@ -263,6 +299,8 @@ def test_serve_on_a_port_in_use_says_so_in_chinese_before_announcing(tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        result = subprocess.run([str(BUDGETGEN), "serve", str(EXAMPLES), "--port", str(port)], capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [str(BUDGETGEN), "serve", str(EXAMPLES), "--port", str(port)], capture_output=True, text=True, timeout=60
+        )
     assert result.returncode == 1 and "端口已被占用" in result.stderr and "已启动" not in result.stdout + result.stderr
     assert "Traceback" not in result.stderr and "error" not in result.stderr.lower()

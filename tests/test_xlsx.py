@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-
-from budgetgen.tables import TABLE_KEYS
 from conftest import REFERENCE_EXAMPLES, load_expected
 from expected_tables import corrected_expected_rows
+
+from budgetgen.tables import TABLE_KEYS
 
 
 @pytest.fixture(params=sorted(REFERENCE_EXAMPLES))
@@ -58,7 +58,9 @@ def test_every_reference_cell_is_in_the_workbook_as_a_number(built_examples, ref
             for cell in row_cells:
                 if isinstance(cell.value, (int, float, Decimal)) and cell.column > 1:
                     assert cell.number_format == "0.00"
-                assert not (isinstance(cell.value, str) and cell.value.replace(".", "").isdigit() and "." in cell.value), f"amount stored as text: {cell.coordinate}"
+                assert not (
+                    isinstance(cell.value, str) and cell.value.replace(".", "").isdigit() and "." in cell.value
+                ), f"amount stored as text: {cell.coordinate}"
 
 
 def test_workbook_layout_follows_the_pdf(built_examples):
@@ -67,7 +69,10 @@ def test_workbook_layout_follows_the_pdf(built_examples):
     merged = {str(r) for r in income.merged_cells.ranges}
     assert "A1:M1" in merged, "the title spans the table"
     assert "E3:L3" in merged, "本年收入 spans its eight columns"
-    assert income.page_setup.orientation == "landscape" and workbook["部门预算一般公共预算财政拨款基本支出表"].page_setup.orientation == "portrait"
+    assert (
+        income.page_setup.orientation == "landscape"
+        and workbook["部门预算一般公共预算财政拨款基本支出表"].page_setup.orientation == "portrait"
+    )
     assert income.print_title_rows == "$2:$5", "the page-top line, headers and 栏次 repeat on every printed page"
     assert income["A2"].value == "471 秦皇岛市工业和信息化局" and income["M2"].value == "单位：万元"
     assert income["C6"].font.b, "total rows bold"
@@ -79,8 +84,18 @@ def calc_csv(built_examples, tmp_path_factory):
     folder = tmp_path_factory.mktemp("calc")
     sources = [str(built_examples[ref]["xlsx"]) for ref in sorted(REFERENCE_EXAMPLES)]
     subprocess.run(
-        ["soffice", "--headless", "--convert-to", 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1', "--outdir", str(folder), *sources],
-        check=True, capture_output=True, timeout=300,
+        [
+            "soffice",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1",
+            "--outdir",
+            str(folder),
+            *sources,
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     return folder
 

@@ -57,7 +57,10 @@ def analyse(path: Path, template_dirs: tuple[Path, ...] = (), strict: bool = Fal
     statement = build_statement(budget, ledger)
     context = check_context(budget, ledger, statement, theme)
     locate = lambda found: sorted((p.located(loaded.source.position(p.path)) for p in found), key=_order)  # noqa: E731
-    table_problems = locate(run_checks(context, "tables") + [warning("科目", message, "按内置目录的列格式修改该文件。") for message in catalog_problems])
+    table_problems = locate(
+        run_checks(context, "tables")
+        + [warning("科目", message, "按内置目录的列格式修改该文件。") for message in catalog_problems]
+    )
     narrative_problems = []
     if not has_errors(table_problems):  # narrative figures assume the ledger is sound
         narrative_problems = locate(run_checks(context, "narrative"))
@@ -82,7 +85,13 @@ def load_input(path: Path):
         if is_fillin(sheets):
             return load_fillin(path, sheets)
         raise InputRejected(
-            [error("工作簿", f"{path} 不是填写用工作簿（没有“支出明细”工作表）", f"如果这是预算系统导出的公开表，先导入：budgetgen import {path.name} -o 部门.yaml")],
+            [
+                error(
+                    "工作簿",
+                    f"{path} 不是填写用工作簿（没有“支出明细”工作表）",
+                    f"如果这是预算系统导出的公开表，先导入：budgetgen import {path.name} -o 部门.yaml",
+                )
+            ],
             unreadable=True,
         )
     return load_file(path)

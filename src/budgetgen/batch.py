@@ -18,10 +18,10 @@ import re
 import signal
 import sys
 import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from . import __version__
 from .loading import read_limited
@@ -30,7 +30,13 @@ from .problems import InputRejected, Problem, Severity, Terminated
 DEPARTMENT_SUFFIXES = (".yaml", ".yml", ".xlsx", ".xls")
 STAMP = ".budgetgen-build.json"
 SUMMARY_NAMES = ("汇总.xlsx", "汇总.html", "汇总.json")
-FIGURES = (("收入总计", "income.total"), ("支出总计", "expense.total"), ("基本支出", "expense.basic"), ("项目支出", "expense.project"), ("三公经费", "three_public.total"))
+FIGURES = (
+    ("收入总计", "income.total"),
+    ("支出总计", "expense.total"),
+    ("基本支出", "expense.basic"),
+    ("项目支出", "expense.project"),
+    ("三公经费", "three_public.total"),
+)
 
 
 @dataclass
@@ -51,7 +57,12 @@ class Row:
     problems: list[dict] = field(default_factory=list)
 
 
-SKIPPED_FOLDERS = ("templates", "output", "__pycache__", "node_modules")  # and every hidden folder (.git, .budgetgen-backup)
+SKIPPED_FOLDERS = (
+    "templates",
+    "output",
+    "__pycache__",
+    "node_modules",
+)  # and every hidden folder (.git, .budgetgen-backup)
 
 
 def discover(inputs: Iterable[Path], output: Path) -> tuple[list[Path], list[str]]:
@@ -67,9 +78,15 @@ def discover(inputs: Iterable[Path], output: Path) -> tuple[list[Path], list[str
                 inside = [d for d in folders if os.path.realpath(os.path.join(folder, d)) == output_real]
                 if inside:
                     notes.append(f"输出文件夹 {output} 在输入文件夹 {item} 之内：其中的文件不作为部门文件")
-                folders[:] = sorted(d for d in folders if not d.startswith(".") and d not in SKIPPED_FOLDERS and d not in inside)
+                folders[:] = sorted(
+                    d for d in folders if not d.startswith(".") and d not in SKIPPED_FOLDERS and d not in inside
+                )
                 for name in sorted(names):
-                    if Path(name).suffix.lower() in DEPARTMENT_SUFFIXES and not name.startswith((".", "~$")) and name not in SUMMARY_NAMES:
+                    if (
+                        Path(name).suffix.lower() in DEPARTMENT_SUFFIXES
+                        and not name.startswith((".", "~$"))
+                        and name not in SUMMARY_NAMES
+                    ):
                         found.append(Path(folder) / name)
         else:
             found.append(item)
@@ -85,7 +102,11 @@ def output_key(path: Path, base: Path) -> str:
         relative = Path(path.name)
     if relative.parts and relative.parts[0] == "..":
         relative = Path(path.name)
-    stem = relative.stem if relative.suffix.lower() in (".yaml", ".yml") else f"{relative.stem}-{relative.suffix[1:].lower()}"
+    stem = (
+        relative.stem
+        if relative.suffix.lower() in (".yaml", ".yml")
+        else f"{relative.stem}-{relative.suffix[1:].lower()}"
+    )
     return (relative.parent / stem).as_posix()
 
 
@@ -113,7 +134,15 @@ def input_digest(path: Path, template_dirs: tuple[Path, ...], formats: tuple[str
     return digest.hexdigest()
 
 
-def build_department(source: str, output_root: str, key: str, formats: tuple[str, ...], template_dirs: tuple[str, ...], force: bool, strict: bool = False) -> dict:
+def build_department(
+    source: str,
+    output_root: str,
+    key: str,
+    formats: tuple[str, ...],
+    template_dirs: tuple[str, ...],
+    force: bool,
+    strict: bool = False,
+) -> dict:
     """Build one department into output_root/<key>/; the summary row as a plain dict."""
     try:
         return _build_department(source, output_root, key, formats, template_dirs, force, strict)
@@ -123,7 +152,15 @@ def build_department(source: str, output_root: str, key: str, formats: tuple[str
         os._exit(128 + signal.SIGTERM)
 
 
-def _build_department(source: str, output_root: str, key: str, formats: tuple[str, ...], template_dirs: tuple[str, ...], force: bool, strict: bool) -> dict:
+def _build_department(
+    source: str,
+    output_root: str,
+    key: str,
+    formats: tuple[str, ...],
+    template_dirs: tuple[str, ...],
+    force: bool,
+    strict: bool,
+) -> dict:
     from .build import build, write_file
 
     path = Path(source)
@@ -150,8 +187,16 @@ def _build_department(source: str, output_root: str, key: str, formats: tuple[st
         _identify(row, path)
     except (Terminated, KeyboardInterrupt):
         raise
-    except Exception as exc:  # noqa: BLE001 - one department's bug never stops the city
-        row.problems = [{"where": str(path), "id": "内部", "severity": "错误", "message": f"budgetgen 内部错误（{type(exc).__name__}）", "hint": "请把该文件发给维护人员。"}]
+    except Exception as exc:
+        row.problems = [
+            {
+                "where": str(path),
+                "id": "内部",
+                "severity": "错误",
+                "message": f"budgetgen 内部错误（{type(exc).__name__}）",
+                "hint": "请把该文件发给维护人员。",
+            }
+        ]
         row.errors = 1
         _identify(row, path)
     else:
@@ -176,13 +221,19 @@ def _identify(row: Row, path: Path) -> None:
 
         department = load_input(path).data.get("部门") or {}
         row.code, row.name = str(department.get("编码") or ""), str(department.get("名称") or "")
-    except Exception:  # noqa: BLE001 - the file could not be read: its problems already say why
+    except Exception:
         pass
 
 
 def _problem(problem: Problem, path: Path) -> dict:
     where = f"{path}:{problem.position}" if problem.position else str(path)
-    return {"where": where, "id": problem.check, "severity": problem.severity.value, "message": problem.message, "hint": problem.hint}
+    return {
+        "where": where,
+        "id": problem.check,
+        "severity": problem.severity.value,
+        "message": problem.message,
+        "hint": problem.hint,
+    }
 
 
 def _warm_up() -> None:
@@ -190,10 +241,10 @@ def _warm_up() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stop at once (a write in progress cleans up first)
     end_with_parent()
+    import weasyprint  # noqa: F401
+
     from .builders import docx, pdf, xlsx  # noqa: F401
     from .theme import list_sets, load_theme, search_dirs_for
-
-    import weasyprint  # noqa: F401
 
     dirs = search_dirs_for(None)
     for name in list_sets(dirs):
@@ -264,15 +315,38 @@ def run_batch(
             while queue and len(pending) < jobs * 2:
                 path = queue.pop(0)
                 on_start(path)
-                future = executor.submit(build_department, str(path), str(output), keys[path], formats, tuple(str(d) for d in template_dirs), force, strict)
+                future = executor.submit(
+                    build_department,
+                    str(path),
+                    str(output),
+                    keys[path],
+                    formats,
+                    tuple(str(d) for d in template_dirs),
+                    force,
+                    strict,
+                )
                 pending[future] = path
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 path = pending.pop(future)
                 try:
                     row = future.result()
-                except Exception as exc:  # noqa: BLE001 - a worker died: that department failed
-                    row = asdict(Row(str(path), problems=[{"where": str(path), "id": "内部", "severity": "错误", "message": f"生成进程意外退出（{type(exc).__name__}）", "hint": "单独运行 budgetgen build 该文件查看原因。"}], errors=1))
+                except Exception as exc:
+                    row = asdict(
+                        Row(
+                            str(path),
+                            problems=[
+                                {
+                                    "where": str(path),
+                                    "id": "内部",
+                                    "severity": "错误",
+                                    "message": f"生成进程意外退出（{type(exc).__name__}）",
+                                    "hint": "单独运行 budgetgen build 该文件查看原因。",
+                                }
+                            ],
+                            errors=1,
+                        )
+                    )
                 rows.append(row)
                 on_done(row)
     except (KeyboardInterrupt, Terminated):
@@ -300,7 +374,13 @@ def _clashes(keys: dict[Path, str]) -> list[dict]:
     for key, paths in by_key.items():
         for path in paths if len(paths) > 1 else ():
             others = "、".join(str(p) for p in paths if p != path)
-            problem = {"where": str(path), "id": "重名", "severity": "错误", "message": f"与 {others} 的输出文件夹相同（{key}），两者都未生成", "hint": "把其中一个改名，或删除多余的那个文件。"}
+            problem = {
+                "where": str(path),
+                "id": "重名",
+                "severity": "错误",
+                "message": f"与 {others} 的输出文件夹相同（{key}），两者都未生成",
+                "hint": "把其中一个改名，或删除多余的那个文件。",
+            }
             rows.append(asdict(Row(str(path), problems=[problem], errors=1, output=key)))
     return rows
 
@@ -317,7 +397,11 @@ def _sweep_temporary_files(output: Path, departments: dict[str, Path], formats: 
         folder = output / key
         if not folder.is_dir():
             continue
-        ours = [pattern for target in [f"{path.stem}.{fmt}" for fmt in formats] + [STAMP] for pattern in written_names(target)]
+        ours = [
+            pattern
+            for target in [f"{path.stem}.{fmt}" for fmt in formats] + [STAMP]
+            for pattern in written_names(target)
+        ]
         for file in folder.glob(".*"):
             if any(pattern.fullmatch(file.name) for pattern in ours):
                 file.unlink(missing_ok=True)
@@ -326,7 +410,9 @@ def _sweep_temporary_files(output: Path, departments: dict[str, Path], formats: 
 def written_names(target: str) -> tuple[re.Pattern, re.Pattern]:
     """The temporary and the set-aside names build.write_all gives a file on its way to `target`."""
     stem, suffix = target.rsplit(".", 1)
-    return re.compile(rf"\.{re.escape(stem)}\.[a-z0-9_]{{8}}\.{re.escape(suffix)}\.tmp"), re.compile(rf"\.{re.escape(target)}\.\d+\.old")
+    return re.compile(rf"\.{re.escape(stem)}\.[a-z0-9_]{{8}}\.{re.escape(suffix)}\.tmp"), re.compile(
+        rf"\.{re.escape(target)}\.\d+\.old"
+    )
 
 
 def _name_duplicates(rows: list[dict]) -> None:
@@ -339,7 +425,15 @@ def _name_duplicates(rows: list[dict]) -> None:
             continue
         for row in same:
             others = "、".join(Path(r["file"]).name for r in same if r is not row)
-            row["problems"].append({"where": row["file"], "id": "重复", "severity": "警告", "message": f"部门编码 {code} 与 {others} 相同", "hint": "同一城市中部门编码应唯一；检查是否复制了文件后忘记修改编码。"})
+            row["problems"].append(
+                {
+                    "where": row["file"],
+                    "id": "重复",
+                    "severity": "警告",
+                    "message": f"部门编码 {code} 与 {others} 相同",
+                    "hint": "同一城市中部门编码应唯一；检查是否复制了文件后忘记修改编码。",
+                }
+            )
             row["warnings"] += 1
             if row["status"] == "已生成":
                 row["status"] = "有警告"

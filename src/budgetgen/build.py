@@ -8,16 +8,16 @@ import signal
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from .analysis import Analysis, analyse
+from .builders import BuildOptions, builder_for
 from .compose import compose
 from .oserrors import os_reason
 from .problems import InputRejected, Problem, Terminated, error, has_errors
-from .builders import BuildOptions, builder_for
 
 
 @dataclass
@@ -107,9 +107,25 @@ def write_all(output_dir: Path, stem: str, outputs: dict[str, bytes]) -> list[Pa
     targets = {fmt: output_dir / f"{stem}.{fmt}" for fmt in outputs}
     for target in targets.values():
         if len(target.name.encode("utf-8")) > MAX_WRITTEN_NAME_BYTES:
-            raise InputRejected([error("输出", f"无法写入 {target.name[:40]}…：文件名太长（{len(target.name)} 个字）", "用 -o 给出较短的文件名（不超过 60 个汉字）。")])
+            raise InputRejected(
+                [
+                    error(
+                        "输出",
+                        f"无法写入 {target.name[:40]}…：文件名太长（{len(target.name)} 个字）",
+                        "用 -o 给出较短的文件名（不超过 60 个汉字）。",
+                    )
+                ]
+            )
         if target.is_dir():
-            raise InputRejected([error("输出", f"无法写入 {target}：同名的文件夹已存在", "删除或改名该文件夹，或换一个输出文件夹（-o 文件夹）。")])
+            raise InputRejected(
+                [
+                    error(
+                        "输出",
+                        f"无法写入 {target}：同名的文件夹已存在",
+                        "删除或改名该文件夹，或换一个输出文件夹（-o 文件夹）。",
+                    )
+                ]
+            )
     staged: list[tuple[Path, Path]] = []
     moved: list[tuple[Path, Path]] = []
     try:
@@ -177,7 +193,10 @@ def _write_problem(folder: Path, exc: OSError) -> Problem:
     if exc.errno == errno.ENOSPC:
         reason, hint = "磁盘空间不足", "清理磁盘空间后重新生成；原有的输出文件没有被改动。"
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        reason, hint = "没有写入权限，或原有文件被锁定", "关闭正在打开这些文件的 Word、WPS 或 PDF 阅读器，或换一个可写的输出文件夹（-o 文件夹）；原有的输出文件没有被改动。"
+        reason, hint = (
+            "没有写入权限，或原有文件被锁定",
+            "关闭正在打开这些文件的 Word、WPS 或 PDF 阅读器，或换一个可写的输出文件夹（-o 文件夹）；原有的输出文件没有被改动。",
+        )
     else:
         reason, hint = os_reason(exc), "检查输出文件夹是否存在且可写；原有的输出文件没有被改动。"
     where = f"{folder}（{Path(exc.filename).name}）" if exc.filename else str(folder)

@@ -6,9 +6,9 @@ printed as strings. Renderers receive only this document.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
-from typing import Mapping
 
 from .analysis import Analysis
 from .document import (
@@ -25,12 +25,13 @@ from .document import (
     TableBlock,
     TopLine,
 )
-from .problems import InputRejected, error
 from .layout import align_continued_tables, fit_columns, keep_headings_with_tables
 from .narrative import narrative_blocks
+from .problems import InputRejected, error
 from .tables import Column, Table, printed_cell
 from .theme import Theme, set_file
 from .wording import fill, wording_values
+
 
 def compose(analysis: Analysis, narrative: bool = True) -> Document:
     """The whole disclosure; with narrative=False only the nine tables (for spreadsheets)."""
@@ -51,8 +52,14 @@ def compose(analysis: Analysis, narrative: bool = True) -> Document:
     if narrative and analysis.theme.get("narrative.sections"):
         body += narrative_blocks(analysis)
     body = _return_to_portrait(keep_headings_with_tables(body))
-    page, font_pt, padding = theme.require("page"), float(theme.require("fonts.size_table_pt")), float(theme.get("docx.cell_padding_mm", 1.0))
-    body = align_continued_tables([fit_columns(b, page, font_pt, padding) if isinstance(b, TableBlock) else b for b in body])
+    page, font_pt, padding = (
+        theme.require("page"),
+        float(theme.require("fonts.size_table_pt")),
+        float(theme.get("docx.cell_padding_mm", 1.0)),
+    )
+    body = align_continued_tables(
+        [fit_columns(b, page, font_pt, padding) if isinstance(b, TableBlock) else b for b in body]
+    )
     document = Document(meta)
     document.blocks.append(CoverPage(text("document.cover_title"), text("document.cover_subtitle"), cover_image(theme)))
     document.blocks.append(Contents(text("document.contents_title"), ()))
@@ -69,7 +76,13 @@ def cover_image(theme: Theme) -> SetImage | None:
     path = set_file(theme, str(name))
     if path is None:
         raise InputRejected(
-            [error("模板", f"{theme.where('document.cover_image')} 的封面图片「{name}」不在模板集文件夹中", "把图片放进模板集文件夹，并写它的文件名（如 logo.png）。")]
+            [
+                error(
+                    "模板",
+                    f"{theme.where('document.cover_image')} 的封面图片「{name}」不在模板集文件夹中",
+                    "把图片放进模板集文件夹，并写它的文件名（如 logo.png）。",
+                )
+            ]
         )
     width = theme.get("document.cover_image_width_mm", 40)
     return SetImage(str(name), path, float(width))
@@ -99,7 +112,11 @@ def table_block(table: Table, theme: Theme, values: Mapping[str, object]) -> Tab
     header, depth = header_grid(columns)
     rows = tuple(
         BodyRow(
-            (Cell(str(number), "number"),) + tuple(_cell(value, column, row.indent if i == 0 else 0) for i, (value, column) in enumerate(zip(row.cells, table.columns))),
+            (Cell(str(number), "number"),)
+            + tuple(
+                _cell(value, column, row.indent if i == 0 else 0)
+                for i, (value, column) in enumerate(zip(row.cells, table.columns))
+            ),
             role=row.role,
             level=row.level,
         )
@@ -108,7 +125,11 @@ def table_block(table: Table, theme: Theme, values: Mapping[str, object]) -> Tab
     return TableBlock(
         anchor=f"table-{_anchor(table.key)}",
         title=table.title,
-        top_line=TopLine(fill(page_top["left"], values), fill(page_top.get("middle", ""), values), fill(page_top.get("right", ""), values)),
+        top_line=TopLine(
+            fill(page_top["left"], values),
+            fill(page_top.get("middle", ""), values),
+            fill(page_top.get("right", ""), values),
+        ),
         header=tuple(header),
         header_rows=depth,
         column_count=len(columns),

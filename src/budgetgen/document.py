@@ -30,7 +30,7 @@ class SetImage:
     """A picture of the template set (e.g. an emblem): its name in the set and its checked path."""
 
     name: str
-    path: "Path"
+    path: Path
     width_mm: float
 
 

@@ -102,7 +102,9 @@ def _share(need: list[float], wish: list[float], weights: list[float], width: fl
         pool = width - sum(widths[i] for i in range(count) if i not in flexible)
         total = sum(weights[i] for i in flexible)
         share = {i: pool * weights[i] / total for i in flexible}
-        clamped = {i: need[i] for i in flexible if share[i] < need[i]} or {i: wish[i] for i in flexible if share[i] > wish[i]}
+        clamped = {i: need[i] for i in flexible if share[i] < need[i]} or {
+            i: wish[i] for i in flexible if share[i] > wish[i]
+        }
         if not clamped:
             for i in flexible:
                 widths[i] = share[i]
@@ -117,7 +119,9 @@ def _share(need: list[float], wish: list[float], weights: list[float], width: fl
     return widths
 
 
-def _widen_for_spans(block: TableBlock, widths: list[float], need: list[float], unit_mm: float, padding: float) -> list[float]:
+def _widen_for_spans(
+    block: TableBlock, widths: list[float], need: list[float], unit_mm: float, padding: float
+) -> list[float]:
     """A merged cell spanning columns (a 项目编码, an amount) keeps its text whole too: its columns
     grow, the columns with room to spare give way."""
     for merge in block.merges:
@@ -231,6 +235,11 @@ def align_continued_tables(blocks: list) -> list:
     result = list(blocks)
     for i in range(1, len(result)):
         upper, lower = result[i - 1], result[i]
-        if isinstance(lower, TableBlock) and lower.continues and isinstance(upper, TableBlock) and upper.column_count == lower.column_count:
+        if (
+            isinstance(lower, TableBlock)
+            and lower.continues
+            and isinstance(upper, TableBlock)
+            and upper.column_count == lower.column_count
+        ):
             result[i - 1] = replace(upper, widths=lower.widths)
     return result

@@ -55,7 +55,15 @@ class Ledger:
 
 def build_ledger(budget: Budget, city_names: dict[str, str] | None = None) -> Ledger:
     lines = [
-        Line(item.code, item.fund, item.kind, item.amount, item.carried_over, tuple(item.project_names), ("支出", i, "金额"))
+        Line(
+            item.code,
+            item.fund,
+            item.kind,
+            item.amount,
+            item.carried_over,
+            tuple(item.project_names),
+            ("支出", i, "金额"),
+        )
         for i, item in enumerate(budget.expenditures)
     ]
     lines += [

@@ -16,8 +16,8 @@ import re
 import stat
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -128,7 +128,9 @@ def _decode(raw: bytes) -> str:
     if len(raw) > MAX_FILE_BYTES:
         raise _too_big(len(raw), MAX_FILE_BYTES)
     if b"\x00" in raw:
-        raise _unreadable("这不是文本文件（含有二进制内容）", "请选择 .yaml 文本文件；Excel 或 Word 文件需先整理成 YAML。")
+        raise _unreadable(
+            "这不是文本文件（含有二进制内容）", "请选择 .yaml 文本文件；Excel 或 Word 文件需先整理成 YAML。"
+        )
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # UTF-8 with BOM, as Windows Notepad saves it
     try:
@@ -151,7 +153,7 @@ def _unreadable(message: str, hint: str) -> InputRejected:
     return InputRejected([error("读取", message, hint)], unreadable=True)
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, text: str = "") -> "Problem":  # noqa: F821
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str = "") -> Problem:  # noqa: F821
     mark = exc.problem_mark or exc.context_mark
     position = Position(mark.line + 1, mark.column + 1) if mark else None
     problem_text = exc.problem or ""
@@ -164,13 +166,19 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str = "") -> "Problem":  # 
         hint = "检查该行和上一行：字段名后要有冒号和一个空格（如“编码: 471”），同一层的字段缩进要对齐。"
     elif "invalid Unicode character escape code" in problem_text:
         escape = re.search(r"\\[uU]([0-9a-fA-F]{4,8})", line_text)
-        named = f"（{character_name(chr(int(escape.group(1), 16)))}）" if escape and int(escape.group(1), 16) <= 0x10FFFF else ""
+        named = (
+            f"（{character_name(chr(int(escape.group(1), 16)))}）"
+            if escape and int(escape.group(1), 16) <= 0x10FFFF
+            else ""
+        )
         message = f"YAML 格式错误：双引号中的 \\u 转义写出了无效的字符{named}"
         hint = "删除这个转义，直接写出文字；含反斜杠的文字请改用单引号。"
-    elif "expected <block end>" in problem_text or ("did not find expected key" in problem_text and "block mapping" in (exc.context or "")):
+    elif "expected <block end>" in problem_text or (
+        "did not find expected key" in problem_text and "block mapping" in (exc.context or "")
+    ):
         started = f"（第 {exc.context_mark.line + 1} 行开始的这一段）" if exc.context_mark else ""
         message = f"YAML 格式错误：这一行的缩进与上文不一致，或上文的引号没有配对{started}"
-        hint = "检查引号是否成对（\"…\"），同一层的字段缩进是否对齐。"
+        hint = '检查引号是否成对（"…"），同一层的字段缩进是否对齐。'
     elif "could not find expected ':'" in problem_text:
         message = "YAML 格式错误：缺少冒号"
         hint = "每个字段写成“字段名: 值”，冒号后加一个空格。"
@@ -184,7 +192,11 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str = "") -> "Problem":  # 
         opener = exc.context_mark
         ended = f"文件在第 {mark.line + 1} 行结束" if mark else "文件已结束"
         what = _UNCLOSED[next(k for k in _UNCLOSED if k in (exc.context or ""))]
-        at_end = "stream end" in problem_text or "end of stream" in problem_text or not "".join(text.split("\n")[mark.line :]).strip()
+        at_end = (
+            "stream end" in problem_text
+            or "end of stream" in problem_text
+            or not "".join(text.split("\n")[mark.line :]).strip()
+        )
         message = f"YAML 格式错误：{'文件意外结束（可能被截断）：' if at_end else ''}这一行开始的{what}没有配对，{ended}仍未闭合"
         hint = (
             f"在第 {opener.line + 1} 行开始的文字末尾补上另一半引号。"
@@ -196,17 +208,28 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str = "") -> "Problem":  # 
         message = "YAML 格式错误：文件意外结束（可能被截断，或引号、括号没有配对）"
         hint = "检查文件末尾是否完整，引号和括号是否成对。"
     else:
-        message, hint = _PARSER_MESSAGES.get(next((k for k in _PARSER_MESSAGES if k in problem_text), ""), _UNRECOGNISED)
+        message, hint = _PARSER_MESSAGES.get(
+            next((k for k in _PARSER_MESSAGES if k in problem_text), ""), _UNRECOGNISED
+        )
         message = f"YAML 格式错误：{message}"
     return error("格式", message, hint).located(position)
 
 
 _UNRECOGNISED = ("这里的写法无法识别", "请对照示例文件检查该行的缩进、冒号、逗号和引号。")
 _PARSER_MESSAGES = {
-    "expected ',' or '}'": ("花括号 { } 中两项之间缺少逗号，或引号外多写了文字", "花括号里的各项写成“键: 值”并用逗号分开；整段文字要放在一对引号之内。"),
-    "expected ',' or ']'": ("方括号 [ ] 中两项之间缺少逗号，或引号外多写了文字", "方括号里的各项用逗号分开；整段文字要放在一对引号之内。"),
+    "expected ',' or '}'": (
+        "花括号 { } 中两项之间缺少逗号，或引号外多写了文字",
+        "花括号里的各项写成“键: 值”并用逗号分开；整段文字要放在一对引号之内。",
+    ),
+    "expected ',' or ']'": (
+        "方括号 [ ] 中两项之间缺少逗号，或引号外多写了文字",
+        "方括号里的各项用逗号分开；整段文字要放在一对引号之内。",
+    ),
     "cannot start any token": ("这里的字符不能出现在值的开头（如 @、`、% 或 Tab）", "把这个值放在引号中，如 '@某某'。"),
-    "did not find expected key": ("缩进不一致，或这里缺少“字段: ”", "同一层的字段缩进要对齐，每个字段写成“字段名: 值”。"),
+    "did not find expected key": (
+        "缩进不一致，或这里缺少“字段: ”",
+        "同一层的字段缩进要对齐，每个字段写成“字段名: 值”。",
+    ),
     "did not find expected '-' indicator": ("列表的各项应以“- ”开头并对齐", "检查这一行和上一行的缩进与开头的“- ”。"),
     "did not find expected node content": ("这里缺少值", "在冒号或“- ”后写上值。"),
     "found unexpected ':'": ("这里多了一个冒号", "值中含有冒号时，请把整个值放在引号中。"),
@@ -215,7 +238,10 @@ _PARSER_MESSAGES = {
     "while scanning an anchor": ("锚点（&名称）的写法不对", "锚点名只用字母和数字；若不是锚点，请把值放在引号中。"),
     "while scanning an alias": ("别名（*名称）的写法不对", "若 * 是文字的一部分，请把值放在引号中。"),
     "while scanning a directive": ("以 % 开头的行无法识别", "删除该行，或把内容放在引号中。"),
-    "while scanning a block scalar": ("| 或 > 之后的多行文字写法不对", "多行文字从下一行开始，并比上一行多缩进两个空格。"),
+    "while scanning a block scalar": (
+        "| 或 > 之后的多行文字写法不对",
+        "多行文字从下一行开始，并比上一行多缩进两个空格。",
+    ),
 }
 
 
@@ -228,17 +254,24 @@ _UNCLOSED = {
 
 def _unclosed(exc: yaml.MarkedYAMLError) -> bool:
     """A bracket or quote opened at context_mark and still open where the parser gave up."""
-    return exc.context_mark is not None and any(k in (exc.context or "") for k in _UNCLOSED) and (
-        exc.problem_mark is None or exc.problem_mark.line != exc.context_mark.line or "end of stream" in (exc.problem or "") or "<stream end>" in (exc.problem or "")
+    return (
+        exc.context_mark is not None
+        and any(k in (exc.context or "") for k in _UNCLOSED)
+        and (
+            exc.problem_mark is None
+            or exc.problem_mark.line != exc.context_mark.line
+            or "end of stream" in (exc.problem or "")
+            or "<stream end>" in (exc.problem or "")
+        )
     )
 
 
 # What YAML forbids anywhere in a file (PyYAML's reader's rule), checked before parsing so that the
 # message names the character and its line and column.
-_UNPRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+_UNPRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def _unprintable_problem(text: str, position: int) -> "Problem":  # noqa: F821
+def _unprintable_problem(text: str, position: int) -> Problem:  # noqa: F821
     line = text.count("\n", 0, position) + 1
     column = position - (text.rfind("\n", 0, position) + 1) + 1
     character = text[position]
@@ -291,7 +324,14 @@ if _Parser is not None:
 
 else:  # pragma: no cover - PyYAML built without libyaml
 
-    class CoreLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer, yaml.constructor.SafeConstructor, CoreResolver):
+    class CoreLoader(
+        yaml.reader.Reader,
+        yaml.scanner.Scanner,
+        yaml.parser.Parser,
+        yaml.composer.Composer,
+        yaml.constructor.SafeConstructor,
+        CoreResolver,
+    ):
         def __init__(self, stream) -> None:
             yaml.reader.Reader.__init__(self, stream)
             yaml.scanner.Scanner.__init__(self)
@@ -320,12 +360,18 @@ def _implicit_tag(value: str, plain: bool) -> str:
     return _RESOLVER.resolve(ScalarNode, value, (plain, not plain))
 
 
-CoreResolver.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
-CoreResolver.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+CoreResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+CoreResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 CoreResolver.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
 CoreResolver.add_implicit_resolver(
     "tag:yaml.org,2002:float",
-    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
     list("-+.0123456789"),
 )
 
@@ -357,7 +403,9 @@ def character_name(character: str) -> str:
     return f"{code} {unicodedata.name(character, '')}".rstrip()
 
 
-_MAYBE_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]")
+_MAYBE_HIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]"
+)
 
 
 def hidden_characters(text: str) -> list[tuple[int, str]]:
@@ -390,7 +438,11 @@ class _Builder:
             if not self.too_deep:
                 self.too_deep = True
                 self.problems.append(
-                    error("格式", f"数据嵌套超过 {MAX_DEPTH} 层（可能是自引用的锚点）", "检查缩进；不要用 & 和 * 让数据引用自身。").located(_position(node))
+                    error(
+                        "格式",
+                        f"数据嵌套超过 {MAX_DEPTH} 层（可能是自引用的锚点）",
+                        "检查缩进；不要用 & 和 * 让数据引用自身。",
+                    ).located(_position(node))
                 )
             return None
         if id(node) in self.seen:
@@ -412,7 +464,12 @@ class _Builder:
         if tag is not None:
             shown = tag.replace("tag:yaml.org,2002:", "!!")
             self.problems.append(
-                error("格式", f"不支持 YAML 标签「{shown}」，它会改变所写内容的含义", "删除标签，直接写值；文字可加引号。", path).located(_position(node))
+                error(
+                    "格式",
+                    f"不支持 YAML 标签「{shown}」，它会改变所写内容的含义",
+                    "删除标签，直接写值；文字可加引号。",
+                    path,
+                ).located(_position(node))
             )
             return None
         if isinstance(node, ScalarNode):

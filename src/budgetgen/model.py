@@ -13,11 +13,11 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
     AfterValidator,
-    Strict,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -46,8 +46,25 @@ FiscalFund = Literal["一般公共预算", "政府性基金", "国有资本经�
 
 # 支出总表 columns, in printed order; the short form is what the YAML uses.
 KINDS = ("基本", "项目", "经营", "上解上级", "对附属单位补助")
-_KIND_LONG = {"基本支出": "基本", "项目支出": "项目", "经营支出": "经营", "上解上级支出": "上解上级", "对附属单位补助支出": "对附属单位补助"}
-Kind = Literal["基本", "项目", "经营", "上解上级", "对附属单位补助", "基本支出", "项目支出", "经营支出", "上解上级支出", "对附属单位补助支出"]
+_KIND_LONG = {
+    "基本支出": "基本",
+    "项目支出": "项目",
+    "经营支出": "经营",
+    "上解上级支出": "上解上级",
+    "对附属单位补助支出": "对附属单位补助",
+}
+Kind = Literal[
+    "基本",
+    "项目",
+    "经营",
+    "上解上级",
+    "对附属单位补助",
+    "基本支出",
+    "项目支出",
+    "经营支出",
+    "上解上级支出",
+    "对附属单位补助支出",
+]
 
 THREE_PUBLIC_ITEMS = (
     "教学科研人员因公出国（境）费",
@@ -163,6 +180,8 @@ def _no_float(value: Any) -> Any:
 
 # An amount as an editor sees it: a YAML number, or its digits quoted.
 MoneyInput = Union[float, Annotated[str, Field(pattern=r"^\s*[+-]?\d+(?:\.\d+)?\s*$")]]
+
+
 def _plain_integer(value: Any) -> Any:
     _refuse_fullwidth(value, "年度")
     if isinstance(value, str) and not _PLAIN_INTEGER.fullmatch(value):
@@ -201,8 +220,12 @@ class Department(InputModel):
     # The longest official names run to about 30 characters; the name heads every table page.
     name: Text = Field(alias="名称", max_length=100, description="部门全称，与公开文件一致")
     level: Literal["市", "区", "县"] = Field(alias="级次")
-    short_name: Text | None = Field(None, alias="简称", max_length=50, description="情况说明中称呼本部门的简称，如 海港区科工局；不写时用全称")
-    place: Text | None = Field(None, alias="地区", max_length=50, description="部门所在的市、区或县，如 秦皇岛市海港区；模板集的句子可引用")
+    short_name: Text | None = Field(
+        None, alias="简称", max_length=50, description="情况说明中称呼本部门的简称，如 海港区科工局；不写时用全称"
+    )
+    place: Text | None = Field(
+        None, alias="地区", max_length=50, description="部门所在的市、区或县，如 秦皇岛市海港区；模板集的句子可引用"
+    )
 
 
 class LineItem(AdjustableAmount):
@@ -254,7 +277,8 @@ def _amount_or_by_fund(value: Any) -> Any:
 
 
 ThreePublicEntry = Annotated[
-    FundAmounts, BeforeValidator(_amount_or_by_fund, json_schema_input_type=Union[MoneyInput, dict[FiscalFund, MoneyInput]])
+    FundAmounts,
+    BeforeValidator(_amount_or_by_fund, json_schema_input_type=Union[MoneyInput, dict[FiscalFund, MoneyInput]]),
 ]
 
 
@@ -268,7 +292,18 @@ class ThreePublic(InputModel):
     reception: ThreePublicEntry = Field(default_factory=dict, alias="公务接待费")
 
     def by_item(self) -> dict[str, dict[str, Decimal]]:
-        return dict(zip(THREE_PUBLIC_ITEMS, (self.abroad_research, self.abroad_other, self.vehicle_purchase, self.vehicle_operation, self.reception)))
+        return dict(
+            zip(
+                THREE_PUBLIC_ITEMS,
+                (
+                    self.abroad_research,
+                    self.abroad_other,
+                    self.vehicle_purchase,
+                    self.vehicle_operation,
+                    self.reception,
+                ),
+            )
+        )
 
 
 INDICATOR_LEVELS = {
@@ -314,10 +349,13 @@ class Indicator(InputModel):
         return self
 
 
-Lines = Annotated[list[Text], BeforeValidator(lambda v: [v] if isinstance(v, str) else v, json_schema_input_type=Union[Text, list[Text]])]
+Lines = Annotated[
+    list[Text],
+    BeforeValidator(lambda v: [v] if isinstance(v, str) else v, json_schema_input_type=Union[Text, list[Text]]),
+]
 
 # The compact row [一级, 二级, 三级, 描述, 指标值, 依据] (依据 may be left out), or the keyed form.
-IndicatorRow = Annotated[list[Union[str, float, None]], Field(min_length=5, max_length=6)]
+IndicatorRow = Annotated[list[str | float | None], Field(min_length=5, max_length=6)]
 
 
 class Project(InputModel):
@@ -331,9 +369,9 @@ class Project(InputModel):
     carried_over: Flag = Field(False, alias="上年结转")
     purpose: Text | None = Field(None, alias="资金用途", description="预算规模及资金用途（2025 版式）")
     goals: Lines = Field(default_factory=list, alias="绩效目标", description="绩效目标，每条一行（编号自动加）")
-    indicators: list[Annotated[Indicator, BeforeValidator(_indicator_row, json_schema_input_type=Union[IndicatorRow, Indicator])]] = Field(
-        default_factory=list, alias="绩效指标"
-    )
+    indicators: list[
+        Annotated[Indicator, BeforeValidator(_indicator_row, json_schema_input_type=Union[IndicatorRow, Indicator])]
+    ] = Field(default_factory=list, alias="绩效指标")
     spending_plan: list[Money] | None = Field(
         None, alias="资金支出计划", description="3月底、6月底、10月底、12月底累计金额；不写时按 25/50/75/100% 计算"
     )
@@ -347,7 +385,9 @@ class Project(InputModel):
                 {"name": self.name},
             )
         if self.amount is not None and self.amount < ZERO:
-            raise PydanticCustomError("negative_amount", "项目金额不能为负数（{value}）", {"value": str(self.amount), "field": "金额"})
+            raise PydanticCustomError(
+                "negative_amount", "项目金额不能为负数（{value}）", {"value": str(self.amount), "field": "金额"}
+            )
         return self
 
 
@@ -367,7 +407,9 @@ class Duties(InputModel):
     duties: Lines = Field(default_factory=list, alias="职责", description="每条职责一行，编号由模板添加")
     organisation_text: Text | None = Field(None, alias="机构设置说明", description="内设机构说明（可选）")
     units: list[OrgUnit] = Field(default_factory=list, alias="机构", description="部门机构设置情况表，本级在前")
-    no_subordinate_units: Flag = Field(False, alias="无所属单位", description="部门没有所属单位时写 true：情况说明称“机关”而不称“机关及所属事业单位”")
+    no_subordinate_units: Flag = Field(
+        False, alias="无所属单位", description="部门没有所属单位时写 true：情况说明称“机关”而不称“机关及所属事业单位”"
+    )
 
 
 class PriorYear(InputModel):
@@ -378,9 +420,9 @@ class PriorYear(InputModel):
     project: Money | None = Field(None, alias="项目支出")
     personnel: Money | None = Field(None, alias="人员经费")
     public: Money | None = Field(None, alias="公用经费")
-    three_public: dict[Literal["因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费"], Money] | None = Field(
-        None, alias="三公经费", description="上年“三公”经费分项；不分项时可只写 合计"
-    )
+    three_public: (
+        dict[Literal["因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费"], Money] | None
+    ) = Field(None, alias="三公经费", description="上年“三公”经费分项；不分项时可只写 合计")
     three_public_total: Money | None = Field(None, alias="三公经费合计")
 
 
@@ -417,7 +459,9 @@ class Performance(InputModel):
     overall: Lines = Field(default_factory=list, alias="总体绩效目标")
     items: list[GoalItem] = Field(default_factory=list, alias="分项绩效目标")
     safeguards: list[Safeguard] = Field(default_factory=list, alias="工作保障措施")
-    special_funds: Lines = Field(default_factory=list, alias="专项资金", description="有专项资金时的说明；不写时印“无专项资金”")
+    special_funds: Lines = Field(
+        default_factory=list, alias="专项资金", description="有专项资金时的说明；不写时印“无专项资金”"
+    )
 
 
 class PurchaseItem(InputModel):
@@ -428,11 +472,20 @@ class PurchaseItem(InputModel):
     unit: Text = Field(alias="计量单位")
     quantity: Decimal = Field(alias="数量", gt=0)
     price: Decimal = Field(alias="单价", ge=0, description="万元，可多于两位小数（如 0.0036）")
-    fund: Literal["一般公共预算", "政府性基金", "国有资本经营", "财政专户", "单位资金", "财政拨款结转", "非财政拨款结转结余", "上年结转结余"] = Field(
-        "一般公共预算", alias="资金"
-    )
+    fund: Literal[
+        "一般公共预算",
+        "政府性基金",
+        "国有资本经营",
+        "财政专户",
+        "单位资金",
+        "财政拨款结转",
+        "非财政拨款结转结余",
+        "上年结转结余",
+    ] = Field("一般公共预算", alias="资金")
     sme_share: Flag | Money = Field(False, alias="预留中小微企业份额", description="true 表示全部预留，或写预留金额")
-    fixed_asset: Flag = Field(False, alias="固定资产", description="购置的是固定资产时写 true（计入拟购置固定资产总额）")
+    fixed_asset: Flag = Field(
+        False, alias="固定资产", description="购置的是固定资产时写 true（计入拟购置固定资产总额）"
+    )
 
 
 class PurchaseSource(InputModel):
@@ -446,9 +499,13 @@ class PurchaseSource(InputModel):
     @model_validator(mode="after")
     def _project_or_named_budget(self):
         if (self.project is None) == (self.name is None):
-            raise PydanticCustomError("purchase_source", "采购来源写“项目”（项目名称）或“名称”加“预算资金”，二者选一", {})
+            raise PydanticCustomError(
+                "purchase_source", "采购来源写“项目”（项目名称）或“名称”加“预算资金”，二者选一", {}
+            )
         if self.name is not None and self.budget is None:
-            raise PydanticCustomError("purchase_source", "采购来源「{name}」不是项目，需要写“预算资金”", {"name": self.name})
+            raise PydanticCustomError(
+                "purchase_source", "采购来源「{name}」不是项目，需要写“预算资金”", {"name": self.name}
+            )
         return self
 
 
@@ -476,17 +533,25 @@ class Assets(InputModel):
 class Narrative(InputModel):
     """情况说明中需要文字的部分；其中的金额全部由表格计算。"""
 
-    main_projects: list[Text] = Field(default_factory=list, alias="主要项目", description="支出说明中列举的项目（项目名称，按列举顺序）")
+    main_projects: list[Text] = Field(
+        default_factory=list, alias="主要项目", description="支出说明中列举的项目（项目名称，按列举顺序）"
+    )
     operating_cost_personnel: Text | None = Field(None, alias="人员经费主要包括")
     operating_cost_public: Text | None = Field(None, alias="公用经费主要包括")
-    other_matters: Lines = Field(default_factory=list, alias="其他需要说明的事项", description="不写时印“我部门无其他需要说明的事项。”")
+    other_matters: Lines = Field(
+        default_factory=list, alias="其他需要说明的事项", description="不写时印“我部门无其他需要说明的事项。”"
+    )
 
 
 class Declared(InputModel):
     """从预算系统抄录的合计数，只用于与计算值核对。默认以万元填写；“单位: 元”时按元精确核对。"""
 
     unit: Literal["万元", "元"] = Field("万元", alias="单位", description="申报数的单位；从以元导出的工作簿导入时为元")
-    code_totals: dict[AnyCode, Money] = Field(default_factory=dict, alias="科目合计", description="类、款级科目的合计（功能分类按支出总表，经济分类按基本支出表）")
+    code_totals: dict[AnyCode, Money] = Field(
+        default_factory=dict,
+        alias="科目合计",
+        description="类、款级科目的合计（功能分类按支出总表，经济分类按基本支出表）",
+    )
     income_total: Money | None = Field(None, alias="收入总计")
     income_this_year: Money | None = Field(None, alias="本年收入合计")
     carried_forward: Money | None = Field(None, alias="上年结转结余")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable, Literal
+from typing import Literal
 
 Unit = Literal["万元", "元"]
 

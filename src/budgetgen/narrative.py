@@ -7,24 +7,24 @@ prints literally. Nothing here adds or rounds money: every amount is a statement
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from decimal import Decimal
-from typing import Callable
+from functools import cached_property
 
 from jinja2 import DictLoader, StrictUndefined, TemplateError
 from jinja2.exceptions import SecurityError, TemplateNotFound, TemplateRuntimeError
 
 from .analysis import Analysis
-from .document import BodyRow, Block, Cell, HeaderCell, Heading, Merge, Paragraph, TableBlock, TopLine
+from .document import Block, BodyRow, Cell, HeaderCell, Heading, Merge, Paragraph, TableBlock, TopLine
 from .model import INDICATOR_LEVELS, Indicator
 from .money import AMOUNT_STYLES, ZERO, format_amount, format_percent, format_sentence_amount, format_text_amount
 from .numbering import number_label
-from .statement import Change, Statement
-from .wording import fill, wording_values
 from .problems import InputRejected, error
 from .sandbox import BoundedSandbox, RenderLimit, render_bounded, time_limit
+from .statement import Change, Statement
 from .theme import Theme
+from .wording import fill, wording_values
 
 SENTENCE_SECONDS = 2
 SENTENCE_CHARS = 200_000
@@ -44,7 +44,7 @@ class NumberStyle:
     same: str = "持平"
 
     @classmethod
-    def of(cls, theme: Theme) -> "NumberStyle":
+    def of(cls, theme: Theme) -> NumberStyle:
         settings = theme.get("narrative.numbers", {}) or {}
         words = settings.get("change_words", {}) or {}
         style = cls(
@@ -57,9 +57,25 @@ class NumberStyle:
         )
         problems = []
         if style.amounts not in AMOUNT_STYLES:
-            problems.append(error("模板", f"{theme.where('narrative.numbers.amounts')} 的 narrative.numbers.amounts「{style.amounts}」不是可用的样式", "可选：two_decimals（25.00）、trimmed（25、28.7）。"))
-        if isinstance(style.percent_decimals, bool) or not isinstance(style.percent_decimals, int) or not 0 <= style.percent_decimals <= 4:
-            problems.append(error("模板", f"{theme.where('narrative.numbers.percent_decimals')} 的 narrative.numbers.percent_decimals 应为 0 到 4 的整数", "如 percent_decimals: 2。"))
+            problems.append(
+                error(
+                    "模板",
+                    f"{theme.where('narrative.numbers.amounts')} 的 narrative.numbers.amounts「{style.amounts}」不是可用的样式",
+                    "可选：two_decimals（25.00）、trimmed（25、28.7）。",
+                )
+            )
+        if (
+            isinstance(style.percent_decimals, bool)
+            or not isinstance(style.percent_decimals, int)
+            or not 0 <= style.percent_decimals <= 4
+        ):
+            problems.append(
+                error(
+                    "模板",
+                    f"{theme.where('narrative.numbers.percent_decimals')} 的 narrative.numbers.percent_decimals 应为 0 到 4 的整数",
+                    "如 percent_decimals: 2。",
+                )
+            )
         if problems:
             raise InputRejected(problems)
         return style
@@ -77,7 +93,9 @@ class NumberStyle:
         change = self._change(value, "change")
         if change.delta == 0:
             return self.same
-        return f"{self.word(change)}{format_sentence_amount(change.amount, self._style(style, 'change'), self.zero)}万元"
+        return (
+            f"{self.word(change)}{format_sentence_amount(change.amount, self._style(style, 'change'), self.zero)}万元"
+        )
 
     def word(self, value) -> str:
         change = self._change(value, "change_word")
@@ -98,7 +116,7 @@ class NumberStyle:
         if style is None:
             return self.amounts
         if style not in AMOUNT_STYLES:
-            raise TemplateRuntimeError(f"|{name}(\"{str(style)[:20]}\") 的样式应为 two_decimals 或 trimmed")
+            raise TemplateRuntimeError(f'|{name}("{str(style)[:20]}") 的样式应为 two_decimals 或 trimmed')
         return style
 
     @staticmethod
@@ -120,24 +138,58 @@ class Filter:
 
 # Every filter a sentence may use: what it does and how it is written (`budgetgen templates vars`).
 FILTERS = {
-    "wan": Filter("金额按模板集的样式印出（narrative.numbers.amounts）；可临时指定 \"two_decimals\"（25.00）或 \"trimmed\"（25、28.7）", '{{ expense.total|wan }}万元　{{ tp.total|wan("trimmed") }}万元'),
-    "change": Filter("与上年比较印成“增加x万元 / 减少x万元 / 持平”，词语取 narrative.numbers.change_words", "较上年{{ change.total|change }}"),
+    "wan": Filter(
+        '金额按模板集的样式印出（narrative.numbers.amounts）；可临时指定 "two_decimals"（25.00）或 "trimmed"（25、28.7）',
+        '{{ expense.total|wan }}万元　{{ tp.total|wan("trimmed") }}万元',
+    ),
+    "change": Filter(
+        "与上年比较印成“增加x万元 / 减少x万元 / 持平”，词语取 narrative.numbers.change_words",
+        "较上年{{ change.total|change }}",
+    ),
     "change_word": Filter("只印增减的词（增加 / 减少 / 持平）", "{{ change.total|change_word }}"),
-    "percent": Filter("与上年比较的增减幅度（上年为 0 时为空），或一个比率，印成百分数", "{{ change.total|change_word }}{{ change.total|percent }}"),
+    "percent": Filter(
+        "与上年比较的增减幅度（上年为 0 时为空），或一个比率，印成百分数",
+        "{{ change.total|change_word }}{{ change.total|percent }}",
+    ),
     "fullwidth": Filter("把半角括号换成全角括号", "{{ item.name|fullwidth }}"),
 }
 
 
 def sentence_environment(theme: Theme | None = None) -> BoundedSandbox:
     # An empty loader: a sentence cannot include or import any file.
-    env = BoundedSandbox(loader=DictLoader({}), undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env = BoundedSandbox(
+        loader=DictLoader({}), undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
+    )
     numbers = NumberStyle.of(theme) if theme is not None else NumberStyle()
-    env.filters.update(wan=numbers.amount, change=numbers.change, change_word=numbers.word, percent=numbers.percent, fullwidth=_fullwidth)
+    env.filters.update(
+        wan=numbers.amount,
+        change=numbers.change,
+        change_word=numbers.word,
+        percent=numbers.percent,
+        fullwidth=_fullwidth,
+    )
     assert set(FILTERS) <= set(env.filters)
     return env
 
 
-_JINJA_WORDS = {"and", "or", "not", "in", "is", "if", "else", "for", "true", "false", "none", "True", "False", "None", "loop", "macro"}
+_JINJA_WORDS = {
+    "and",
+    "or",
+    "not",
+    "in",
+    "is",
+    "if",
+    "else",
+    "for",
+    "true",
+    "false",
+    "none",
+    "True",
+    "False",
+    "None",
+    "loop",
+    "macro",
+}
 
 
 def _is_name(text: str) -> bool:
@@ -270,7 +322,15 @@ class Narrator:
         """Render the set's sentence `narrative.<key>` with the figures."""
         source = self.setting(key)
         if source is None:
-            raise InputRejected([error("模板", f"模板集「{self.theme.name}」缺少句子 narrative.{key}", "在 theme.yaml 中补上，或继承 base。")])
+            raise InputRejected(
+                [
+                    error(
+                        "模板",
+                        f"模板集「{self.theme.name}」缺少句子 narrative.{key}",
+                        "在 theme.yaml 中补上，或继承 base。",
+                    )
+                ]
+            )
         return self.render(source, key, **extra)
 
     def render(self, source: str, where: str, **extra) -> str:
@@ -285,7 +345,13 @@ class Narrator:
                 return render_bounded(template, SENTENCE_CHARS, **values).strip()
         except (TemplateError, RenderLimit, TypeError, ValueError, ArithmeticError) as exc:
             raise InputRejected(
-                [error("模板", f"{self.theme.where('narrative.' + where)} 的句子 narrative.{where} 有错误：{_template_message(exc)}", "对照 templates/base/theme.yaml 中的同名句子修改。")]
+                [
+                    error(
+                        "模板",
+                        f"{self.theme.where('narrative.' + where)} 的句子 narrative.{where} 有错误：{_template_message(exc)}",
+                        "对照 templates/base/theme.yaml 中的同名句子修改。",
+                    )
+                ]
             ) from None
 
     # ------------------------------------------------------------ snippets
@@ -298,9 +364,25 @@ class Narrator:
             where = self.theme.where(f"narrative.snippets.{name}")
             params = value.get("params", []) if isinstance(value, dict) else []
             if not _is_name(str(name)) or str(name) in self.figures:
-                problems.append(error("模板", f"{where} 的片段名「{name}」不可用", "片段名只能由汉字、字母、数字和 _ 组成（不以数字开头），也不能与已有变量同名（见 budgetgen templates vars）。"))
-            elif isinstance(value, dict) and (not isinstance(value.get("text"), str) or not isinstance(params, list) or not all(_is_name(str(p)) for p in params)):
-                problems.append(error("模板", f"{where} 的片段「{name}」应写成文字，或“{{params: [参数, …], text: 文字}}”", "参数名只能由汉字、字母、数字和 _ 组成。"))
+                problems.append(
+                    error(
+                        "模板",
+                        f"{where} 的片段名「{name}」不可用",
+                        "片段名只能由汉字、字母、数字和 _ 组成（不以数字开头），也不能与已有变量同名（见 budgetgen templates vars）。",
+                    )
+                )
+            elif isinstance(value, dict) and (
+                not isinstance(value.get("text"), str)
+                or not isinstance(params, list)
+                or not all(_is_name(str(p)) for p in params)
+            ):
+                problems.append(
+                    error(
+                        "模板",
+                        f"{where} 的片段「{name}」应写成文字，或“{{params: [参数, …], text: 文字}}”",
+                        "参数名只能由汉字、字母、数字和 _ 组成。",
+                    )
+                )
         if problems:
             raise InputRejected(problems)
         return settings
@@ -334,7 +416,12 @@ class Narrator:
         change = s.changes
         tp_changes = [
             {"name": name, "change": change[f"three_public.{row}"]}
-            for name, row in (("因公出国（境）费", "abroad"), ("公务用车购置费", "vehicles.purchase"), ("公务用车运行维护费", "vehicles.operation"), ("公务接待费", "reception"))
+            for name, row in (
+                ("因公出国（境）费", "abroad"),
+                ("公务用车购置费", "vehicles.purchase"),
+                ("公务用车运行维护费", "vehicles.operation"),
+                ("公务接待费", "reception"),
+            )
             if f"three_public.{row}" in change and change[f"three_public.{row}"].word != "持平"
         ]
         operating_items = [{"code": c, "name": n, "amount": a} for c, n, a in s.operating_items]
@@ -420,7 +507,13 @@ class Narrator:
             builder = SECTION_BUILDERS.get(section["key"])
             if builder is None:
                 raise InputRejected(
-                    [error("模板", f"模板集「{self.theme.name}」的 narrative.sections 中有未知的部分「{section['key']}」", f"可用：{'、'.join(SECTION_BUILDERS)}。")]
+                    [
+                        error(
+                            "模板",
+                            f"模板集「{self.theme.name}」的 narrative.sections 中有未知的部分「{section['key']}」",
+                            f"可用：{'、'.join(SECTION_BUILDERS)}。",
+                        )
+                    ]
                 )
             title = f"{number_label(style, index)}{section['title']}"
             blocks.append(Heading(title, 2, f"section-{index}"))
@@ -435,7 +528,10 @@ def duties(n: Narrator) -> list[Block]:
     budget = n.analysis.budget
     part = budget.duties
     blocks: list[Block] = [Paragraph(n.say("duties.duties_label"), style="label")]
-    blocks += [Paragraph(text, style="plain" if i == 0 and len(part.intro) > 1 else "body") for i, text in enumerate(part.intro)]
+    blocks += [
+        Paragraph(text, style="plain" if i == 0 and len(part.intro) > 1 else "body")
+        for i, text in enumerate(part.intro)
+    ]
     style = n.setting("duties.duties_numbering", "paren_chinese")
     blocks += [Paragraph(f"{number_label(style, i)}{text}") for i, text in enumerate(part.duties, start=1)]
     blocks.append(Paragraph(n.say("duties.units_label"), style="label"))
@@ -443,7 +539,16 @@ def duties(n: Narrator) -> list[Block]:
         blocks.append(Paragraph(part.organisation_text))
     rows = [BodyRow((u.name, u.nature, u.rank, u.funding)) for u in part.units]
     labels = ("单位名称", "单位性质", "单位规格", "经费保障形式")
-    blocks.append(embedded_table("table-units", n.say("duties.units_table_title"), rows, (3, 1.2, 1.6, 2), ("left", "center", "center", "center"), _header_cells(labels)))
+    blocks.append(
+        embedded_table(
+            "table-units",
+            n.say("duties.units_table_title"),
+            rows,
+            (3, 1.2, 1.6, 2),
+            ("left", "center", "center", "center"),
+            _header_cells(labels),
+        )
+    )
     return blocks
 
 
@@ -451,7 +556,11 @@ def overview(n: Narrator) -> list[Block]:
     style = n.setting("overview.subsection_numbering", "arabic_comma")
     blocks: list[Block] = [Paragraph(n.say("overview.lead"))]
     for index, key in enumerate(("income", "expense", "change"), start=1):
-        blocks.append(Heading(f"{number_label(style, index)}{n.say(f'overview.{key}_title')}", 3, f"overview-{key}", in_contents=False))
+        blocks.append(
+            Heading(
+                f"{number_label(style, index)}{n.say(f'overview.{key}_title')}", 3, f"overview-{key}", in_contents=False
+            )
+        )
         blocks.append(Paragraph(n.say(f"overview.{key}")))
     return blocks
 
@@ -468,7 +577,11 @@ def performance_overall(n: Narrator) -> list[Block]:
     """（一）总体绩效目标 （二）分项绩效目标 （三）工作保障措施."""
     perf = n.analysis.budget.performance
     style = n.setting("performance.subsection_numbering", "paren_chinese")
-    titles = [n.say("performance.overall_title"), n.say("performance.items_title"), n.say("performance.safeguards_title")]
+    titles = [
+        n.say("performance.overall_title"),
+        n.say("performance.items_title"),
+        n.say("performance.safeguards_title"),
+    ]
     blocks: list[Block] = []
     blocks.append(Heading(f"{number_label(style, 1)}{titles[0]}", 3, "performance-overall", in_contents=False))
     blocks += [Paragraph(text) for text in perf.overall]
@@ -529,20 +642,35 @@ def projects(n: Narrator) -> list[Block]:
     blocks: list[Block] = []
     layout = n.setting("performance.project_table", "simple")
     for index, project in enumerate(n.statement.projects.values(), start=1):
-        title = n.render(n.setting("performance.project_title"), "performance.project_title", number=index, project=project.name)
+        title = n.render(
+            n.setting("performance.project_title"), "performance.project_title", number=index, project=project.name
+        )
         anchor = f"project-{index}"
         if layout == "with_budget":
             blocks.append(project_budget_block(n, project, title, anchor))
         else:
             blocks.append(project_goal_block(project, title, anchor))
-        blocks.append(indicator_block(project.project.indicators, f"{anchor}-indicators", canonical=n.setting("performance.indicator_order", "typed") == "canonical"))
+        blocks.append(
+            indicator_block(
+                project.project.indicators,
+                f"{anchor}-indicators",
+                canonical=n.setting("performance.indicator_order", "typed") == "canonical",
+            )
+        )
     return blocks
 
 
 def project_goal_block(project, title: str, anchor: str) -> TableBlock:
     goals = "\n".join(f"{i}.{g}" for i, g in enumerate(project.project.goals, start=1))
     rows = (BodyRow(("绩效目标", goals, "", "", "", "")),)
-    return embedded_table(anchor, title, rows, INDICATOR_WIDTHS, ("center", "left", "left", "left", "left", "left"), merges=(Merge(0, 1, 1, 5),))
+    return embedded_table(
+        anchor,
+        title,
+        rows,
+        INDICATOR_WIDTHS,
+        ("center", "left", "left", "left", "left", "left"),
+        merges=(Merge(0, 1, 1, 5),),
+    )
 
 
 INDICATOR_WIDTHS = (1.2, 1.4, 2.2, 2.6, 1.4, 2.2)
@@ -557,7 +685,17 @@ def project_budget_block(n: Narrator, project, title: str, anchor: str) -> Table
     amount = lambda v: Cell(format_amount(v) if v is not None else "", "amount", v)  # noqa: E731
     rows = (
         BodyRow(("项目编码", Cell(p.project_code or "", "code"), "", "项目名称", p.name, "", "")),
-        BodyRow(("预算规模及资金用途", "预算数", amount(project.amount), "其中：财政资金", amount(project.fiscal), "其他资金", amount(project.other))),
+        BodyRow(
+            (
+                "预算规模及资金用途",
+                "预算数",
+                amount(project.amount),
+                "其中：财政资金",
+                amount(project.fiscal),
+                "其他资金",
+                amount(project.other),
+            )
+        ),
         BodyRow(("", p.purpose or "", "", "", "", "", "")),
         BodyRow((n.say("performance.spending_plan_header"), periods[0], "", periods[1], "", periods[2], periods[3])),
         BodyRow(("", *(_plan_cells(plan)))),
@@ -576,7 +714,9 @@ def project_budget_block(n: Narrator, project, title: str, anchor: str) -> Table
         Merge(5, 1, 1, 6, align="left"),
     )
     widths = (1.6, 1.0, 1.0, 1.4, 1.6, 1.0, 1.4)
-    return embedded_table(anchor, title, rows, widths, ("center",) * 7, merges=merges, top_line=TopLine("", "", "单位：万元"))
+    return embedded_table(
+        anchor, title, rows, widths, ("center",) * 7, merges=merges, top_line=TopLine("", "", "单位：万元")
+    )
 
 
 def _plan_cells(plan: tuple[Decimal, ...]) -> tuple[Cell, ...]:
@@ -598,7 +738,9 @@ def indicator_block(indicators: list[Indicator], anchor: str, canonical: bool = 
                 merges.append(Merge(start, 0, index - start, 1))
             start = index
     align = ("center", "center", "left", "left", "center", "left")
-    return embedded_table(anchor, "", rows, INDICATOR_WIDTHS, align, _header_cells(INDICATOR_HEADER), merges=tuple(merges), continues=True)
+    return embedded_table(
+        anchor, "", rows, INDICATOR_WIDTHS, align, _header_cells(INDICATOR_HEADER), merges=tuple(merges), continues=True
+    )
 
 
 def _canonical_order(indicator: Indicator) -> tuple[int, int]:
@@ -611,7 +753,9 @@ def _header_cells(labels):
     return [HeaderCell(label, 0, i) for i, label in enumerate(labels)]
 
 
-def embedded_table(anchor: str, title: str, rows, widths, align, header=(), header_rows: int | None = None, **options) -> TableBlock:
+def embedded_table(
+    anchor: str, title: str, rows, widths, align, header=(), header_rows: int | None = None, **options
+) -> TableBlock:
     """A table inside the explanatory part: a level-3 title, no 栏次 row, not listed in the contents."""
     settings = dict(top_line=None, new_page=False, title_level=3, in_contents=False)
     settings.update(options)
@@ -633,7 +777,9 @@ def performance(n: Narrator) -> list[Block]:
     """2022/2023 五、预算绩效信息: the parts the set lists, each with its title."""
     blocks: list[Block] = []
     for index, part in enumerate(n.setting("performance.parts", []), start=1):
-        blocks.append(Heading(n.render(part["title"], "performance.parts"), 3, f"performance-part-{index}", in_contents=False))
+        blocks.append(
+            Heading(n.render(part["title"], "performance.parts"), 3, f"performance-part-{index}", in_contents=False)
+        )
         blocks += SECTION_BUILDERS[part["key"]](n)
     return blocks
 
@@ -669,7 +815,21 @@ def procurement_table(n: Narrator) -> TableBlock:
 
     def money_row(label: str, unit: str | None, role: str) -> BodyRow:
         amounts = [procurement.amount(unit, c["funds"]) for c in fund_columns]
-        return BodyRow((label, "", "", "", "", "", "", format_amount(procurement.amount(unit)), *map(format_amount, amounts), format_amount(procurement.share(unit))), role=role)
+        return BodyRow(
+            (
+                label,
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                format_amount(procurement.amount(unit)),
+                *map(format_amount, amounts),
+                format_amount(procurement.share(unit)),
+            ),
+            role=role,
+        )
 
     body: list[BodyRow] = []
     purchases = procurement.rows
@@ -688,7 +848,9 @@ def procurement_table(n: Narrator) -> TableBlock:
                             r.item.catalogue,
                             r.item.unit,
                             _quantity(r.item.quantity),
-                            format_text_amount(r.item.price),  # a nonzero price is never blank, even when it prints 0.00 (E13)
+                            format_text_amount(
+                                r.item.price
+                            ),  # a nonzero price is never blank, even when it prints 0.00 (E13)
                             format_amount(r.amount),
                             *amounts,
                             format_amount(r.sme_amount),
@@ -726,7 +888,12 @@ def assets(n: Narrator) -> list[Block]:
     settings = n.setting("assets")
     budget = n.analysis.budget
     assets_total = n.statement.figures.get("assets.total")
-    rows = [BodyRow(("资产总额", settings.get("total_quantity", ""), format_amount(assets_total) if assets_total else ""), role="total")]
+    rows = [
+        BodyRow(
+            ("资产总额", settings.get("total_quantity", ""), format_amount(assets_total) if assets_total else ""),
+            role="total",
+        )
+    ]
     for row in settings["rows"]:
         data = getattr(budget.assets, row["key"], None)
         quantity = _quantity(data.quantity) if data is not None and data.quantity is not None else ""
@@ -734,7 +901,15 @@ def assets(n: Narrator) -> list[Block]:
         rows.append(BodyRow((row["label"], quantity, value)))
     top = TopLine(fill_page_top(n, "left"), "", f"截止时间：{budget.year - 1}-12-31")
     labels = ("项目", "数量", n.say("assets.value_header"))
-    table = embedded_table("table-assets", n.say("assets.table_title"), rows, (3, 1.2, 2), ("left", "center", "right"), _header_cells(labels), top_line=top)
+    table = embedded_table(
+        "table-assets",
+        n.say("assets.table_title"),
+        rows,
+        (3, 1.2, 2),
+        ("left", "center", "right"),
+        _header_cells(labels),
+        top_line=top,
+    )
     return [Paragraph(n.say("assets.text")), table]
 
 

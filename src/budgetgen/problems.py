@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Iterable
 
 Path_ = tuple[str | int, ...]
 
@@ -35,7 +35,7 @@ class Problem:
     path: Path_ = ()
     position: Position | None = None
 
-    def located(self, position: Position | None) -> "Problem":
+    def located(self, position: Position | None) -> Problem:
         if self.position is not None or position is None:
             return self
         return Problem(self.severity, self.check, self.message, self.hint, self.path, position)

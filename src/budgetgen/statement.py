@@ -11,9 +11,9 @@ never sees the template set.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable, Iterable
 
 from . import catalog
 from .ledger import EconomicAmount, Ledger, Line
@@ -22,7 +22,15 @@ from .money import ZERO, round_half_up, to_wan, total
 
 Vector = tuple[Decimal, ...]
 
-INCOME_SOURCES = ("财政拨款收入", "财政专户收入", "事业收入", "经营收入", "上级补助收入", "附属单位上缴收入", "其他收入")
+INCOME_SOURCES = (
+    "财政拨款收入",
+    "财政专户收入",
+    "事业收入",
+    "经营收入",
+    "上级补助收入",
+    "附属单位上缴收入",
+    "其他收入",
+)
 FUND_TO_INCOME_SOURCE = {
     "一般公共预算": "财政拨款收入",
     "政府性基金": "财政拨款收入",
@@ -142,7 +150,10 @@ def _income_vector(line: Line) -> Vector:
     if line.carried_over:
         part = _unit_vector(width, width - 1, line.amount)
     else:
-        part = _add(_unit_vector(width, 2 + INCOME_SOURCES.index(FUND_TO_INCOME_SOURCE[line.fund]), line.amount), _unit_vector(width, 1, line.amount))
+        part = _add(
+            _unit_vector(width, 2 + INCOME_SOURCES.index(FUND_TO_INCOME_SOURCE[line.fund]), line.amount),
+            _unit_vector(width, 1, line.amount),
+        )
     return _add(part, _unit_vector(width, 0, line.amount))
 
 
@@ -386,31 +397,58 @@ def build_statement(budget: Budget, ledger: Ledger) -> Statement:
     if assets is not None:
         figures["assets.total"] = assets
 
-    economic = _hierarchy(((e.code, _economic_vector(e)) for e in ledger.economic), ECONOMIC_COLUMNS, economic_parents, ledger.economic_name, printed)
+    economic = _hierarchy(
+        ((e.code, _economic_vector(e)) for e in ledger.economic),
+        ECONOMIC_COLUMNS,
+        economic_parents,
+        ledger.economic_name,
+        printed,
+    )
     names = {cls.number: cls.name for cls in catalog.expenditure_classes()}
     projects = _projects(budget, ledger, printed)
     statement = Statement(
         unit=ledger.unit,
         year=ledger.year,
-        income=_hierarchy(_leaves(ledger.lines, _income_vector), INCOME_COLUMNS, function_parents, ledger.function_name, printed),
-        expense=_hierarchy(_leaves(ledger.lines, _expense_vector), EXPENSE_COLUMNS, function_parents, ledger.function_name, printed),
+        income=_hierarchy(
+            _leaves(ledger.lines, _income_vector), INCOME_COLUMNS, function_parents, ledger.function_name, printed
+        ),
+        expense=_hierarchy(
+            _leaves(ledger.lines, _expense_vector), EXPENSE_COLUMNS, function_parents, ledger.function_name, printed
+        ),
         fiscal={
-            fund: _hierarchy(_leaves((l for l in ledger.lines if l.fund == fund), _fund_vector), FUND_COLUMNS, function_parents, ledger.function_name, printed)
+            fund: _hierarchy(
+                _leaves((l for l in ledger.lines if l.fund == fund), _fund_vector),
+                FUND_COLUMNS,
+                function_parents,
+                ledger.function_name,
+                printed,
+            )
             for fund in FISCAL_FUNDS
         },
         economic=economic,
         expense_by_class={n: printed(v) for n, v in _class_amounts(ledger).items()},
-        fiscal_by_class={fund: {n: printed(v) for n, v in _class_amounts(ledger, lambda l, f=fund: l.fund == f).items()} for fund in FISCAL_FUNDS},
+        fiscal_by_class={
+            fund: {n: printed(v) for n, v in _class_amounts(ledger, lambda l, f=fund: l.fund == f).items()}
+            for fund in FISCAL_FUNDS
+        },
         fiscal_class_total={n: printed(v) for n, v in _class_amounts(ledger, lambda l: l.fund in FISCAL_FUNDS).items()},
         figures=figures,
         exact=exact,
         exact_codes=exact_codes,
-        three_public_by_fund={row: {fund: printed(v) for fund, v in by_fund.items()} for row, by_fund in three_public_exact.items()},
+        three_public_by_fund={
+            row: {fund: printed(v) for fund, v in by_fund.items()} for row, by_fund in three_public_exact.items()
+        },
         projects={p.name: p for p in projects},
         project_by_class=tuple(
-            (names[number], printed(amount)) for number, amount in sorted(_class_amounts(ledger, lambda l: l.kind == "项目").items()) if amount
+            (names[number], printed(amount))
+            for number, amount in sorted(_class_amounts(ledger, lambda l: l.kind == "项目").items())
+            if amount
         ),
-        operating_items=tuple((n.code, n.name or n.code, n.values[0]) for n in economic.nodes if n.level == 1 and n.code[:3] in ("302", "310")),
+        operating_items=tuple(
+            (n.code, n.name or n.code, n.values[0])
+            for n in economic.nodes
+            if n.level == 1 and n.code[:3] in ("302", "310")
+        ),
         procurement=procurement,
         changes={},
         _ledger=ledger,
@@ -450,7 +488,9 @@ def _procurement(budget: Budget, ledger: Ledger, printed: Callable[[Decimal], De
             else:
                 budget_amount, label = source.budget, source.name
             for item in source.items:
-                rows.append(PurchaseRow(unit.unit, label, budget_amount, item, round_half_up(item.quantity * item.price)))
+                rows.append(
+                    PurchaseRow(unit.unit, label, budget_amount, item, round_half_up(item.quantity * item.price))
+                )
     return Procurement(tuple(rows))
 
 
@@ -476,7 +516,9 @@ def _changes(budget: Budget, statement: Statement) -> dict[str, Change]:
         result["public"] = Change(figures["expense.public"], prior.public)
     if prior.three_public is not None:
         for row, items in PRIOR_THREE_PUBLIC_ROWS.items():
-            result[f"three_public.{row}"] = Change(figures[f"three_public.{row}"], total(prior.three_public.get(i, ZERO) for i in items))
+            result[f"three_public.{row}"] = Change(
+                figures[f"three_public.{row}"], total(prior.three_public.get(i, ZERO) for i in items)
+            )
     elif prior.three_public_total is not None:
         result["three_public.total"] = Change(figures["three_public.total"], prior.three_public_total)
     return result

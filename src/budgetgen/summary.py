@@ -13,18 +13,37 @@ from pathlib import Path
 from .build import write_file
 from .statement import city_totals
 
-COLUMNS = ("编码", "名称", "文件", "状态", "收入总计", "支出总计", "基本支出", "项目支出", "三公经费", "错误", "警告", "页数", "用时（秒）")
+COLUMNS = (
+    "编码",
+    "名称",
+    "文件",
+    "状态",
+    "收入总计",
+    "支出总计",
+    "基本支出",
+    "项目支出",
+    "三公经费",
+    "错误",
+    "警告",
+    "页数",
+    "用时（秒）",
+)
 FIGURE_LABELS = ("收入总计", "支出总计", "基本支出", "项目支出", "三公经费")
 PROBLEM_COLUMNS = ("部门", "位置", "编号", "级别", "说明", "处理办法")
 
 
 def totals(rows: list[dict]) -> dict[str, Decimal]:
-    return city_totals({label: Decimal(row["figures"][label]) for label in FIGURE_LABELS if label in row["figures"]} for row in rows)
+    return city_totals(
+        {label: Decimal(row["figures"][label]) for label in FIGURE_LABELS if label in row["figures"]} for row in rows
+    )
 
 
 def write_summary(output: Path, rows: list[dict], as_json: bool = False) -> list[Path]:
     rows = sorted(rows, key=lambda r: (r["code"] or "~", r["file"]))
-    written = [write_file(output / "汇总.xlsx", _workbook(rows)), write_file(output / "汇总.html", _page(rows).encode("utf-8"))]
+    written = [
+        write_file(output / "汇总.xlsx", _workbook(rows)),
+        write_file(output / "汇总.html", _page(rows).encode("utf-8")),
+    ]
     if as_json:
         data = {"departments": rows, "totals": {k: str(v) for k, v in totals(rows).items()}}
         written.append(write_file(output / "汇总.json", json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")))
@@ -34,7 +53,17 @@ def write_summary(output: Path, rows: list[dict], as_json: bool = False) -> list
 def _cells(row: dict) -> list:
     figures = [Decimal(row["figures"][label]) if label in row["figures"] else None for label in FIGURE_LABELS]
     status = row["status"] + ("（未变，已跳过）" if row.get("skipped") else "")
-    return [row["code"], row["name"], Path(row["file"]).name, status, *figures, row["errors"], row["warnings"], row["pages"], row["seconds"]]
+    return [
+        row["code"],
+        row["name"],
+        Path(row["file"]).name,
+        status,
+        *figures,
+        row["errors"],
+        row["warnings"],
+        row["pages"],
+        row["seconds"],
+    ]
 
 
 def _workbook(rows: list[dict]) -> bytes:
@@ -50,7 +79,19 @@ def _workbook(rows: list[dict]) -> bytes:
     for row in rows:
         sheet.append([spreadsheet_text(c) for c in _cells(row)])
     city = totals(rows)
-    sheet.append(["", "全市合计", f"{len(rows)} 个部门", "", *[city.get(label) for label in FIGURE_LABELS], sum(r["errors"] for r in rows), sum(r["warnings"] for r in rows), None, None])
+    sheet.append(
+        [
+            "",
+            "全市合计",
+            f"{len(rows)} 个部门",
+            "",
+            *[city.get(label) for label in FIGURE_LABELS],
+            sum(r["errors"] for r in rows),
+            sum(r["warnings"] for r in rows),
+            None,
+            None,
+        ]
+    )
     for cell in sheet[1] + sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for column in "EFGHI":
@@ -63,7 +104,19 @@ def _workbook(rows: list[dict]) -> bytes:
     problems.append(PROBLEM_COLUMNS)
     for row in rows:
         for problem in row["problems"]:
-            problems.append([spreadsheet_text(c) for c in (row["name"] or Path(row["file"]).name, problem["where"], problem["id"], problem["severity"], problem["message"], problem.get("hint", ""))])
+            problems.append(
+                [
+                    spreadsheet_text(c)
+                    for c in (
+                        row["name"] or Path(row["file"]).name,
+                        problem["where"],
+                        problem["id"],
+                        problem["severity"],
+                        problem["message"],
+                        problem.get("hint", ""),
+                    )
+                ]
+            )
     for cell in problems[1]:
         cell.font = Font(bold=True)
     problems.auto_filter.ref = f"A1:F{max(problems.max_row, 1)}"
@@ -80,11 +133,34 @@ def _page(rows: list[dict]) -> str:
     escape = lambda value: html.escape("" if value is None else str(value))  # noqa: E731
     city = totals(rows)
     body = "".join(
-        f'<tr class="{escape(r["status"])}">' + "".join(f"<td>{escape(c)}</td>" for c in _cells(r)) + "</tr>" for r in rows
+        f'<tr class="{escape(r["status"])}">' + "".join(f"<td>{escape(c)}</td>" for c in _cells(r)) + "</tr>"
+        for r in rows
     )
-    total = ["", "全市合计", f"{len(rows)} 个部门", "", *[city.get(label) for label in FIGURE_LABELS], sum(r["errors"] for r in rows), sum(r["warnings"] for r in rows), "", ""]
+    total = [
+        "",
+        "全市合计",
+        f"{len(rows)} 个部门",
+        "",
+        *[city.get(label) for label in FIGURE_LABELS],
+        sum(r["errors"] for r in rows),
+        sum(r["warnings"] for r in rows),
+        "",
+        "",
+    ]
     problems = "".join(
-        "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in (r["name"] or Path(r["file"]).name, p["where"], p["id"], p["severity"], p["message"], p.get("hint", ""))) + "</tr>"
+        "<tr>"
+        + "".join(
+            f"<td>{escape(c)}</td>"
+            for c in (
+                r["name"] or Path(r["file"]).name,
+                p["where"],
+                p["id"],
+                p["severity"],
+                p["message"],
+                p.get("hint", ""),
+            )
+        )
+        + "</tr>"
         for r in rows
         for p in r["problems"]
     )

@@ -6,9 +6,9 @@ blank. Nothing here adds or rounds money.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Sequence
 
 from . import catalog
 from .model import FISCAL_FUNDS, FUNDS
@@ -29,7 +29,11 @@ TABLE_KEYS = (
     "国有资本经营预算财政拨款支出表",
     "三公经费支出表",
 )
-FUND_TABLES = {"一般公共预算财政拨款支出表": "一般公共预算", "政府性基金预算财政拨款支出表": "政府性基金", "国有资本经营预算财政拨款支出表": "国有资本经营"}
+FUND_TABLES = {
+    "一般公共预算财政拨款支出表": "一般公共预算",
+    "政府性基金预算财政拨款支出表": "政府性基金",
+    "国有资本经营预算财政拨款支出表": "国有资本经营",
+}
 
 
 @dataclass(frozen=True)
@@ -105,23 +109,44 @@ class TableWording:
     fiscal_income_rows: tuple[tuple[str, str], ...]
     fiscal_labels: dict[str, str]
     class_31_label: str
-    three_public_rows: tuple["PrintedRow", ...]
+    three_public_rows: tuple[PrintedRow, ...]
 
     @classmethod
-    def neutral(cls) -> "TableWording":
+    def neutral(cls) -> TableWording:
         """The national wording with one income row per fund, for output that must not depend on
         a city's choices (`budgetgen tables --json`)."""
         labels = ("本年收入合计", "本年支出合计", "上年结转结余", "年终结转结余", "收入总计", "支出总计")
-        fund_labels = ("一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入", "财政专户管理资金收入", "单位资金", "事业收入", "事业单位经营收入", "上级补助收入", "附属单位上缴收入", "其他收入")
+        fund_labels = (
+            "一般公共预算拨款收入",
+            "政府性基金预算拨款收入",
+            "国有资本经营预算拨款收入",
+            "财政专户管理资金收入",
+            "单位资金",
+            "事业收入",
+            "事业单位经营收入",
+            "上级补助收入",
+            "附属单位上缴收入",
+            "其他收入",
+        )
         return cls(
             titles={key: f"部门预算{key.replace('三公经费支出表', '财政拨款“三公”经费支出表')}" for key in TABLE_KEYS},
-            empty_notes={key: f"注：无{key[:-len('财政拨款支出表')]}财政拨款预算，空表列示。" for key in FUND_TABLES},
+            empty_notes={key: f"注：无{key[: -len('财政拨款支出表')]}财政拨款预算，空表列示。" for key in FUND_TABLES},
             summary_income_rows=tuple(
-                (f"{chinese_numeral(i)}、{label}", (fund,)) for i, (label, fund) in enumerate(zip(fund_labels, FUNDS), start=1)
+                (f"{chinese_numeral(i)}、{label}", (fund,))
+                for i, (label, fund) in enumerate(zip(fund_labels, FUNDS), start=1)
             ),
             summary_labels={label: label for label in labels},
-            fiscal_income_rows=tuple(zip(("一、一般公共预算拨款", "二、政府性基金预算拨款", "三、国有资本经营预算拨款"), FISCAL_FUNDS)),
-            fiscal_labels={"本年收入合计": "本年收入合计", "本年支出合计": "本年支出合计", "年初结转": "年初财政拨款结转和结余", "年末结转": "年末财政拨款结转和结余", "收入总计": "收入总计", "支出总计": "支出总计"},
+            fiscal_income_rows=tuple(
+                zip(("一、一般公共预算拨款", "二、政府性基金预算拨款", "三、国有资本经营预算拨款"), FISCAL_FUNDS)
+            ),
+            fiscal_labels={
+                "本年收入合计": "本年收入合计",
+                "本年支出合计": "本年支出合计",
+                "年初结转": "年初财政拨款结转和结余",
+                "年末结转": "年末财政拨款结转和结余",
+                "收入总计": "收入总计",
+                "支出总计": "支出总计",
+            },
             class_31_label="人行科目",
             three_public_rows=tuple(PrintedRow(row, label) for row, label in NEUTRAL_THREE_PUBLIC_LABELS.items()),
         )
@@ -161,7 +186,10 @@ THREE_PUBLIC_INCLUDES = {
 # ---------------------------------------------------------------- columns
 
 CODE_COLUMNS = [Column("科目编码", ("功能分类科目",), kind="code"), Column("科目名称", ("功能分类科目",))]
-ECONOMIC_COLUMNS = [Column("科目编码", ("支出部门经济分类科目",), kind="code"), Column("科目名称", ("支出部门经济分类科目",))]
+ECONOMIC_COLUMNS = [
+    Column("科目编码", ("支出部门经济分类科目",), kind="code"),
+    Column("科目名称", ("支出部门经济分类科目",)),
+]
 KIND_COLUMNS = ("基本支出", "项目支出", "经营支出", "上解上级支出", "对附属单位补助支出")
 
 
@@ -173,7 +201,10 @@ def _hierarchy_rows(hierarchy: Hierarchy) -> list[Row]:
     if not hierarchy:
         return []
     rows = [Row(("", "合计") + hierarchy.total, role="total")]
-    rows += [Row((n.code, n.name) + n.values, role="class" if n.level == 0 else "item", level=n.level) for n in hierarchy.nodes]
+    rows += [
+        Row((n.code, n.name) + n.values, role="class" if n.level == 0 else "item", level=n.level)
+        for n in hierarchy.nodes
+    ]
     return rows
 
 
@@ -182,7 +213,12 @@ def _hierarchy_rows(hierarchy: Hierarchy) -> list[Row]:
 
 def income_table(statement: Statement, wording: TableWording) -> Table:
     """T2 部门预算收入总表: 合计 | 本年收入 (小计 + 7 sources) | 上年结转."""
-    columns = CODE_COLUMNS + _money_columns(["合计"]) + _money_columns(("小计",) + INCOME_SOURCES, ("本年收入",)) + _money_columns(["上年结转"])
+    columns = (
+        CODE_COLUMNS
+        + _money_columns(["合计"])
+        + _money_columns(("小计",) + INCOME_SOURCES, ("本年收入",))
+        + _money_columns(["上年结转"])
+    )
     return Table("收入总表", wording.titles["收入总表"], columns, _hierarchy_rows(statement.income))
 
 
@@ -207,7 +243,10 @@ def basic_economic_table(statement: Statement, wording: TableWording) -> Table:
 
 
 def class_labels(wording: TableWording) -> list[str]:
-    return [f"{chinese_numeral(cls.number)}、{wording.class_31_label if cls.code is None else cls.name}" for cls in catalog.expenditure_classes()]
+    return [
+        f"{chinese_numeral(cls.number)}、{wording.class_31_label if cls.code is None else cls.name}"
+        for cls in catalog.expenditure_classes()
+    ]
 
 
 def summary_table(statement: Statement, wording: TableWording) -> Table:
@@ -218,10 +257,39 @@ def summary_table(statement: Statement, wording: TableWording) -> Table:
     for index, expense_label in enumerate(class_labels(wording)):
         income_label, income_value = income_rows[index] if index < len(income_rows) else ("", None)
         rows.append(Row((income_label, income_value, expense_label, statement.expense_by_class.get(index + 1, ZERO))))
-    rows.append(Row((labels["本年收入合计"], statement["income.this_year"], labels["本年支出合计"], statement["expense.this_year"]), role="total"))
-    rows.append(Row((labels["上年结转结余"], statement["income.carried_in"], labels["年终结转结余"], statement["expense.carried_out"])))
-    rows.append(Row((labels["收入总计"], statement["income.total"], labels["支出总计"], statement["expense.total"]), role="total"))
-    columns = [Column("项目", ("收入",)), Column("预算数", ("收入",), True, "amount"), Column("项目", ("支出",)), Column("预算数", ("支出",), True, "amount")]
+    rows.append(
+        Row(
+            (
+                labels["本年收入合计"],
+                statement["income.this_year"],
+                labels["本年支出合计"],
+                statement["expense.this_year"],
+            ),
+            role="total",
+        )
+    )
+    rows.append(
+        Row(
+            (
+                labels["上年结转结余"],
+                statement["income.carried_in"],
+                labels["年终结转结余"],
+                statement["expense.carried_out"],
+            )
+        )
+    )
+    rows.append(
+        Row(
+            (labels["收入总计"], statement["income.total"], labels["支出总计"], statement["expense.total"]),
+            role="total",
+        )
+    )
+    columns = [
+        Column("项目", ("收入",)),
+        Column("预算数", ("收入",), True, "amount"),
+        Column("项目", ("支出",)),
+        Column("预算数", ("支出",), True, "amount"),
+    ]
     return Table("收支总表", wording.titles["收支总表"], columns, rows)
 
 
@@ -236,22 +304,62 @@ def fiscal_summary_table(statement: Statement, wording: TableWording) -> Table:
         rows.append(Row((left[0], left[1], label, statement.expense_by_class_fiscal(number), *by_fund)))
     spent = [statement[f"fiscal.{f}.spent"] for f in FISCAL_FUNDS]
     carried_out = [statement[f"fiscal.{f}.carried_out"] for f in FISCAL_FUNDS]
-    rows.append(Row((labels["本年收入合计"], statement["fiscal.income"], labels["本年支出合计"], statement["fiscal.spent"], *spent), role="total"))
-    rows.append(Row((labels["年初结转"], statement["fiscal.carried_in"], labels["年末结转"], statement["fiscal.carried_out"], *carried_out)))
-    for (label, fund) in wording.fiscal_income_rows:
+    rows.append(
+        Row(
+            (
+                labels["本年收入合计"],
+                statement["fiscal.income"],
+                labels["本年支出合计"],
+                statement["fiscal.spent"],
+                *spent,
+            ),
+            role="total",
+        )
+    )
+    rows.append(
+        Row(
+            (
+                labels["年初结转"],
+                statement["fiscal.carried_in"],
+                labels["年末结转"],
+                statement["fiscal.carried_out"],
+                *carried_out,
+            )
+        )
+    )
+    for label, fund in wording.fiscal_income_rows:
         rows.append(Row((label, statement[f"fiscal.{fund}.carried_in"], "", None, None, None, None)))
     out_total = [statement.fiscal_expense_total(f) for f in FISCAL_FUNDS]
-    rows.append(Row((labels["收入总计"], statement["fiscal.income_total"], labels["支出总计"], statement["fiscal.expense_total"], *out_total), role="total"))
+    rows.append(
+        Row(
+            (
+                labels["收入总计"],
+                statement["fiscal.income_total"],
+                labels["支出总计"],
+                statement["fiscal.expense_total"],
+                *out_total,
+            ),
+            role="total",
+        )
+    )
     columns = [
         Column("项目", ("收入",)),
         Column("金额", ("收入",), True, "amount"),
         Column("项目", ("支出",)),
-        *_money_columns(("合计", "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"), ("支出",)),
+        *_money_columns(
+            ("合计", "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"), ("支出",)
+        ),
     ]
     return Table("财政拨款收支总表", wording.titles["财政拨款收支总表"], columns, rows)
 
 
-THREE_PUBLIC_ROLES = {"total": "total", "subtotal": "total", "abroad": "section", "vehicles": "section", "reception": "section"}
+THREE_PUBLIC_ROLES = {
+    "total": "total",
+    "subtotal": "total",
+    "abroad": "section",
+    "vehicles": "section",
+    "reception": "section",
+}
 THREE_PUBLIC_SAME_AS = {"subtotal": "total"}  # printed rows that show another row's figure
 
 
@@ -265,7 +373,12 @@ def three_public_table(statement: Statement, wording: TableWording) -> Table:
         )
         for printed in wording.three_public_rows
     ]
-    columns = [Column("项目"), *_money_columns(("合计", "一般公共预算财政拨款", "政府性基金预算拨款", "国有资本经营预算财政拨款"), ("资金性质",))]
+    columns = [
+        Column("项目"),
+        *_money_columns(
+            ("合计", "一般公共预算财政拨款", "政府性基金预算拨款", "国有资本经营预算财政拨款"), ("资金性质",)
+        ),
+    ]
     return Table("三公经费支出表", wording.titles["三公经费支出表"], columns, rows)
 
 

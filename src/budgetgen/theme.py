@@ -77,7 +77,13 @@ class Theme:
         value = self.get(dotted)
         if value is None:
             raise InputRejected(
-                [error("模板", f"模板集「{self.name}」缺少设置 {dotted}", "在 theme.yaml 中补上该设置，或让模板集继承（extends）base。")]
+                [
+                    error(
+                        "模板",
+                        f"模板集「{self.name}」缺少设置 {dotted}",
+                        "在 theme.yaml 中补上该设置，或让模板集继承（extends）base。",
+                    )
+                ]
             )
         return value
 
@@ -138,7 +144,15 @@ def _load_theme(name: str, search_dirs: tuple[Path, ...]) -> Theme:
         except InputRejected:
             if any(layer.name == current for layer in layers):  # only the sets already in the chain bear that name
                 names = " → ".join([layer.name for layer in layers] + [str(current)])
-                raise InputRejected([error("模板", f"模板集继承出现循环：{names}", "检查这些模板集 theme.yaml 中的 extends，让继承最终到达 base。")])
+                raise InputRejected(
+                    [
+                        error(
+                            "模板",
+                            f"模板集继承出现循环：{names}",
+                            "检查这些模板集 theme.yaml 中的 extends，让继承最终到达 base。",
+                        )
+                    ]
+                )
             raise
         layer = _read_layer(folder)
         layers.append(layer)
@@ -160,7 +174,11 @@ def find_set(name: str, search_dirs: tuple[Path, ...], skip: tuple[Path, ...] = 
     path (a city's `base` override extending the built-in base), hence `skip`."""
     if not isinstance(name, str) or not SET_NAME.fullmatch(name) or ".." in name:
         raise InputRejected(
-            [error("模板", f"模板集名称「{name}」不合法", "名称只能包含字母、数字、-、_ 和 .，不能包含路径（如 ../）。")]
+            [
+                error(
+                    "模板", f"模板集名称「{name}」不合法", "名称只能包含字母、数字、-、_ 和 .，不能包含路径（如 ../）。"
+                )
+            ]
         )
     for root in search_dirs:
         folder = (root / name).resolve()
@@ -170,7 +188,13 @@ def find_set(name: str, search_dirs: tuple[Path, ...], skip: tuple[Path, ...] = 
             return folder
     available = ", ".join(sorted(list_sets(search_dirs))) or "（无）"
     raise InputRejected(
-        [error("模板", f"找不到模板集「{name}」", f"可用的模板集：{available}。检查 YAML 中的“模板”字段或 --templates 目录。")]
+        [
+            error(
+                "模板",
+                f"找不到模板集「{name}」",
+                f"可用的模板集：{available}。检查 YAML 中的“模板”字段或 --templates 目录。",
+            )
+        ]
     )
 
 
@@ -188,13 +212,23 @@ def list_sets(search_dirs: tuple[Path, ...]) -> dict[str, Path]:
 def _read_layer(folder: Path) -> Layer:
     path = folder / THEME_FILE
     if not path.resolve().is_relative_to(folder.resolve()):
-        raise InputRejected([error("模板", f"模板集「{folder.name}」的 {THEME_FILE} 是指向模板集之外的链接", "把设置文件本身放进模板集文件夹，不要用链接。")])
+        raise InputRejected(
+            [
+                error(
+                    "模板",
+                    f"模板集「{folder.name}」的 {THEME_FILE} 是指向模板集之外的链接",
+                    "把设置文件本身放进模板集文件夹，不要用链接。",
+                )
+            ]
+        )
     try:
         loaded = load_bytes(read_limited(path), str(path))
     except InputRejected as exc:
         raise InputRejected([_in_theme(p, path) for p in exc.problems])
     if not isinstance(loaded.data, dict):
-        raise InputRejected([error("模板", f"模板设置 {path} 应是“字段: 值”的映射", "参照 templates/base/theme.yaml。")])
+        raise InputRejected(
+            [error("模板", f"模板设置 {path} 应是“字段: 值”的映射", "参照 templates/base/theme.yaml。")]
+        )
     return Layer(folder, loaded.data, loaded.source)
 
 
@@ -207,30 +241,68 @@ def _validate(theme: Theme) -> None:
     """Every setting has the shape the built-in base gives it; those that reach CSS or page
     geometry must also be plain values in range."""
     problems = [
-        error("模板", f"{theme.where(path)} 的设置 {_dotted(path)} {expected}", "对照 templates/base/theme.yaml 中的同名设置修改。")
+        error(
+            "模板",
+            f"{theme.where(path)} 的设置 {_dotted(path)} {expected}",
+            "对照 templates/base/theme.yaml 中的同名设置修改。",
+        )
         for path, expected in shape_problems(_reference_settings(), theme.settings)
     ]
     if problems:
         raise InputRejected(problems)
     page = theme.get("page", {}) or {}
     if page.get("size", "A4") not in PAGE_SIZES:
-        problems.append(error("模板", f"{theme.where('page.size')} 的纸张 page.size「{page.get('size')}」不支持", f"可选：{'、'.join(PAGE_SIZES)}。"))
+        problems.append(
+            error(
+                "模板",
+                f"{theme.where('page.size')} 的纸张 page.size「{page.get('size')}」不支持",
+                f"可选：{'、'.join(PAGE_SIZES)}。",
+            )
+        )
     for key in ("margin_top_mm", "margin_bottom_mm", "margin_left_mm", "margin_right_mm"):
         value = page.get(key, 20)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) and not _is_decimal(value) or not 0 <= value <= 60:
-            problems.append(error("模板", f"{theme.where('page.' + key)} 的页边距 page.{key}「{value}」应为 0 到 60 之间的毫米数", "只写数字，如 20。"))
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            and not _is_decimal(value)
+            or not 0 <= value <= 60
+        ):
+            problems.append(
+                error(
+                    "模板",
+                    f"{theme.where('page.' + key)} 的页边距 page.{key}「{value}」应为 0 到 60 之间的毫米数",
+                    "只写数字，如 20。",
+                )
+            )
     fonts = theme.get("fonts", {}) or {}
     for key in ("size_body_pt", "size_table_pt", "size_title_pt"):
         value = fonts.get(key, 12)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) and not _is_decimal(value) or not 5 <= value <= 40:
-            problems.append(error("模板", f"{theme.where('fonts.' + key)} 的字号 fonts.{key}「{value}」应为 5 到 40 之间的磅值", "只写数字，如 12。"))
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            and not _is_decimal(value)
+            or not 5 <= value <= 40
+        ):
+            problems.append(
+                error(
+                    "模板",
+                    f"{theme.where('fonts.' + key)} 的字号 fonts.{key}「{value}」应为 5 到 40 之间的磅值",
+                    "只写数字，如 12。",
+                )
+            )
     problems += _docx_problems(theme)
     if problems:
         raise InputRejected(problems)
 
 
 ALIGNMENTS = ("left", "center", "right")
-DOCX_RANGES = {"line_spacing": (0.8, 3), "space_after_pt": (0, 30), "first_line_indent_chars": (0, 4), "heading_space_pt": (0, 30), "cell_padding_mm": (0, 5)}
+DOCX_RANGES = {
+    "line_spacing": (0.8, 3),
+    "space_after_pt": (0, 30),
+    "first_line_indent_chars": (0, 4),
+    "heading_space_pt": (0, 30),
+    "cell_padding_mm": (0, 5),
+}
 
 
 def _docx_problems(theme: Theme) -> list:
@@ -239,10 +311,22 @@ def _docx_problems(theme: Theme) -> list:
     for key, (low, high) in DOCX_RANGES.items():
         value = settings.get(key, low)
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)) or not low <= value <= high:
-            problems.append(error("模板", f"{theme.where('docx.' + key)} 的 docx.{key}「{value}」应为 {low} 到 {high} 之间的数", "只写数字。"))
+            problems.append(
+                error(
+                    "模板",
+                    f"{theme.where('docx.' + key)} 的 docx.{key}「{value}」应为 {low} 到 {high} 之间的数",
+                    "只写数字。",
+                )
+            )
     for key in ("part_title_align", "heading_align", "table_title_align"):
         if settings.get(key, "left") not in ALIGNMENTS:
-            problems.append(error("模板", f"{theme.where('docx.' + key)} 的 docx.{key}「{settings.get(key)}」不是可用的对齐方式", "可选：left（左）、center（居中）、right（右）。"))
+            problems.append(
+                error(
+                    "模板",
+                    f"{theme.where('docx.' + key)} 的 docx.{key}「{settings.get(key)}」不是可用的对齐方式",
+                    "可选：left（左）、center（居中）、right（右）。",
+                )
+            )
     return problems
 
 
@@ -265,7 +349,13 @@ def _kind(value: Any) -> str:
     return "none"
 
 
-_EXPECTED = {"bool": "应为 true 或 false", "number": "应为数字", "text": "应为文字", "mapping": "应为一组“键: 值”", "list": "应为列表（每项以“- ”开头）"}
+_EXPECTED = {
+    "bool": "应为 true 或 false",
+    "number": "应为数字",
+    "text": "应为文字",
+    "mapping": "应为一组“键: 值”",
+    "list": "应为列表（每项以“- ”开头）",
+}
 
 
 def shape_problems(reference: Any, value: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
@@ -277,7 +367,12 @@ def shape_problems(reference: Any, value: Any, path: tuple = ()) -> list[tuple[t
     if wanted != got:
         return [(path, _EXPECTED[wanted])]
     if wanted == "mapping":
-        return [found for key in value if key in reference for found in shape_problems(reference[key], value[key], path + (key,))]
+        return [
+            found
+            for key in value
+            if key in reference
+            for found in shape_problems(reference[key], value[key], path + (key,))
+        ]
     if wanted == "list" and reference:
         return [found for index, item in enumerate(value) for found in _item_problems(reference, item, path + (index,))]
     return []
@@ -304,7 +399,7 @@ def _is_decimal(value: Any) -> bool:
     return isinstance(value, Decimal)
 
 
-def deep_merge(base: dict, override: dict, path: tuple = (), edits: "EntryEdits | None" = None) -> dict:
+def deep_merge(base: dict, override: dict, path: tuple = (), edits: EntryEdits | None = None) -> dict:
     result = dict(base)
     for key, value in override.items():
         here = path + (key,)
@@ -370,11 +465,17 @@ class EntryEdits:
         if pairs and not isinstance(edit, dict):
             edit = {"text": edit}
         if not isinstance(edit, dict):
-            self._problem(path, "应为一组“字段: 值”（或 remove: true 删除该项）", "如 “glossary: {title: 名词解释说明}”。")
+            self._problem(
+                path, "应为一组“字段: 值”（或 remove: true 删除该项）", "如 “glossary: {title: 名词解释说明}”。"
+            )
             return
         place = {k: edit[k] for k in (BEFORE, AFTER) if k in edit}
         if index is None and not place:
-            self._problem(path, f"「{name}」不在上级模板集的列表中（现有：{'、'.join(names)}）", "修改请写现有的名称；新增一项请同时写 before: 或 after: 指明放在哪一项之前或之后。")
+            self._problem(
+                path,
+                f"「{name}」不在上级模板集的列表中（现有：{'、'.join(names)}）",
+                "修改请写现有的名称；新增一项请同时写 before: 或 after: 指明放在哪一项之前或之后。",
+            )
             return
         fields = {k: v for k, v in edit.items() if k not in (BEFORE, AFTER, REMOVE)}
         if pairs and index is None and "text" not in fields:
@@ -400,7 +501,11 @@ class EntryEdits:
         missing = sorted(required - set(entry))
         if missing:
             known = "、".join(str(entry_name(e)) for e in result)
-            self._problem(path, f"「{name}」不在上级模板集的列表中（现有：{known}）；新增一项还需写出 {'、'.join(missing)}", "改名称请写现有的名称；新增请写全该项的字段。")
+            self._problem(
+                path,
+                f"「{name}」不在上级模板集的列表中（现有：{known}）；新增一项还需写出 {'、'.join(missing)}",
+                "改名称请写现有的名称；新增请写全该项的字段。",
+            )
             return None
         return entry
 
@@ -410,11 +515,15 @@ class EntryEdits:
         key, target = next(iter(place.items()))
         names = [entry_name(e) for e in result]
         if str(target) not in names:
-            self._problem(path + (key,), f"{key} 所指的「{target}」不在列表中", f"现有：{'、'.join(str(n) for n in names)}。")
+            self._problem(
+                path + (key,), f"{key} 所指的「{target}」不在列表中", f"现有：{'、'.join(str(n) for n in names)}。"
+            )
             return len(result) if index is None else index
         return names.index(str(target)) + (1 if key == AFTER else 0)
 
     def _problem(self, path: tuple, message: str, hint: str) -> None:
         position = self.layer.source.position(path)
-        where = f"{self.layer.folder / THEME_FILE}{f':{position.line}' if position else ''}（模板集「{self.layer.name}」）"
+        where = (
+            f"{self.layer.folder / THEME_FILE}{f':{position.line}' if position else ''}（模板集「{self.layer.name}」）"
+        )
         self.problems.append(error("模板", f"{where} 的设置 {format_path(path)} {message}", hint))

@@ -22,7 +22,11 @@ def parse_budget(loaded: Loaded) -> Budget:
     data = loaded.data
     if not isinstance(data, dict):
         raise InputRejected(
-            [error("结构", "文件顶层应是“字段: 值”的形式（部门、预算年度、支出……）", "参照 examples/ 中的示例文件。").located(loaded.source.position(()))]
+            [
+                error(
+                    "结构", "文件顶层应是“字段: 值”的形式（部门、预算年度、支出……）", "参照 examples/ 中的示例文件。"
+                ).located(loaded.source.position(()))
+            ]
         )
     unit = data.get("金额单位", "万元")
     try:
@@ -93,27 +97,51 @@ def _translate(item: dict, path: Path_, data: Any) -> Problem:
         options = _options(ctx.get("expected", ""))
         return error("输入", f"「{field}」的值「{shown}」不是可选值", f"只能填写：{options}。", path)
     if kind in ("decimal_parsing", "decimal_type", "float_parsing", "decimal_max_places"):
-        return error("输入", f"「{field}」应为数字金额，这里写的是「{shown}」", "只写数字，如 12.50；不要带“万元”、逗号或空格。", path)
+        return error(
+            "输入",
+            f"「{field}」应为数字金额，这里写的是「{shown}」",
+            "只写数字，如 12.50；不要带“万元”、逗号或空格。",
+            path,
+        )
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return error("输入", f"「{field}」应为整数，这里写的是「{shown}」", "只写半角数字，如 2023。", path)
     if kind in ("bool_parsing", "bool_type"):
-        return error("输入", f"「{field}」应为 true 或 false，这里写的是「{shown}」", "填写 true（是）或 false（否）；yes、是 等写法不被接受。", path)
+        return error(
+            "输入",
+            f"「{field}」应为 true 或 false，这里写的是「{shown}」",
+            "填写 true（是）或 false（否）；yes、是 等写法不被接受。",
+            path,
+        )
     if kind in ("string_type", "string_too_short"):
         return error("输入", f"「{field}」应填写文字，这里是「{shown}」", "填写非空的文字。", path)
     if kind == "string_too_long":
-        return error("输入", f"「{field}」太长（{len(str(value))} 个字符，最多 {ctx.get('max_length')} 个）", "检查是否把别的内容粘贴进了这一项。", path)
+        return error(
+            "输入",
+            f"「{field}」太长（{len(str(value))} 个字符，最多 {ctx.get('max_length')} 个）",
+            "检查是否把别的内容粘贴进了这一项。",
+            path,
+        )
     if kind == "finite_number":
         return error("输入", f"「{field}」应为有限的数字，这里写的是「{shown}」", "只写数字，如 12.50。", path)
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return error("输入", f"「{field or '此处'}」应是一组“字段: 值”", "参照示例文件，在下一行缩进两个空格后逐项填写。", path)
+        return error(
+            "输入", f"「{field or '此处'}」应是一组“字段: 值”", "参照示例文件，在下一行缩进两个空格后逐项填写。", path
+        )
     if kind == "list_type":
-        return error("输入", f"「{field}」应是列表，每条以“- ”开头", "参照示例文件，每条数据单独一行，以“- ”开头。", path)
+        return error(
+            "输入", f"「{field}」应是列表，每条以“- ”开头", "参照示例文件，每条数据单独一行，以“- ”开头。", path
+        )
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return error("输入", f"「{field}」的值「{shown}」超出合理范围", "检查是否输错。", path)
     if kind == "negative_amount":
         return error("输入", item["msg"], "金额应为正数；如确为调减，请在该行加上“调整: true”。", path)
     if kind == "money_decimals":
-        return error("输入", item["msg"], "请四舍五入到两位小数（万元）；如需精确到元，请把“金额单位”改为“元”并以元填写全部金额。", path)
+        return error(
+            "输入",
+            item["msg"],
+            "请四舍五入到两位小数（万元）；如需精确到元，请把“金额单位”改为“元”并以元填写全部金额。",
+            path,
+        )
     if kind in CUSTOM_ERROR_HINTS:
         return error("输入", item["msg"], CUSTOM_ERROR_HINTS[kind], path)
     return error("输入", f"「{field or '此处'}」的值「{shown}」不符合要求", "请对照示例文件检查该字段的写法。", path)
@@ -122,14 +150,14 @@ def _translate(item: dict, path: Path_, data: Any) -> Problem:
 # Errors raised by the model's own validators (PydanticCustomError): their message is already
 # Chinese; this adds what to do.
 CUSTOM_ERROR_HINTS = {
-        "budget_code": "科目编码只写数字，如 2150501；功能分类写到“项”（7 位），经济分类写到“款”（5 位）。",
-        "project_money": "在项目下同时写“科目”和“金额”，或都不写并在“支出”的行中用“项目:”注明。",
-        "money_type": "金额只写数字。",
-        "indicator_shape": "每行写 [一级指标, 二级指标, 三级指标, 绩效指标描述, 指标值, 指标值确定依据]，没有的项写空字符串 \"\"。",
-        "indicator_level": "一级指标为产出指标、效益指标或满意度指标，二级指标须属于该一级指标。",
-        "purchase_source": "参照示例：来源写“项目: 项目名称”，或“名称: …”加“预算资金: …”。",
-        "fullwidth_digits": "把全角数字改为半角（关闭输入法的全角模式后重新输入）。",
-        "money_range": "检查是否多写了几位，或把元当作万元填写。",
+    "budget_code": "科目编码只写数字，如 2150501；功能分类写到“项”（7 位），经济分类写到“款”（5 位）。",
+    "project_money": "在项目下同时写“科目”和“金额”，或都不写并在“支出”的行中用“项目:”注明。",
+    "money_type": "金额只写数字。",
+    "indicator_shape": '每行写 [一级指标, 二级指标, 三级指标, 绩效指标描述, 指标值, 指标值确定依据]，没有的项写空字符串 ""。',
+    "indicator_level": "一级指标为产出指标、效益指标或满意度指标，二级指标须属于该一级指标。",
+    "purchase_source": "参照示例：来源写“项目: 项目名称”，或“名称: …”加“预算资金: …”。",
+    "fullwidth_digits": "把全角数字改为半角（关闭输入法的全角模式后重新输入）。",
+    "money_range": "检查是否多写了几位，或把元当作万元填写。",
 }
 
 

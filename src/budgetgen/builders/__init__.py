@@ -7,9 +7,9 @@ of the document model or fails loudly on one it does not know.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
-from typing import Callable
 
 from ..document import Document
 from ..theme import Theme

@@ -7,7 +7,7 @@ costs about half a millisecond per cell, and a disclosure has thousands of cells
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
 from docx import Document as new_docx
@@ -70,7 +70,9 @@ class DocxWriter:
             style.paragraph_format.space_before = space
             style.paragraph_format.space_after = space
             style.paragraph_format.keep_with_next = True
-            style.paragraph_format.alignment = ALIGN[self.style.get("part_title_align" if level == 1 else "heading_align", "left")]
+            style.paragraph_format.alignment = ALIGN[
+                self.style.get("part_title_align" if level == 1 else "heading_align", "left")
+            ]
         title = styles["Title"]
         _set_font(title, heading_font, 26)
         title.font.color.rgb = RGBColor(0, 0, 0)
@@ -131,7 +133,7 @@ class DocxWriter:
         props.last_modified_by = meta.author
         props.comments = ""
         props.revision = 1
-        fixed = datetime(meta.year - 1, 12, 31, tzinfo=timezone.utc).replace(tzinfo=None)
+        fixed = datetime(meta.year - 1, 12, 31, tzinfo=UTC).replace(tzinfo=None)
         props.created = fixed
         props.modified = fixed
         props.last_printed = fixed
@@ -201,7 +203,13 @@ class DocxWriter:
         run = lambda inner: f"<w:r>{run_props}{inner}</w:r>"  # noqa: E731
         paragraphs = []
         for index, entry in enumerate(block.entries):
-            start = run('<w:fldChar w:fldCharType="begin"/>') + run('<w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText>') + run('<w:fldChar w:fldCharType="separate"/>') if index == 0 else ""
+            start = (
+                run('<w:fldChar w:fldCharType="begin"/>')
+                + run('<w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText>')
+                + run('<w:fldChar w:fldCharType="separate"/>')
+                if index == 0
+                else ""
+            )
             number = self.pages.get(entry.anchor)
             page = (
                 run('<w:fldChar w:fldCharType="begin"/>')
@@ -250,7 +258,9 @@ class DocxWriter:
         if block.style == "title-line":
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if block.style == "body":
-            paragraph.paragraph_format.first_line_indent = Pt(self.fonts["size_body_pt"] * float(self.style.get("first_line_indent_chars", 2)))
+            paragraph.paragraph_format.first_line_indent = Pt(
+                self.fonts["size_body_pt"] * float(self.style.get("first_line_indent_chars", 2))
+            )
         elif block.style == "center":
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         elif block.style == "right":
@@ -267,15 +277,24 @@ class DocxWriter:
             spacer.paragraph_format.space_after = Pt(0)
             spacer.paragraph_format.line_spacing = Pt(1)
         elif block.title:
-            title = self._heading_paragraph(block.title, block.title_level, block.orientation, self.style.get("table_title_align", "center"))
+            title = self._heading_paragraph(
+                block.title, block.title_level, block.orientation, self.style.get("table_title_align", "center")
+            )
             _bookmark(title._p, block.anchor)
             if block.new_page and not broke:
                 title.paragraph_format.page_break_before = True
         elif block.new_page and not broke:
             self.docx.add_paragraph().paragraph_format.page_break_before = True
         short, long = self._page_mm
-        width_mm = float(long if block.orientation == "landscape" else short) - float(self.page["margin_left_mm"]) - float(self.page["margin_right_mm"])
-        self.body.insert_element_before(parse_xml(TableXml(block, width_mm, self.fonts, float(self.style.get("cell_padding_mm", 1.0))).xml()), "w:sectPr")
+        width_mm = (
+            float(long if block.orientation == "landscape" else short)
+            - float(self.page["margin_left_mm"])
+            - float(self.page["margin_right_mm"])
+        )
+        self.body.insert_element_before(
+            parse_xml(TableXml(block, width_mm, self.fonts, float(self.style.get("cell_padding_mm", 1.0))).xml()),
+            "w:sectPr",
+        )
         for note in ([block.note] if block.note else []) + list(block.notes_after):
             paragraph = self.docx.add_paragraph(note)
             _stamp_fonts(paragraph, self.fonts["docx_body"])
@@ -307,12 +326,20 @@ class TableXml:
             rows.append(self._top_line_row())
         rows += self._header_rows()
         if block.column_numbers:
-            rows.append(self._row([self._cell(i, label, bold=True, align="center") for i, label in enumerate(block.column_numbers)], header=True))
+            rows.append(
+                self._row(
+                    [self._cell(i, label, bold=True, align="center") for i, label in enumerate(block.column_numbers)],
+                    header=True,
+                )
+            )
         rows += [self._body_row(r, row) for r, row in enumerate(block.rows)]
-        borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+        borders = "".join(
+            f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+            for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+        )
         return (
-            f"<w:tbl {W}><w:tblPr><w:tblW w:w=\"{sum(self.widths)}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>"
-            f"<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
+            f'<w:tbl {W}><w:tblPr><w:tblW w:w="{sum(self.widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+            f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
             f'<w:tblCellMar><w:top w:w="20" w:type="dxa"/><w:left w:w="{self.padding}" w:type="dxa"/><w:bottom w:w="20" w:type="dxa"/><w:right w:w="{self.padding}" w:type="dxa"/></w:tblCellMar>'
             f'<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
             f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
@@ -324,7 +351,14 @@ class TableXml:
         cells = []
         column = 0
         while column < block.column_count:
-            merge = next((m for m in block.merges if m.row <= r < m.row + m.rowspan and m.column <= column < m.column + m.colspan), None)
+            merge = next(
+                (
+                    m
+                    for m in block.merges
+                    if m.row <= r < m.row + m.rowspan and m.column <= column < m.column + m.colspan
+                ),
+                None,
+            )
             if merge is None:
                 cell = row.cells[column]
                 cells.append(self._cell(column, cell.text, bold=bold, align=block.align[column], indent=cell.indent))
@@ -343,7 +377,18 @@ class TableXml:
         props = "<w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>"
         return f"<w:tr>{props}{''.join(cells)}</w:tr>"
 
-    def _cell(self, column: int, text: str, *, bold=False, align="left", span=1, vmerge: str | None = None, borders: str = "", indent: int = 0) -> str:
+    def _cell(
+        self,
+        column: int,
+        text: str,
+        *,
+        bold=False,
+        align="left",
+        span=1,
+        vmerge: str | None = None,
+        borders: str = "",
+        indent: int = 0,
+    ) -> str:
         width = sum(self.widths[column : column + span])
         props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
         if span > 1:
@@ -355,7 +400,7 @@ class TableXml:
         run = ""
         if text:
             pieces = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in text.split("\n"))
-            run = f'<w:r><w:rPr>{self.run_props}{"<w:b/><w:bCs/>" if bold else ""}</w:rPr>{pieces}</w:r>'
+            run = f"<w:r><w:rPr>{self.run_props}{'<w:b/><w:bCs/>' if bold else ''}</w:rPr>{pieces}</w:r>"
         # in twips of the table's font size: LibreOffice does not read Word's character units
         indentation = f'<w:ind w:left="{round(indent * self.font_pt * 20)}"/>' if indent else ""
         paragraph = f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>{indentation}<w:jc w:val="{jc}"/><w:rPr>{self.run_props}</w:rPr></w:pPr>{run}</w:p>'
@@ -364,12 +409,16 @@ class TableXml:
     def _top_line_row(self) -> str:
         line = self.block.top_line
         width = sum(self.widths)
-        tabs = f'<w:tabs><w:tab w:val="left" w:pos="{width // 2}"/><w:tab w:val="right" w:pos="{width - 120}"/></w:tabs>'
+        tabs = (
+            f'<w:tabs><w:tab w:val="left" w:pos="{width // 2}"/><w:tab w:val="right" w:pos="{width - 120}"/></w:tabs>'
+        )
         runs = "".join(
             f'<w:r><w:rPr>{self.run_props}</w:rPr>{"<w:tab/>" if i else ""}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
             for i, text in enumerate((line.left, line.middle, line.right))
         )
-        no_borders = "<w:tcBorders>" + "".join(f'<w:{s} w:val="nil"/>' for s in ("top", "left", "right")) + "</w:tcBorders>"
+        no_borders = (
+            "<w:tcBorders>" + "".join(f'<w:{s} w:val="nil"/>' for s in ("top", "left", "right")) + "</w:tcBorders>"
+        )
         cell = (
             f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:gridSpan w:val="{len(self.widths)}"/>{no_borders}</w:tcPr>'
             f'<w:p><w:pPr>{tabs}<w:spacing w:before="0" w:after="60"/></w:pPr>{runs}</w:p></w:tc>'

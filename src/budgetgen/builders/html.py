@@ -8,9 +8,9 @@ import traceback
 from html.parser import HTMLParser
 from pathlib import Path
 
-from markupsafe import Markup, escape
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, select_autoescape
 from jinja2.exceptions import SecurityError, TemplateNotFound
+from markupsafe import Markup, escape
 
 from ..document import Contents, CoverPage, Document, Heading, Paragraph, TableBlock
 from ..fonts import css_fonts
@@ -19,7 +19,13 @@ from ..problems import InputRejected, Problem, error
 from ..sandbox import BoundedSandbox, RenderLimit, render_bounded, time_limit
 from ..theme import Theme, set_file
 
-BLOCK_KINDS = {CoverPage: "cover", Contents: "contents", Heading: "heading", Paragraph: "paragraph", TableBlock: "table"}
+BLOCK_KINDS = {
+    CoverPage: "cover",
+    Contents: "contents",
+    Heading: "heading",
+    Paragraph: "paragraph",
+    TableBlock: "table",
+}
 HTML_SECONDS = 60
 HTML_CHARS = 200_000_000
 
@@ -55,7 +61,9 @@ def environment(theme: Theme) -> BoundedSandbox:
     """Templates load from the set's chain only (most specific first), in Jinja's bounded sandbox."""
     env = BoundedSandbox(
         loader=JailedLoader(theme.chain),
-        autoescape=select_autoescape(enabled_extensions=("html.j2", "html"), disabled_extensions=("css.j2", "css"), default=True),
+        autoescape=select_autoescape(
+            enabled_extensions=("html.j2", "html"), disabled_extensions=("css.j2", "css"), default=True
+        ),
         undefined=StrictUndefined,
         trim_blocks=False,
         keep_trailing_newline=True,
@@ -102,7 +110,9 @@ def template_problem(exc: Exception, theme: Theme) -> Problem:
             name = frame.f_code.co_filename
             if name.endswith(".j2"):
                 filename, line = name, frame_line
-    owner = next((folder.name for folder in theme.chain if filename and Path(filename).is_relative_to(folder)), theme.name)
+    owner = next(
+        (folder.name for folder in theme.chain if filename and Path(filename).is_relative_to(folder)), theme.name
+    )
     where = f"{filename}:{line}" if filename else "模板"
     kind = "语法错误" if isinstance(exc, TemplateSyntaxError) else "运行错误"
     message = getattr(exc, "message", None) or str(exc)
@@ -178,8 +188,10 @@ def set_file_for_url(url: str, theme: Theme) -> Path | None:
     """The file of the set chain a URL of the HTML names, or None when it names anything else
     (another folder, the network, data:)."""
     if url.startswith("file://"):
-        absolute = Path(url[len("file://"):].split("?")[0])
-        relative = next((str(absolute.relative_to(root)) for root in theme.chain if absolute.is_relative_to(root)), None)
+        absolute = Path(url[len("file://") :].split("?")[0])
+        relative = next(
+            (str(absolute.relative_to(root)) for root in theme.chain if absolute.is_relative_to(root)), None
+        )
         return set_file(theme, relative) if relative is not None else None
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url) or url.startswith(("/", "\\")):
         return None

@@ -25,8 +25,6 @@ def deterministic_zip(data: bytes, rewrite: dict | None = None) -> bytes:
     return output.getvalue()
 
 
-
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 

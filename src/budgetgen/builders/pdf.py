@@ -12,7 +12,9 @@ from ..theme import Theme
 from .html import render_html, set_file_for_url
 
 
-def render_pdf(document: Document, theme: Theme, pdfa: bool = False, report: dict | None = None, trimmed_ua: bool = True) -> bytes:
+def render_pdf(
+    document: Document, theme: Theme, pdfa: bool = False, report: dict | None = None, trimmed_ua: bool = True
+) -> bytes:
     laid_out = lay_out(document, theme, trimmed_ua)
     if report is not None:
         report["pages"] = len(laid_out.pages)
@@ -81,9 +83,14 @@ def set_fetcher(theme: Theme):
 
 
 def _mime(path: Path) -> str:
-    return {".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif"}.get(
-        path.suffix.lower(), "application/octet-stream"
-    )
+    return {
+        ".css": "text/css",
+        ".png": "image/png",
+        ".svg": "image/svg+xml",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+        ".gif": "image/gif",
+    }.get(path.suffix.lower(), "application/octet-stream")
 
 
 def build_pdf(document: Document, theme: Theme, options) -> bytes:

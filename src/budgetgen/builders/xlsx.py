@@ -53,7 +53,9 @@ def build_xlsx(document: Document, theme: Theme, options) -> bytes:
     workbook.save(buffer)
     stamp = fixed.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     # openpyxl writes the time of saving as "modified", whatever the workbook says
-    fix_modified = lambda xml: re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", xml)  # noqa: E731
+    fix_modified = lambda xml: re.sub(
+        rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", xml
+    )
     return deterministic_zip(buffer.getvalue(), {"docProps/core.xml": fix_modified})
 
 
@@ -67,7 +69,18 @@ def write_sheet(sheet, block: TableBlock, theme: Theme) -> None:
     body_font, bold_font = Font(name="宋体", size=font_size), Font(name="宋体", size=font_size, bold=True)
     widths = [0] * columns
 
-    def put(row: int, column: int, text: str, *, bold=False, align="center", value=None, boxed=True, note_width=True, indent=0):
+    def put(
+        row: int,
+        column: int,
+        text: str,
+        *,
+        bold=False,
+        align="center",
+        value=None,
+        boxed=True,
+        note_width=True,
+        indent=0,
+    ):
         cell = sheet.cell(row=row, column=column + 1)
         cell.value = value if value is not None else (text or None)
         if value is not None:
@@ -105,7 +118,10 @@ def write_sheet(sheet, block: TableBlock, theme: Theme) -> None:
                 sheet.cell(row=header_top + cell.row + r, column=cell.column + c + 1).border = BOX
         if cell.rowspan > 1 or cell.colspan > 1:
             sheet.merge_cells(
-                start_row=header_top + cell.row, start_column=cell.column + 1, end_row=header_top + cell.row + cell.rowspan - 1, end_column=cell.column + cell.colspan
+                start_row=header_top + cell.row,
+                start_column=cell.column + 1,
+                end_row=header_top + cell.row + cell.rowspan - 1,
+                end_column=cell.column + cell.colspan,
             )
     row = header_top + block.header_rows
     if block.column_numbers:

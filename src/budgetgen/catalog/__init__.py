@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 
@@ -71,7 +71,10 @@ def _read_codes(filename: str) -> CodeList:
 
 
 def _entries(text: str) -> list[CodeName]:
-    return [CodeName(row["code"].strip(), row["name"].strip(), _year(row.get("since") or ""), _year(row.get("until") or "")) for row in csv.DictReader(text.splitlines())]
+    return [
+        CodeName(row["code"].strip(), row["name"].strip(), _year(row.get("since") or ""), _year(row.get("until") or ""))
+        for row in csv.DictReader(text.splitlines())
+    ]
 
 
 CITY_CATALOG = "科目目录.csv"  # a city's own names, beside the department files or in its template set
@@ -116,7 +119,16 @@ def write_city_catalog(path, learned: dict[str, str], year: int) -> bytes:
     levels = {3: "类", 5: "款", 7: "项"}
     for code, name in sorted(learned.items()):
         if (code, name) not in known:
-            rows.append({"code": code, "name": name, "level": levels.get(len(code), ""), "since": str(year), "until": "", "sources": "导入"})
+            rows.append(
+                {
+                    "code": code,
+                    "name": name,
+                    "level": levels.get(len(code), ""),
+                    "since": str(year),
+                    "until": "",
+                    "sources": "导入",
+                }
+            )
     import io
 
     buffer = io.StringIO()
@@ -130,17 +142,17 @@ def _year(text: str) -> int | None:
     return int(text) if text else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def function_codes() -> CodeList:
     return _read_codes("function_codes.csv")
 
 
-@lru_cache(maxsize=None)
+@cache
 def economic_codes() -> CodeList:
     return _read_codes("economic_codes.csv")
 
 
-@lru_cache(maxsize=None)
+@cache
 def expenditure_classes() -> tuple[ExpenditureClass, ...]:
     text = resources.files(__package__).joinpath("classes.csv").read_text(encoding="utf-8")
     return tuple(

@@ -23,9 +23,21 @@ YEAR = re.compile(r"(20\d\d)\s*年")
 
 # Inputs a sentence may declare it needs (theme.yaml `narrative.needs`): what is missing, and where to add it.
 NEEDS = {
-    "主要项目": ("支出说明将不列举主要项目：“说明 → 主要项目”为空", "在“说明”下写“主要项目: [项目名称, …]”（按列举顺序）。", ("说明",)),
-    "人员经费主要包括": ("机关运行经费一段需要“人员经费主要包括”的文字", "在“说明”下写“人员经费主要包括: ……”。", ("说明",)),
-    "公用经费主要包括": ("机关运行经费一段需要“公用经费主要包括”的文字", "在“说明”下写“公用经费主要包括: ……”。", ("说明",)),
+    "主要项目": (
+        "支出说明将不列举主要项目：“说明 → 主要项目”为空",
+        "在“说明”下写“主要项目: [项目名称, …]”（按列举顺序）。",
+        ("说明",),
+    ),
+    "人员经费主要包括": (
+        "机关运行经费一段需要“人员经费主要包括”的文字",
+        "在“说明”下写“人员经费主要包括: ……”。",
+        ("说明",),
+    ),
+    "公用经费主要包括": (
+        "机关运行经费一段需要“公用经费主要包括”的文字",
+        "在“说明”下写“公用经费主要包括: ……”。",
+        ("说明",),
+    ),
 }
 
 
@@ -40,11 +52,22 @@ def _missing(ctx: Context, need: str) -> bool:
     return False
 
 
-@check("比上年", (ERROR, WARNING), "上年数齐全且自洽（Δ = Δ基本 + Δ项目），有增减时写了原因", ("上年", "增减原因"), part="narrative")
+@check(
+    "比上年",
+    (ERROR, WARNING),
+    "上年数齐全且自洽（Δ = Δ基本 + Δ项目），有增减时写了原因",
+    ("上年", "增减原因"),
+    part="narrative",
+)
 def check_prior_year(ctx: Context) -> list[Problem]:
     prior = ctx.budget.prior_year
     problems = []
-    if prior.total is not None and prior.basic is not None and prior.project is not None and prior.total != prior.basic + prior.project:
+    if (
+        prior.total is not None
+        and prior.basic is not None
+        and prior.project is not None
+        and prior.total != prior.basic + prior.project
+    ):
         problems.append(
             error(
                 "比上年",
@@ -53,7 +76,12 @@ def check_prior_year(ctx: Context) -> list[Problem]:
                 ("上年", "收支总计"),
             )
         )
-    if prior.personnel is not None and prior.public is not None and prior.basic is not None and prior.personnel + prior.public != prior.basic:
+    if (
+        prior.personnel is not None
+        and prior.public is not None
+        and prior.basic is not None
+        and prior.personnel + prior.public != prior.basic
+    ):
         problems.append(
             error(
                 "比上年",
@@ -72,17 +100,42 @@ def check_prior_year(ctx: Context) -> list[Problem]:
             ("项目支出", "project", reasons.project, False),
         ):
             if changes[key].delta and not reason and not has_split:
-                problems.append(warning("比上年", f"{label}比上年有增减，但没有写增减原因", f"在“增减原因”下填写“{label}: 主要为……”。", ("增减原因",)))
+                problems.append(
+                    warning(
+                        "比上年",
+                        f"{label}比上年有增减，但没有写增减原因",
+                        f"在“增减原因”下填写“{label}: 主要为……”。",
+                        ("增减原因",),
+                    )
+                )
     if prior.three_public is None and prior.three_public_total is None:
         problems.append(
-            warning("比上年", "没有上年“三公”经费，“三公”经费一节将不写与上年相比的增减", "在“上年”下填写“三公经费”（分项）或“三公经费合计”。", ("上年",))
+            warning(
+                "比上年",
+                "没有上年“三公”经费，“三公”经费一节将不写与上年相比的增减",
+                "在“上年”下填写“三公经费”（分项）或“三公经费合计”。",
+                ("上年",),
+            )
         )
     if prior.basic is None or prior.project is None:
-        problems.append(error("比上年", "缺少上年预算数，“比上年增减情况”无法计算", "在“上年”下填写“基本支出”和“项目支出”（万元，按上年预算）。", ("上年",)))
+        problems.append(
+            error(
+                "比上年",
+                "缺少上年预算数，“比上年增减情况”无法计算",
+                "在“上年”下填写“基本支出”和“项目支出”（万元，按上年预算）。",
+                ("上年",),
+            )
+        )
     return problems
 
 
-@check("说明", (ERROR, WARNING), "句子需要的文字都已填写；支出说明列举的项目在项目列表中", ("说明", "项目"), part="narrative")
+@check(
+    "说明",
+    (ERROR, WARNING),
+    "句子需要的文字都已填写；支出说明列举的项目在项目列表中",
+    ("说明", "项目"),
+    part="narrative",
+)
 def check_narrative_inputs(ctx: Context) -> list[Problem]:
     problems = []
     for need in sorted(ctx.needs & set(NEEDS)):
@@ -94,11 +147,19 @@ def check_narrative_inputs(ctx: Context) -> list[Problem]:
         if name not in names:
             close = difflib.get_close_matches(name, names, n=1, cutoff=0.4)
             hint = f"是否指「{close[0]}」？" if close else "主要项目必须是“项目”中已有的项目名称。"
-            problems.append(error("说明", f"支出说明列举的项目「{name}」不在“项目”列表中", hint, ("说明", "主要项目", i)))
+            problems.append(
+                error("说明", f"支出说明列举的项目「{name}」不在“项目”列表中", hint, ("说明", "主要项目", i))
+            )
     return problems
 
 
-@check("采购", (ERROR,), "采购单位在机构设置中，来源项目存在，资金在本模板集的采购表中有对应的列", ("政府采购", "职责与机构"), part="narrative")
+@check(
+    "采购",
+    (ERROR,),
+    "采购单位在机构设置中，来源项目存在，资金在本模板集的采购表中有对应的列",
+    ("政府采购", "职责与机构"),
+    part="narrative",
+)
 def check_procurement_sources(ctx: Context) -> list[Problem]:
     budget = ctx.budget
     problems = []
@@ -107,14 +168,35 @@ def check_procurement_sources(ctx: Context) -> list[Problem]:
     allowed = ctx.procurement_funds
     for i, unit in enumerate(budget.procurement):
         if units and unit.unit not in units:
-            problems.append(error("采购", f"采购单位「{unit.unit}」不在机构设置中", f"单位名称应与“机构”中的一致：{'、'.join(units)}。", ("政府采购", i, "单位")))
+            problems.append(
+                error(
+                    "采购",
+                    f"采购单位「{unit.unit}」不在机构设置中",
+                    f"单位名称应与“机构”中的一致：{'、'.join(units)}。",
+                    ("政府采购", i, "单位"),
+                )
+            )
         for j, source in enumerate(unit.sources):
             path = ("政府采购", i, "来源", j)
             if source.project is not None and source.project not in projects:
-                problems.append(error("采购", f"采购来源项目「{source.project}」不在“项目”列表中", "写项目列表中的名称，或改用“名称”加“预算资金”。", path + ("项目",)))
+                problems.append(
+                    error(
+                        "采购",
+                        f"采购来源项目「{source.project}」不在“项目”列表中",
+                        "写项目列表中的名称，或改用“名称”加“预算资金”。",
+                        path + ("项目",),
+                    )
+                )
             for k, item in enumerate(source.items):
                 if allowed and item.fund not in allowed:
-                    problems.append(error("采购", f"采购资金「{item.fund}」在本模板集的采购表中没有对应的列", f"可用：{'、'.join(sorted(allowed))}。", path + ("物品", k, "资金")))
+                    problems.append(
+                        error(
+                            "采购",
+                            f"采购资金「{item.fund}」在本模板集的采购表中没有对应的列",
+                            f"可用：{'、'.join(sorted(allowed))}。",
+                            path + ("物品", k, "资金"),
+                        )
+                    )
     return problems
 
 
@@ -133,7 +215,14 @@ def check_procurement_share(ctx: Context) -> list[Problem]:
     for row, path in _purchase_items(ctx):
         share = row.item.sme_share
         if not isinstance(share, bool) and share > row.amount:
-            problems.append(error("X13", f"预留中小微企业份额 {share} 万元超过该项采购金额 {format_text_amount(row.amount)} 万元", "份额不能大于采购金额。", path + ("预留中小微企业份额",)))
+            problems.append(
+                error(
+                    "X13",
+                    f"预留中小微企业份额 {share} 万元超过该项采购金额 {format_text_amount(row.amount)} 万元",
+                    "份额不能大于采购金额。",
+                    path + ("预留中小微企业份额",),
+                )
+            )
     return problems
 
 
@@ -166,9 +255,18 @@ def check_indicator_levels(ctx: Context) -> list[Problem]:
         levels = {ind.level1 for ind in project.indicators}
         if project.indicators:
             for missing in (lvl for lvl in INDICATOR_LEVELS if lvl not in levels):
-                problems.append(warning("绩效", f"项目「{project.name}」的绩效目标表没有{missing}", f"补充至少一行{missing}（如服务对象满意度）。", path + ("绩效指标",)))
+                problems.append(
+                    warning(
+                        "绩效",
+                        f"项目「{project.name}」的绩效目标表没有{missing}",
+                        f"补充至少一行{missing}（如服务对象满意度）。",
+                        path + ("绩效指标",),
+                    )
+                )
         elif ctx.narrative:
-            problems.append(warning("绩效", f"项目「{project.name}」没有绩效指标，绩效目标表将只有表头", "补充“绩效指标”。", path))
+            problems.append(
+                warning("绩效", f"项目「{project.name}」没有绩效指标，绩效目标表将只有表头", "补充“绩效指标”。", path)
+            )
     return problems
 
 
@@ -178,7 +276,14 @@ def check_placeholders(ctx: Context) -> list[Problem]:
     for project, _, path in _projects(ctx):
         texts = list(project.goals) + [f"{ind.level3} {ind.description} {ind.value}" for ind in project.indicators]
         if any(PLACEHOLDER.search(t) for t in texts):
-            problems.append(warning("E16", f"项目「{project.name}」的绩效目标或指标中有模板占位文字（如“目标内容1”）", "改为该项目实际的绩效目标。", path + ("绩效目标",)))
+            problems.append(
+                warning(
+                    "E16",
+                    f"项目「{project.name}」的绩效目标或指标中有模板占位文字（如“目标内容1”）",
+                    "改为该项目实际的绩效目标。",
+                    path + ("绩效目标",),
+                )
+            )
     return problems
 
 
@@ -191,7 +296,9 @@ def check_spending_plan(ctx: Context) -> list[Problem]:
             problems.append(
                 error(
                     "X17",
-                    "项目「" + project.name + "」的资金支出计划应为 3月底、6月底、10月底、12月底 四个累计数，逐期不减，12月底等于项目金额"
+                    "项目「"
+                    + project.name
+                    + "」的资金支出计划应为 3月底、6月底、10月底、12月底 四个累计数，逐期不减，12月底等于项目金额"
                     + (f" {format_text_amount(amount)} 万元" if amount is not None else ""),
                     "改正四个累计数，或删除“资金支出计划”按 25/50/75/100% 自动计算。",
                     path + ("资金支出计划",),
@@ -208,7 +315,12 @@ def check_cost_indicator(ctx: Context) -> list[Problem]:
             cap = _money_cap(ind.value) if ind.level2 == "成本指标" else None
             if cap is not None and figures.amount is not None and cap != figures.amount:
                 problems.append(
-                    warning("成本指标", f"项目「{project.name}」成本指标为 {ind.value}，与项目预算 {format_text_amount(figures.amount)} 万元不一致", "核对成本指标或项目金额。", path + ("绩效指标", k))
+                    warning(
+                        "成本指标",
+                        f"项目「{project.name}」成本指标为 {ind.value}，与项目预算 {format_text_amount(figures.amount)} 万元不一致",
+                        "核对成本指标或项目金额。",
+                        path + ("绩效指标", k),
+                    )
                 )
     return problems
 
@@ -232,7 +344,12 @@ def check_deadlines(ctx: Context) -> list[Problem]:
             early = [int(y) for y in YEAR.findall(ind.value) if int(y) < year] if ind.level2 == "时效指标" else []
             if early:
                 problems.append(
-                    warning("E8", f"项目「{project.name}」时效指标“{ind.value}”早于预算年度 {year} 年", "如为上年结转项目请确认；否则改为本年度的完成时限。", path + ("绩效指标", k))
+                    warning(
+                        "E8",
+                        f"项目「{project.name}」时效指标“{ind.value}”早于预算年度 {year} 年",
+                        "如为上年结转项目请确认；否则改为本年度的完成时限。",
+                        path + ("绩效指标", k),
+                    )
                 )
     return problems
 
@@ -240,7 +357,13 @@ def check_deadlines(ctx: Context) -> list[Problem]:
 ASSET_ITEM_LIMIT_WAN = Decimal("200")  # an average vehicle or general item above 200 万元 is almost surely 元
 
 
-@check("E11", (WARNING,), "固定资产价值像是以元填写（平均每件过高，或资产总额远超本年预算）", ("国有资产",), part="narrative")
+@check(
+    "E11",
+    (WARNING,),
+    "固定资产价值像是以元填写（平均每件过高，或资产总额远超本年预算）",
+    ("国有资产",),
+    part="narrative",
+)
 def check_assets_plausible(ctx: Context) -> list[Problem]:
     assets = ctx.budget.assets
     problems = []
@@ -262,12 +385,23 @@ def check_assets_plausible(ctx: Context) -> list[Problem]:
     assets_total = ctx.statement.figures.get("assets.total")
     if assets_total and budget_total and assets_total > 50 * budget_total:
         problems.append(
-            warning("E11", f"资产总额 {format_text_amount(assets_total)} 万元超过本年预算 {format_text_amount(budget_total)} 万元的 50 倍，请确认金额单位", "固定资产价值以万元填写。", ("国有资产",))
+            warning(
+                "E11",
+                f"资产总额 {format_text_amount(assets_total)} 万元超过本年预算 {format_text_amount(budget_total)} 万元的 50 倍，请确认金额单位",
+                "固定资产价值以万元填写。",
+                ("国有资产",),
+            )
         )
     return problems
 
 
-@check("E10", (WARNING,), "句子写“所属事业单位”，机构设置却只列了一个单位（部门可写“无所属单位: true”作答）", ("职责与机构",), part="narrative")
+@check(
+    "E10",
+    (WARNING,),
+    "句子写“所属事业单位”，机构设置却只列了一个单位（部门可写“无所属单位: true”作答）",
+    ("职责与机构",),
+    part="narrative",
+)
 def check_subordinate_units_claim(ctx: Context) -> list[Problem]:
     duties = ctx.budget.duties
     if not ctx.narrative or "所属事业单位" not in ctx.needs:
@@ -297,10 +431,21 @@ def check_subordinate_units_claim(ctx: Context) -> list[Problem]:
 def check_missing_procurement(ctx: Context) -> list[Problem]:
     if not ctx.narrative or ctx.budget.procurement:
         return []
-    mentions = [p.name for p in ctx.budget.projects if any("采购" in t or "购置" in t for t in list(p.goals) + [i.description for i in p.indicators])]
+    mentions = [
+        p.name
+        for p in ctx.budget.projects
+        if any("采购" in t or "购置" in t for t in list(p.goals) + [i.description for i in p.indicators])
+    ]
     if not mentions:
         return []
-    return [warning("E5", f"政府采购预算为空，但项目「{mentions[0]}」等的绩效目标提到采购或购置", "核对是否漏填了政府采购预算。", ("政府采购",))]
+    return [
+        warning(
+            "E5",
+            f"政府采购预算为空，但项目「{mentions[0]}」等的绩效目标提到采购或购置",
+            "核对是否漏填了政府采购预算。",
+            ("政府采购",),
+        )
+    ]
 
 
 @check("E6", (NOTE,), "拟购置固定资产多于基本支出中的资本性支出", ("政府采购", "基本支出经济分类"), part="narrative")

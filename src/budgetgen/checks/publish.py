@@ -22,14 +22,28 @@ YUAN_LIKE_MEDIAN = Decimal("10000")
 def check_duties_present(ctx: Context) -> list[Problem]:
     if not ctx.narrative or ctx.budget.duties.duties or ctx.budget.duties.intro:
         return []
-    return [warning("P1", "“职责与机构”下没有职责，公开文件的“部门职责”将是空的", "在“职责与机构”下写“职责: [第一条职责, …]”（每条一行，编号自动加）。", ("职责与机构",))]
+    return [
+        warning(
+            "P1",
+            "“职责与机构”下没有职责，公开文件的“部门职责”将是空的",
+            "在“职责与机构”下写“职责: [第一条职责, …]”（每条一行，编号自动加）。",
+            ("职责与机构",),
+        )
+    ]
 
 
 @check("P2", (WARNING,), "机构为空：“部门机构设置情况”表将没有单位", ("职责与机构",), part="narrative", publish=True)
 def check_units_present(ctx: Context) -> list[Problem]:
     if not ctx.narrative or ctx.budget.duties.units:
         return []
-    return [warning("P2", "“职责与机构”下没有机构，“部门机构设置情况”表将是空的", "在“机构”下列出本级及所属单位（单位名称、单位性质、单位规格、经费保障形式）。", ("职责与机构",))]
+    return [
+        warning(
+            "P2",
+            "“职责与机构”下没有机构，“部门机构设置情况”表将是空的",
+            "在“机构”下列出本级及所属单位（单位名称、单位性质、单位规格、经费保障形式）。",
+            ("职责与机构",),
+        )
+    ]
 
 
 @check("P3", (WARNING,), "整体绩效目标为空", ("绩效",), part="narrative", publish=True)
@@ -37,21 +51,51 @@ def check_performance_present(ctx: Context) -> list[Problem]:
     performance = ctx.budget.performance
     if not ctx.narrative or performance.overall or performance.items:
         return []
-    return [warning("P3", "“绩效”下没有总体绩效目标，也没有分项绩效目标，“部门整体绩效目标”将是空的", "在“绩效”下写“总体绩效目标”和“分项绩效目标”。", ("绩效",))]
+    return [
+        warning(
+            "P3",
+            "“绩效”下没有总体绩效目标，也没有分项绩效目标，“部门整体绩效目标”将是空的",
+            "在“绩效”下写“总体绩效目标”和“分项绩效目标”。",
+            ("绩效",),
+        )
+    ]
 
 
-@check("P4", (WARNING,), "有项目支出而没有项目，或项目没有绩效目标、绩效指标", ("项目", "支出"), part="narrative", publish=True)
+@check(
+    "P4",
+    (WARNING,),
+    "有项目支出而没有项目，或项目没有绩效目标、绩效指标",
+    ("项目", "支出"),
+    part="narrative",
+    publish=True,
+)
 def check_projects_present(ctx: Context) -> list[Problem]:
     if not ctx.narrative:
         return []
     projects = ctx.budget.projects
     if not projects and ctx.statement["expense.project"]:
-        return [warning("P4", "有项目支出，但“项目”为空，公开文件将没有项目绩效目标表", "在“项目”下列出各项目（名称、科目、金额、绩效目标、绩效指标）。", ("项目",))]
+        return [
+            warning(
+                "P4",
+                "有项目支出，但“项目”为空，公开文件将没有项目绩效目标表",
+                "在“项目”下列出各项目（名称、科目、金额、绩效目标、绩效指标）。",
+                ("项目",),
+            )
+        ]
     problems = []
     for index, project in enumerate(projects):
-        missing = [label for label, present in (("绩效目标", project.goals), ("绩效指标", project.indicators)) if not present]
+        missing = [
+            label for label, present in (("绩效目标", project.goals), ("绩效指标", project.indicators)) if not present
+        ]
         if missing:
-            problems.append(warning("P4", f"项目「{project.name}」没有{'和'.join(missing)}，其绩效目标表将是空的", f"在该项目下写{'、'.join(missing)}。", ("项目", index)))
+            problems.append(
+                warning(
+                    "P4",
+                    f"项目「{project.name}」没有{'和'.join(missing)}，其绩效目标表将是空的",
+                    f"在该项目下写{'、'.join(missing)}。",
+                    ("项目", index),
+                )
+            )
     return problems
 
 

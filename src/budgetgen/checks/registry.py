@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ..problems import Problem, Severity
 
@@ -15,9 +16,9 @@ if TYPE_CHECKING:
 
 @dataclass
 class Context:
-    budget: "Budget"
-    ledger: "Ledger"
-    statement: "Statement"
+    budget: Budget
+    ledger: Ledger
+    statement: Statement
     narrative: bool = False  # the set composes the explanatory part
     needs: frozenset[str] = frozenset()  # inputs the set's sentences declare they need
     procurement_funds: frozenset[str] | None = None  # funds the set's procurement table has columns for
@@ -40,7 +41,14 @@ class CheckSpec:
 REGISTRY: dict[str, CheckSpec] = {}
 
 
-def check(id: str, severities: tuple[Severity, ...], description: str, reads: tuple[str, ...], part: str = "tables", publish: bool = False):
+def check(
+    id: str,
+    severities: tuple[Severity, ...],
+    description: str,
+    reads: tuple[str, ...],
+    part: str = "tables",
+    publish: bool = False,
+):
     def register(function: Callable[[Context], list[Problem]]):
         if id in REGISTRY:
             raise ValueError(f"check id {id} registered twice")

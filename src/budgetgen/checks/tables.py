@@ -20,7 +20,12 @@ from .registry import Context, check
 ERROR, WARNING, NOTE = Severity.ERROR, Severity.WARNING, Severity.NOTE
 
 
-@check("科目", (ERROR, WARNING), "科目编码在目录中或给出了名称；类属于 30 个支出功能分类；输入的名称与目录一致", ("支出", "项目", "基本支出经济分类", "科目名称"))
+@check(
+    "科目",
+    (ERROR, WARNING),
+    "科目编码在目录中或给出了名称；类属于 30 个支出功能分类；输入的名称与目录一致",
+    ("支出", "项目", "基本支出经济分类", "科目名称"),
+)
 def check_codes(ctx: Context) -> list[Problem]:
     """Every function/economic code must be known to the catalog or named in the input."""
     problems = []
@@ -35,24 +40,49 @@ def check_codes(ctx: Context) -> list[Problem]:
             if ctx.ledger.economic_name(code) is None:
                 problems.append(_unknown_code(code, "经济分类", path))
         if line.code[:3] not in ("301", "302", "303", "307", "309", "310", "311", "312", "313", "399"):
-            problems.append(error("科目", f"经济分类科目 {line.code} 的类 {line.code[:3]} 不是部门预算支出经济分类的类", "检查编码是否输错。", path))
+            problems.append(
+                error(
+                    "科目",
+                    f"经济分类科目 {line.code} 的类 {line.code[:3]} 不是部门预算支出经济分类的类",
+                    "检查编码是否输错。",
+                    path,
+                )
+            )
     typed_names = [(code, name, ("科目名称", code)) for code, name in ctx.budget.code_names.items()]
-    typed_names += [(item.code, item.name, ("支出", i, "名称")) for i, item in enumerate(ctx.budget.expenditures) if item.name]
-    typed_names += [(line.code, line.name, ("基本支出经济分类", i, "名称")) for i, line in enumerate(ctx.budget.economic_lines) if line.name]
-    used = {l.code[: n] for l in ctx.ledger.lines for n in (3, 5, 7)} | {e.code[:n] for e in ctx.ledger.economic for n in (3, 5)}
+    typed_names += [
+        (item.code, item.name, ("支出", i, "名称")) for i, item in enumerate(ctx.budget.expenditures) if item.name
+    ]
+    typed_names += [
+        (line.code, line.name, ("基本支出经济分类", i, "名称"))
+        for i, line in enumerate(ctx.budget.economic_lines)
+        if line.name
+    ]
+    used = {l.code[:n] for l in ctx.ledger.lines for n in (3, 5, 7)} | {
+        e.code[:n] for e in ctx.ledger.economic for n in (3, 5)
+    }
     for code, name in sorted(ctx.ledger.city_names.items()):
         codes = catalog.function_codes() if code.startswith("2") else catalog.economic_codes()
         known = codes.name(code, ctx.budget.year)
         if code in used and known and known != name:
             problems.append(
-                warning("科目", f"城市科目目录中科目 {code} 名为「{name}」，内置目录为「{known}」；表中将印「{name}」", "确认城市目录（科目目录.csv）中的名称；如内置名称正确，请删除该行。", ())
+                warning(
+                    "科目",
+                    f"城市科目目录中科目 {code} 名为「{name}」，内置目录为「{known}」；表中将印「{name}」",
+                    "确认城市目录（科目目录.csv）中的名称；如内置名称正确，请删除该行。",
+                    (),
+                )
             )
     for code, name, path in typed_names:
         codes = catalog.function_codes() if code.startswith("2") else catalog.economic_codes()
         known = codes.name(code, ctx.budget.year)
         if known and known != name:
             problems.append(
-                warning("科目", f"科目 {code} 在目录中名为「{known}」，输入写的是「{name}」；表中将印「{name}」", "确认名称；如目录名称正确，请删除输入中的名称。", path)
+                warning(
+                    "科目",
+                    f"科目 {code} 在目录中名为「{known}」，输入写的是「{name}」；表中将印「{name}」",
+                    "确认名称；如目录名称正确，请删除输入中的名称。",
+                    path,
+                )
             )
     return _unique(problems)
 
@@ -60,7 +90,14 @@ def check_codes(ctx: Context) -> list[Problem]:
 def _function_code_problems(ctx: Context, code: str, path, has_name: bool) -> list[Problem]:
     problems = []
     if catalog.class_number(code) is None:
-        problems.append(error("科目", f"功能分类科目 {code} 的类 {code[:3]} 不在《政府收支分类科目》支出功能分类的 30 个类中", "检查编码前三位是否输错。", path))
+        problems.append(
+            error(
+                "科目",
+                f"功能分类科目 {code} 的类 {code[:3]} 不在《政府收支分类科目》支出功能分类的 30 个类中",
+                "检查编码前三位是否输错。",
+                path,
+            )
+        )
         return problems
     for part in (code[:3], code[:5], code):
         if ctx.ledger.function_name(part) is None and not (part == code and has_name):
@@ -85,7 +122,12 @@ def check_fiscal_kinds(ctx: Context) -> list[Problem]:
         if line.fund in FISCAL_FUNDS and line.kind not in ("基本", "项目"):
             path = line.path[:-1] + ("类型",)
             problems.append(
-                error("H4", f"财政拨款（{line.fund}）只能安排基本支出或项目支出，这一行是「{line.kind}」", "把类型改为基本或项目，或把资金来源改为单位资金等非财政资金。", path)
+                error(
+                    "H4",
+                    f"财政拨款（{line.fund}）只能安排基本支出或项目支出，这一行是「{line.kind}」",
+                    "把类型改为基本或项目，或把资金来源改为单位资金等非财政资金。",
+                    path,
+                )
             )
     return problems
 
@@ -110,31 +152,54 @@ def _within_leaf_rounding(ctx: Context, difference: Decimal) -> bool:
     """万元 leaves each rounded from 元 can leave two totals apart by up to half a cent per leaf."""
     if ctx.ledger.unit != "万元":
         return False
-    leaves = len([l for l in ctx.ledger.lines if l.fund == "一般公共预算" and l.kind == "基本"]) + len(ctx.ledger.economic)
+    leaves = len([l for l in ctx.ledger.lines if l.fund == "一般公共预算" and l.kind == "基本"]) + len(
+        ctx.ledger.economic
+    )
     return abs(difference) <= Decimal("0.005") * leaves
 
 
-@check("X16", (ERROR, WARNING), "项目与项目支出对应：项目名称存在、每个项目有资金、注明项目的行为项目支出", ("项目", "支出"))
+@check(
+    "X16",
+    (ERROR, WARNING),
+    "项目与项目支出对应：项目名称存在、每个项目有资金、注明项目的行为项目支出",
+    ("项目", "支出"),
+)
 def check_projects(ctx: Context) -> list[Problem]:
     """Project money reconciles with the 项目支出 column: every project has money, every line names a real project."""
     problems = []
     names = [p.name for p in ctx.budget.projects]
     for i, name in enumerate(names):
         if names.index(name) != i:
-            problems.append(error("X16", f"项目「{name}」写了两次", "合并为一个项目，或改用不同的名称。", ("项目", i, "名称")))
+            problems.append(
+                error("X16", f"项目「{name}」写了两次", "合并为一个项目，或改用不同的名称。", ("项目", i, "名称"))
+            )
     funded = {n for line in ctx.ledger.lines for n in line.projects}
     for line in ctx.ledger.lines:
         for name in line.projects:
             if name not in names:
                 close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
                 hint = f"是否指「{close[0]}」？" if close else "在“项目”中添加该项目，或更正名称。"
-                problems.append(error("X16", f"支出行注明的项目「{name}」不在“项目”列表中", hint, line.path[:-1] + ("项目",)))
+                problems.append(
+                    error("X16", f"支出行注明的项目「{name}」不在“项目”列表中", hint, line.path[:-1] + ("项目",))
+                )
         if line.projects and line.kind != "项目":
-            problems.append(error("X16", f"注明了项目的支出行类型应为“项目”，这里是「{line.kind}」", "把类型改为项目，或删除“项目:”。", line.path[:-1] + ("类型",)))
+            problems.append(
+                error(
+                    "X16",
+                    f"注明了项目的支出行类型应为“项目”，这里是「{line.kind}」",
+                    "把类型改为项目，或删除“项目:”。",
+                    line.path[:-1] + ("类型",),
+                )
+            )
     for i, project in enumerate(ctx.budget.projects):
         if project.name not in funded:
             problems.append(
-                error("X16", f"项目「{project.name}」没有安排资金", "在项目下写“科目”和“金额”，或在“支出”中相应的项目支出行加上“项目: 项目名称”。", ("项目", i))
+                error(
+                    "X16",
+                    f"项目「{project.name}」没有安排资金",
+                    "在项目下写“科目”和“金额”，或在“支出”中相应的项目支出行加上“项目: 项目名称”。",
+                    ("项目", i),
+                )
             )
     unassigned = [l for l in ctx.ledger.lines if l.kind == "项目" and not l.projects]
     if unassigned and ctx.budget.projects:
@@ -160,7 +225,12 @@ THREE_PUBLIC_ECONOMIC = {
 }
 
 
-@check("X10", (WARNING, NOTE), "“三公”经费不少于基本支出中 30231/30217/31013/30212 的金额", ("三公经费", "基本支出经济分类"))
+@check(
+    "X10",
+    (WARNING, NOTE),
+    "“三公”经费不少于基本支出中 30231/30217/31013/30212 的金额",
+    ("三公经费", "基本支出经济分类"),
+)
 def check_three_public(ctx: Context) -> list[Problem]:
     """X10: a 三公 item covers at least what the basic-expenditure economic lines spend on it."""
     statement = ctx.statement
@@ -191,7 +261,12 @@ def check_three_public(ctx: Context) -> list[Problem]:
     return problems
 
 
-@check("X6", (WARNING,), "填写了年终结转结余：收支总表按资金列示，收入总表按功能科目列示，不含这部分收入", ("年终结转结余",))
+@check(
+    "X6",
+    (WARNING,),
+    "填写了年终结转结余：收支总表按资金列示，收入总表按功能科目列示，不含这部分收入",
+    ("年终结转结余",),
+)
 def check_year_end(ctx: Context) -> list[Problem]:
     if not any(ctx.ledger.year_end_balance.values()):
         return []
@@ -223,7 +298,12 @@ DECLARED = {
 }
 
 
-@check("申报", (ERROR, NOTE), "从预算系统抄录的合计数（申报数，含类/款科目合计）与计算值一致（舍入误差内为提示）", ("申报数",))
+@check(
+    "申报",
+    (ERROR, NOTE),
+    "从预算系统抄录的合计数（申报数，含类/款科目合计）与计算值一致（舍入误差内为提示）",
+    ("申报数",),
+)
 def check_declared(ctx: Context) -> list[Problem]:
     """Totals copied from the budget system (or imported from its workbook) against the computed ones."""
     declared = ctx.budget.declared
@@ -244,15 +324,30 @@ def _compare_declared(ctx: Context, what: str, typed: Decimal, exact: Decimal, p
     if ctx.budget.declared.unit == "元" and ledger.unit == "元":
         if typed == exact:
             return None
-        return error("申报", f"{what}{typed} 元与按明细计算的 {exact} 元不符（相差 {typed - exact} 元）", "核对明细行是否漏填、重填或填错，或更正申报数。", path)
+        return error(
+            "申报",
+            f"{what}{typed} 元与按明细计算的 {exact} 元不符（相差 {typed - exact} 元）",
+            "核对明细行是否漏填、重填或填错，或更正申报数。",
+            path,
+        )
     typed_wan = typed / 10000 if ctx.budget.declared.unit == "元" else typed
     printed = ctx.statement.printed(exact)
     if typed_wan == printed:
         return None
     exact_wan = exact / 10000 if ledger.unit == "元" else exact
     if abs(typed_wan - exact_wan) <= _rounding_tolerance(ledger):
-        return note("申报", f"{what}{typed_wan} 万元与计算值 {format_text_amount(printed)} 万元相差 {format_text_amount(typed_wan - printed)} 万元，在舍入误差范围内", "文件印出计算值。", path)
-    return error("申报", f"{what}{typed_wan} 万元与按明细计算的 {format_text_amount(printed)} 万元不符（相差 {format_text_amount(typed_wan - printed)} 万元）", "核对明细行是否漏填、重填或填错，或更正申报数。", path)
+        return note(
+            "申报",
+            f"{what}{typed_wan} 万元与计算值 {format_text_amount(printed)} 万元相差 {format_text_amount(typed_wan - printed)} 万元，在舍入误差范围内",
+            "文件印出计算值。",
+            path,
+        )
+    return error(
+        "申报",
+        f"{what}{typed_wan} 万元与按明细计算的 {format_text_amount(printed)} 万元不符（相差 {format_text_amount(typed_wan - printed)} 万元）",
+        "核对明细行是否漏填、重填或填错，或更正申报数。",
+        path,
+    )
 
 
 def _rounding_tolerance(ledger: Ledger) -> Decimal:
@@ -277,5 +372,3 @@ def _unique(problems: list[Problem]) -> list[Problem]:
             seen.add(key)
             result.append(p)
     return result
-
-

@@ -7,8 +7,8 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 import typer
 
@@ -47,15 +47,23 @@ def command(name: str | None = None):
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
 
 TemplatesOption = typer.Option(None, "--templates", metavar="文件夹", help="额外的模板集目录（城市自定义模板）")
-StrictOption = typer.Option(False, "--strict", help="发布前的检查（职责、机构、绩效、项目为空，元填入万元文件等）按错误处理")
-DepartmentFile = typer.Argument(..., metavar="部门文件", help="部门预算 YAML 文件，或 budgetgen new --xlsx 的填写用工作簿")
+StrictOption = typer.Option(
+    False, "--strict", help="发布前的检查（职责、机构、绩效、项目为空，元填入万元文件等）按错误处理"
+)
+DepartmentFile = typer.Argument(
+    ..., metavar="部门文件", help="部门预算 YAML 文件，或 budgetgen new --xlsx 的填写用工作簿"
+)
 
 
 @command()
 def check(
-    files: Optional[list[Path]] = typer.Argument(None, metavar="部门文件…", help="部门预算 YAML 文件（或填写用工作簿），可写多个文件或文件夹"),
-    templates: Optional[Path] = TemplatesOption,
-    list_checks: bool = typer.Option(False, "--list", help="列出全部检查项（编号、说明、级别、读取的输入），不检查文件"),
+    files: list[Path] | None = typer.Argument(
+        None, metavar="部门文件…", help="部门预算 YAML 文件（或填写用工作簿），可写多个文件或文件夹"
+    ),
+    templates: Path | None = TemplatesOption,
+    list_checks: bool = typer.Option(
+        False, "--list", help="列出全部检查项（编号、说明、级别、读取的输入），不检查文件"
+    ),
     strict: bool = StrictOption,
 ) -> None:
     """检查输入：列出所有错误、警告和提示（文件:行:列、原因、处理办法）。
@@ -72,10 +80,15 @@ def check(
         from ..checks import REGISTRY
 
         for spec in REGISTRY.values():
-            typer.echo(f"{spec.id}\t{'/'.join(s.value for s in spec.severities)}\t{spec.description}\t读取：{'、'.join(spec.reads)}")
+            typer.echo(
+                f"{spec.id}\t{'/'.join(s.value for s in spec.severities)}\t{spec.description}\t读取：{'、'.join(spec.reads)}"
+            )
         return
     if not files:
-        typer.echo("用法：budgetgen check [选项] 部门文件…\n错误：缺少必填的参数「部门文件」。\n运行「budgetgen check --help」查看说明。", err=True)
+        typer.echo(
+            "用法：budgetgen check [选项] 部门文件…\n错误：缺少必填的参数「部门文件」。\n运行「budgetgen check --help」查看说明。",
+            err=True,
+        )
         raise typer.Exit(2)
     if len(files) > 1 or files[0].is_dir():
         _check_many(files, templates, strict)
@@ -87,7 +100,7 @@ def check(
     raise typer.Exit(EXIT_ERRORS if has_errors(problems) else EXIT_OK)
 
 
-def _check_many(inputs: list[Path], templates: Optional[Path], strict: bool) -> None:
+def _check_many(inputs: list[Path], templates: Path | None, strict: bool) -> None:
     """Each file's problems under its name, then overall counts; exit 1 if any file has errors."""
     from ..batch import discover
 
@@ -108,8 +121,12 @@ def _check_many(inputs: list[Path], templates: Optional[Path], strict: bool) -> 
         _print_problems(problems, file)
         for problem in problems:
             totals[problem.severity] += 1
-        typer.echo(f"   {sum(1 for p in problems if p.severity is Severity.ERROR)} 个错误，{sum(1 for p in problems if p.severity is Severity.WARNING)} 个警告")
-    typer.echo(f"共检查 {len(files)} 个文件：{totals[Severity.ERROR]} 个错误，{totals[Severity.WARNING]} 个警告，{totals[Severity.NOTE]} 个提示。")
+        typer.echo(
+            f"   {sum(1 for p in problems if p.severity is Severity.ERROR)} 个错误，{sum(1 for p in problems if p.severity is Severity.WARNING)} 个警告"
+        )
+    typer.echo(
+        f"共检查 {len(files)} 个文件：{totals[Severity.ERROR]} 个错误，{totals[Severity.WARNING]} 个警告，{totals[Severity.NOTE]} 个提示。"
+    )
     raise typer.Exit(EXIT_ERRORS if totals[Severity.ERROR] else EXIT_OK)
 
 
@@ -125,7 +142,7 @@ def build(
     output: Path = typer.Option(Path("output"), "-o", "--output", metavar="文件夹", help="输出文件夹"),
     formats: str = typer.Option("pdf,docx", "--format", metavar="格式", help="输出格式，逗号分隔：pdf、docx、html"),
     pdfa: bool = typer.Option(False, "--pdfa", help="PDF 按 PDF/A-2b 归档格式输出"),
-    templates: Optional[Path] = TemplatesOption,
+    templates: Path | None = TemplatesOption,
     strict: bool = StrictOption,
 ) -> None:
     """生成部门预算信息公开文件（PDF、DOCX）。先检查输入，有错误时不生成，原有文件不变。
@@ -157,9 +174,13 @@ def build(
 def tables(
     file: Path = DepartmentFile,
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（否则为制表符分隔的文本，可粘贴到电子表格）"),
-    neutral: bool = typer.Option(False, "--neutral", help="不依模板集：收支总表收入按资金来源各列一行，“三公”表九行，行名用全国通用的写法"),
-    xlsx: Optional[Path] = typer.Option(None, "--xlsx", metavar="文件", help="另写一个 Excel 工作簿：九张表各一页，按印出的样子"),
-    templates: Optional[Path] = TemplatesOption,
+    neutral: bool = typer.Option(
+        False, "--neutral", help="不依模板集：收支总表收入按资金来源各列一行，“三公”表九行，行名用全国通用的写法"
+    ),
+    xlsx: Path | None = typer.Option(
+        None, "--xlsx", metavar="文件", help="另写一个 Excel 工作簿：九张表各一页，按印出的样子"
+    ),
+    templates: Path | None = TemplatesOption,
 ) -> None:
     """输出计算得到的九张标准表。输入有错误时不输出。
 
@@ -199,8 +220,8 @@ def tables(
 
 
 def _write_tables_workbook(analysis: Analysis, target: Path) -> None:
-    from ..builders import BuildOptions, builder_for
     from ..build import write_file
+    from ..builders import BuildOptions, builder_for
     from ..compose import compose
 
     try:
@@ -213,11 +234,22 @@ def _write_tables_workbook(analysis: Analysis, target: Path) -> None:
 
 @command("import")
 def import_(
-    workbook: Path = typer.Argument(..., metavar="工作簿", help="预算管理一体化系统导出的部门预算公开表（.xlsx 或 .xls）"),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="文件", help="写入的部门 YAML（默认：与工作簿同名的 .yaml）"),
+    workbook: Path = typer.Argument(
+        ..., metavar="工作簿", help="预算管理一体化系统导出的部门预算公开表（.xlsx 或 .xls）"
+    ),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", metavar="文件", help="写入的部门 YAML（默认：与工作簿同名的 .yaml）"
+    ),
     template: str = typer.Option("base", "--set", metavar="模板集", help="写入 YAML 的模板集名称"),
-    into: Optional[Path] = typer.Option(None, "--into", metavar="部门文件", help="更新已有的部门 YAML：只替换数字部分，保留情况说明的文字和注释"),
-    city_catalog: Optional[Path] = typer.Option(None, "--catalog", metavar="文件夹", help="把内置目录中没有的科目名称存入该文件夹的“科目目录.csv”（部门文件所在文件夹或城市模板集），供全市各部门使用"),
+    into: Path | None = typer.Option(
+        None, "--into", metavar="部门文件", help="更新已有的部门 YAML：只替换数字部分，保留情况说明的文字和注释"
+    ),
+    city_catalog: Path | None = typer.Option(
+        None,
+        "--catalog",
+        metavar="文件夹",
+        help="把内置目录中没有的科目名称存入该文件夹的“科目目录.csv”（部门文件所在文件夹或城市模板集），供全市各部门使用",
+    ),
 ) -> None:
     """把预算系统导出的部门预算公开表（Excel）变成部门 YAML：每个数只写一次，表中的合计记为申报数。
 
@@ -243,14 +275,21 @@ def import_(
         _refuse(exc, workbook, "，未写入 YAML")
     _print_problems(imported.problems, workbook)
     if has_errors(imported.problems):
-        typer.echo(f"工作簿有 {sum(1 for p in imported.problems if p.severity is Severity.ERROR)} 个错误，未写入 YAML。", err=True)
+        typer.echo(
+            f"工作簿有 {sum(1 for p in imported.problems if p.severity is Severity.ERROR)} 个错误，未写入 YAML。",
+            err=True,
+        )
         raise typer.Exit(EXIT_ERRORS)
     if city_catalog is not None and imported.code_names:
         from .. import catalog
 
         catalog_file = city_catalog / catalog.CITY_CATALOG
         try:
-            _guarded(lambda: write_file(catalog_file, catalog.write_city_catalog(catalog_file, imported.code_names, imported.year or 2000)))
+            _guarded(
+                lambda: write_file(
+                    catalog_file, catalog.write_city_catalog(catalog_file, imported.code_names, imported.year or 2000)
+                )
+            )
         except InputRejected as exc:
             _refuse(exc, catalog_file)
         typer.echo(f"已把 {len(imported.code_names)} 个科目名称存入 {catalog_file}")
@@ -269,7 +308,11 @@ def import_(
     except InputRejected as exc:
         _refuse(exc, target)
     confirm = sum(1 for line in imported.lines if line.confirm)
-    typer.echo(f"已写入 {target}：{len(imported.lines)} 行支出、{len(imported.economic)} 行经济分类、{len(imported.declared) + len(imported.declared_codes)} 个申报数" + (f"；{confirm} 行需要确认（见行末注释）" if confirm else "") + "。")
+    typer.echo(
+        f"已写入 {target}：{len(imported.lines)} 行支出、{len(imported.economic)} 行经济分类、{len(imported.declared) + len(imported.declared_codes)} 个申报数"
+        + (f"；{confirm} 行需要确认（见行末注释）" if confirm else "")
+        + "。"
+    )
     typer.echo(f"下一步：budgetgen check {target}")
 
 
@@ -278,8 +321,14 @@ def new(
     name: str = typer.Argument(..., metavar="部门名称", help="部门全称，如 某某市某某局"),
     code: str = typer.Option("000", "--code", metavar="编码", help="部门编码"),
     template: str = typer.Option("base", "--set", metavar="模板集", help="模板集名称"),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="文件", help="写入的文件（默认：部门名称.yaml 或 .xlsx）"),
-    as_workbook: bool = typer.Option(False, "--xlsx", help="写填写用的 Excel 工作簿（支出明细、基本支出经济分类、三公经费、项目，带下拉列表），check 和 build 可直接读取"),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", metavar="文件", help="写入的文件（默认：部门名称.yaml 或 .xlsx）"
+    ),
+    as_workbook: bool = typer.Option(
+        False,
+        "--xlsx",
+        help="写填写用的 Excel 工作簿（支出明细、基本支出经济分类、三公经费、项目，带下拉列表），check 和 build 可直接读取",
+    ),
 ) -> None:
     """新建一个部门的源数据文件：各部分都已列出并附中文说明，原样即可通过检查并生成。
 
@@ -292,7 +341,10 @@ def new(
 
     suffix = "xlsx" if as_workbook else "yaml"
     if output is None and (problem := name_problem(name)):
-        typer.echo(f"部门名称「{name[:40]}」{problem}，无法用作文件名。用 -o 给出文件名，如：budgetgen new {name[:20]!r} -o 部门.{suffix}", err=True)
+        typer.echo(
+            f"部门名称「{name[:40]}」{problem}，无法用作文件名。用 -o 给出文件名，如：budgetgen new {name[:20]!r} -o 部门.{suffix}",
+            err=True,
+        )
         raise typer.Exit(EXIT_USAGE)
     target = output or Path(f"{name}.{suffix}")
     if _exists(target):
@@ -307,16 +359,24 @@ def new(
             _guarded(lambda: write_file(target, starter_yaml(name, code, template).encode("utf-8")))
     except InputRejected as exc:
         _refuse(exc, target)
-    typer.echo(f"已新建 {target}。{'按各工作表的表头' if as_workbook else '按注释'}填写后运行：budgetgen check {target}")
+    typer.echo(
+        f"已新建 {target}。{'按各工作表的表头' if as_workbook else '按注释'}填写后运行：budgetgen check {target}"
+    )
 
 
 @command()
 def batch(
-    inputs: list[Path] = typer.Argument(..., metavar="文件夹或文件…", help="部门文件所在的文件夹（含子文件夹），或部门文件"),
-    output: Path = typer.Option(Path("output"), "-o", "--output", metavar="文件夹", help="输出文件夹：每个部门一个子文件夹，汇总文件在最上层"),
-    jobs: Optional[int] = typer.Option(None, "-j", "--jobs", metavar="N", help="同时生成的进程数（默认：CPU 核数）"),
-    formats: str = typer.Option("pdf,docx", "--format", metavar="格式", help="输出格式，逗号分隔：pdf、docx、html、xlsx"),
-    templates: Optional[Path] = TemplatesOption,
+    inputs: list[Path] = typer.Argument(
+        ..., metavar="文件夹或文件…", help="部门文件所在的文件夹（含子文件夹），或部门文件"
+    ),
+    output: Path = typer.Option(
+        Path("output"), "-o", "--output", metavar="文件夹", help="输出文件夹：每个部门一个子文件夹，汇总文件在最上层"
+    ),
+    jobs: int | None = typer.Option(None, "-j", "--jobs", metavar="N", help="同时生成的进程数（默认：CPU 核数）"),
+    formats: str = typer.Option(
+        "pdf,docx", "--format", metavar="格式", help="输出格式，逗号分隔：pdf、docx、html、xlsx"
+    ),
+    templates: Path | None = TemplatesOption,
     force: bool = typer.Option(False, "--force", help="全部重新生成（默认跳过输入、模板集和版本都没变的部门）"),
     as_json: bool = typer.Option(False, "--json", help="另写 汇总.json，供其他程序读取"),
     strict: bool = StrictOption,
@@ -347,7 +407,9 @@ def batch(
     progress = _Progress(len(files))
     with progress:
         base = inputs[0] if len(inputs) == 1 and inputs[0].is_dir() else None
-        run = run_batch(files, output, chosen, dirs, jobs, force, strict, on_start=progress.start, on_done=progress.done, base=base)
+        run = run_batch(
+            files, output, chosen, dirs, jobs, force, strict, on_start=progress.start, on_done=progress.done, base=base
+        )
     rows = run.rows
     try:
         written = _guarded(lambda: write_summary(output, rows, as_json))
@@ -363,7 +425,12 @@ def batch(
     if run.stopped:
         built = [r for r in rows if r["status"] != "有错误"]
         listed = "、".join(f"{output / r['output']}" for r in built[:10]) + ("等" if len(built) > 10 else "")
-        typer.echo(f"已中止：{len(built)} 个部门的文件已完整写出" + (f"（{listed}）" if built else "") + f"；其余 {len(files) - len(built)} 个未生成或有错误，没有留下临时文件。", err=True)
+        typer.echo(
+            f"已中止：{len(built)} 个部门的文件已完整写出"
+            + (f"（{listed}）" if built else "")
+            + f"；其余 {len(files) - len(built)} 个未生成或有错误，没有留下临时文件。",
+            err=True,
+        )
         raise typer.Exit(130)
     raise typer.Exit(EXIT_ERRORS if counts["有错误"] else EXIT_OK)
 
@@ -383,7 +450,13 @@ class _Progress:
         if self.console.is_terminal:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=self.console)
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=self.console,
+            )
             self.task = self.bar.add_task("生成中", total=total)
 
     def __enter__(self):
@@ -411,7 +484,11 @@ class _Progress:
             self._describe()
         else:
             state = "未变，跳过" if row.get("skipped") else row["status"]
-            print(f"[{finished}/{self.total}] {state} {row['name'] or stem}（{row['seconds']:.1f} 秒）", file=sys.stderr, flush=True)
+            print(
+                f"[{finished}/{self.total}] {state} {row['name'] or stem}（{row['seconds']:.1f} 秒）",
+                file=sys.stderr,
+                flush=True,
+            )
 
     def _describe(self) -> None:
         if self.bar:
@@ -421,7 +498,9 @@ class _Progress:
 
 @command()
 def schema(
-    output: Path = typer.Option(Path("schemas/budget.schema.json"), "-o", "--output", metavar="文件", help="写入的 JSON Schema 文件"),
+    output: Path = typer.Option(
+        Path("schemas/budget.schema.json"), "-o", "--output", metavar="文件", help="写入的 JSON Schema 文件"
+    ),
 ) -> None:
     """导出输入文件的 JSON Schema，供编辑器（如 VS Code）在输入时校验。
 
@@ -436,10 +515,17 @@ def schema(
 @command()
 def serve(
     folder: Path = typer.Argument(Path("."), metavar="文件夹", help="部门文件所在的文件夹（默认：当前文件夹）"),
-    host: str = typer.Option("127.0.0.1", "--host", metavar="地址", help="监听的地址；默认只有本机能打开，0.0.0.0 为本单位网络中的其他电脑"),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", metavar="地址", help="监听的地址；默认只有本机能打开，0.0.0.0 为本单位网络中的其他电脑"
+    ),
     port: int = typer.Option(8765, "--port", metavar="端口", help="端口"),
-    allowed_hosts: Optional[list[str]] = typer.Option(None, "--allowed-host", metavar="名称", help="其他电脑打开网页时用的本机名称或 IP（可写多次）；其他名称的请求一律拒绝"),
-    templates: Optional[Path] = TemplatesOption,
+    allowed_hosts: list[str] | None = typer.Option(
+        None,
+        "--allowed-host",
+        metavar="名称",
+        help="其他电脑打开网页时用的本机名称或 IP（可写多次）；其他名称的请求一律拒绝",
+    ),
+    templates: Path | None = TemplatesOption,
 ) -> None:
     """打开本地网页：列出文件夹中的部门，检查、查看九张表、编辑、生成并下载 PDF/DOCX/XLSX，全市批量生成。
 
@@ -458,14 +544,25 @@ def serve(
         raise typer.Exit(EXIT_ERRORS)
     names = tuple(allowed_hosts or ()) + (() if host in ("0.0.0.0", "::") else (host,))
     if host not in ("127.0.0.1", "localhost", "::1"):
-        typer.echo(f"注意：监听 {host}，本单位网络中的其他电脑都能打开此网页并修改文件夹中的部门文件；网页没有用户账号，只在可信的网络中这样使用。", err=True)
+        typer.echo(
+            f"注意：监听 {host}，本单位网络中的其他电脑都能打开此网页并修改文件夹中的部门文件；网页没有用户账号，只在可信的网络中这样使用。",
+            err=True,
+        )
         if not allowed_hosts and host in ("0.0.0.0", "::"):
-            typer.echo("其他电脑要打开网页，请用 --allowed-host 写出它们访问本机时用的名称或 IP（如 --allowed-host 192.168.1.20）；其他名称的请求会被拒绝。", err=True)
+            typer.echo(
+                "其他电脑要打开网页，请用 --allowed-host 写出它们访问本机时用的名称或 IP（如 --allowed-host 192.168.1.20）；其他名称的请求会被拒绝。",
+                err=True,
+            )
     try:
         listening = _listen(host, port)
     except OSError as exc:
-        reason = "端口已被占用（可能已有一个 budgetgen serve 在运行）" if exc.errno in (98, 48, 10048) else os_reason(exc)
-        typer.echo(f"无法在 {host}:{port} 启动网页：{reason}。换一个端口再试，如：budgetgen serve {folder} --port {port + 1}", err=True)
+        reason = (
+            "端口已被占用（可能已有一个 budgetgen serve 在运行）" if exc.errno in (98, 48, 10048) else os_reason(exc)
+        )
+        typer.echo(
+            f"无法在 {host}:{port} 启动网页：{reason}。换一个端口再试，如：budgetgen serve {folder} --port {port + 1}",
+            err=True,
+        )
         raise typer.Exit(EXIT_ERRORS)
     app = create_app(folder, (templates,) if templates else (), allowed_hosts=names)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
@@ -501,7 +598,7 @@ TemplateDirs = typer.Option(None, "--dir", metavar="文件夹", help="额外的�
 
 
 @templates_app.command("list", cls=ChineseCommand)
-def templates_list(dirs: Optional[list[Path]] = TemplateDirs) -> None:
+def templates_list(dirs: list[Path] | None = TemplateDirs) -> None:
     """列出可用的模板集：名称、继承自、说明。
 
     示例：
@@ -524,7 +621,7 @@ def templates_list(dirs: Optional[list[Path]] = TemplateDirs) -> None:
 @templates_app.command("show", cls=ChineseCommand)
 def templates_show(
     name: str = typer.Argument(..., metavar="模板集", help="模板集名称"),
-    dirs: Optional[list[Path]] = TemplateDirs,
+    dirs: list[Path] | None = TemplateDirs,
 ) -> None:
     """显示模板集继承合并后的全部设置，以及每一层来自哪个文件夹。
 
@@ -545,8 +642,10 @@ def templates_show(
 @templates_app.command("vars", cls=ChineseCommand)
 def templates_vars(
     name: str = typer.Argument("base", metavar="模板集", help="模板集名称（默认 base）"),
-    example: Optional[Path] = typer.Option(None, "--example", metavar="部门文件", help="示例值取自该部门文件（默认取自随程序提供的示例部门）"),
-    dirs: Optional[list[Path]] = TemplateDirs,
+    example: Path | None = typer.Option(
+        None, "--example", metavar="部门文件", help="示例值取自该部门文件（默认取自随程序提供的示例部门）"
+    ),
+    dirs: list[Path] | None = TemplateDirs,
 ) -> None:
     """列出句子可用的全部变量、本模板集的片段和过滤器：名称、含义、示例值。
 
@@ -575,7 +674,10 @@ def templates_vars(
     typer.echo("# 写法：{{ 变量 }}，金额加 |wan，如 {{ expense.total|wan }}万元；列表用 [] 标出其中每一项的字段。")
     width = max(display_width(row.path) for row in rows) + 2
     for row in rows:
-        typer.echo(f"{row.path}{' ' * (width - display_width(row.path))}{row.meaning}" + (f"　{'写法' if row.path.startswith('|') else '示例'}：{row.example}" if row.example else ""))
+        typer.echo(
+            f"{row.path}{' ' * (width - display_width(row.path))}{row.meaning}"
+            + (f"　{'写法' if row.path.startswith('|') else '示例'}：{row.example}" if row.example else "")
+        )
 
 
 def _example_for(theme, folder: Path) -> Path:
@@ -641,10 +743,12 @@ def _settings_yaml(settings: dict) -> str:
             return float(value) if value != value.to_integral() else int(value)
         return value
 
-    return yaml.safe_dump(plain(settings), allow_unicode=True, sort_keys=False, width=120, default_flow_style=False).rstrip()
+    return yaml.safe_dump(
+        plain(settings), allow_unicode=True, sort_keys=False, width=120, default_flow_style=False
+    ).rstrip()
 
 
-def _analyse_or_exit(file: Path, templates: Optional[Path], strict: bool = False) -> Analysis:
+def _analyse_or_exit(file: Path, templates: Path | None, strict: bool = False) -> Analysis:
     dirs = (templates,) if templates else ()
     try:
         return _guarded(lambda: analyse(file, dirs, strict))
@@ -686,7 +790,7 @@ def _guarded(action: Callable):
         return action()
     except (InputRejected, typer.Exit):
         raise
-    except Exception as exc:  # noqa: BLE001 - last line of defence for finance staff
+    except Exception as exc:
         if os.environ.get("BUDGETGEN_DEBUG"):
             raise
         typer.echo(
@@ -720,5 +824,3 @@ def _write_atomically(path: Path, data: bytes) -> None:
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
-
-

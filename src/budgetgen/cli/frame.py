@@ -118,7 +118,10 @@ class ChineseFrame:
         if options:
             lines += ["选项："] + _table(options) + [""]
         if isinstance(self, TyperGroup):
-            commands = [(name, _split_help(cmd.help or "")[0].splitlines()[0] if cmd.help else "") for name, cmd in self._visible_commands(ctx)]
+            commands = [
+                (name, _split_help(cmd.help or "")[0].splitlines()[0] if cmd.help else "")
+                for name, cmd in self._visible_commands(ctx)
+            ]
             lines += ["命令："] + _table(commands) + [""]
             lines.append(f"每个命令的说明：{ctx.command_path} 命令 --help")
         if examples:
@@ -141,9 +144,11 @@ class ChineseCommand(ChineseFrame, TyperCommand):
 class ChineseGroup(ChineseFrame, TyperGroup):
     """The top-level group also turns every usage error into a Chinese message."""
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # noqa: D401
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
-            result = super().main(args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False, **extra)
+            result = super().main(
+                args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False, **extra
+            )
             code = result if isinstance(result, int) else 0
         except click.exceptions.NoArgsIsHelpError as exc:
             typer.echo(exc.ctx.get_help())
@@ -220,7 +225,11 @@ def usage_message(exc: click.exceptions.UsageError, args: list[str] = ()) -> str
 
 def _bad_parameter(exc: click.exceptions.BadParameter) -> str:
     param = exc.param
-    name = (param.opts[-1] if param is not None and param.param_type_name == "option" else _metavar(param)) if param is not None else "参数"
+    name = (
+        (param.opts[-1] if param is not None and param.param_type_name == "option" else _metavar(param))
+        if param is not None
+        else "参数"
+    )
     message = exc.message
     if match := _NOT_INTEGER.search(message):
         return f"「{name}」应为整数，这里写的是「{match.group(1)}」"

@@ -18,7 +18,16 @@ from ..problems import InputRejected, Position, error
 from .workbook import Sheet, cell_name, read_workbook
 
 MARKER_SHEET = "支出明细"
-DEPARTMENT_FIELDS = (("编码", "部门编码，按文字写"), ("名称", "部门全称"), ("级次", "市 / 区 / 县"), ("预算年度", "如 2027"), ("金额单位", "万元 或 元"), ("模板", "模板集名称，如 hebei-city-2023"), ("简称", "情况说明中的简称（可不填）"), ("地区", "所在的市、区或县（可不填）"))
+DEPARTMENT_FIELDS = (
+    ("编码", "部门编码，按文字写"),
+    ("名称", "部门全称"),
+    ("级次", "市 / 区 / 县"),
+    ("预算年度", "如 2027"),
+    ("金额单位", "万元 或 元"),
+    ("模板", "模板集名称，如 hebei-city-2023"),
+    ("简称", "情况说明中的简称（可不填）"),
+    ("地区", "所在的市、区或县（可不填）"),
+)
 PRIOR_FIELDS = ("基本支出", "项目支出", "三公经费合计")
 
 
@@ -64,14 +73,26 @@ def fillin_workbook(name: str, code: str = "000", template: str = "base", year: 
         guide.cell(row=row, column=1, value=text).font = Font(bold=row == 1)
     guide.column_dimensions["A"].width = 90
     sheet = book.create_sheet("部门")
-    values = {"编码": code, "名称": name, "级次": "区" if "区" in name else "县" if "县" in name else "市", "预算年度": year or date.today().year + 1, "金额单位": "万元", "模板": template}
+    values = {
+        "编码": code,
+        "名称": name,
+        "级次": "区" if "区" in name else "县" if "县" in name else "市",
+        "预算年度": year or date.today().year + 1,
+        "金额单位": "万元",
+        "模板": template,
+    }
     for row, (field, note) in enumerate(DEPARTMENT_FIELDS, start=1):
         sheet.cell(row=row, column=1, value=field).font = Font(bold=True)
         sheet.cell(row=row, column=2, value=values.get(field))
         sheet.cell(row=row, column=3, value=note)
     _list(sheet, "B3", ("市", "区", "县"), DataValidation)
     _list(sheet, "B5", ("万元", "元"), DataValidation)
-    for columns, widths in ((LINES, (10, 24, 14, 14, 12, 10, 24)), (ECONOMIC, (10, 24, 12, 12)), (THREE_PUBLIC, (30, 14, 14, 14)), (PROJECTS, (24, 10, 12, 14, 24, 30, 40))):
+    for columns, widths in (
+        (LINES, (10, 24, 14, 14, 12, 10, 24)),
+        (ECONOMIC, (10, 24, 12, 12)),
+        (THREE_PUBLIC, (30, 14, 14, 14)),
+        (PROJECTS, (24, 10, 12, 14, 24, 30, 40)),
+    ):
         ws = book.create_sheet(columns.sheet)
         for column, (header, width) in enumerate(zip(columns.headers, widths), start=1):
             ws.cell(row=1, column=column, value=header).font = Font(bold=True)
@@ -101,7 +122,14 @@ def fillin_workbook(name: str, code: str = "000", template: str = "base", year: 
 
 
 def _list(sheet, cells: str, options, DataValidation) -> None:
-    validation = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True, showErrorMessage=True, errorTitle="只能选择列表中的值", error="请从下拉列表中选择。")
+    validation = DataValidation(
+        type="list",
+        formula1='"' + ",".join(options) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="只能选择列表中的值",
+        error="请从下拉列表中选择。",
+    )
     sheet.add_data_validation(validation)
     validation.add(cells)
 
@@ -113,7 +141,16 @@ def load_fillin(path: Path, read: list[Sheet] | None = None) -> Loaded:
     sheets = {sheet.name: sheet for sheet in (read if read is not None else read_workbook(path))}
     missing = [name for name in ("部门", LINES.sheet) if name not in sheets]
     if missing:
-        raise InputRejected([error("工作簿", f"{path} 缺少工作表「{'、'.join(missing)}」", "用 budgetgen new 部门名称 --xlsx 生成的工作簿填写。")], unreadable=True)
+        raise InputRejected(
+            [
+                error(
+                    "工作簿",
+                    f"{path} 缺少工作表「{'、'.join(missing)}」",
+                    "用 budgetgen new 部门名称 --xlsx 生成的工作簿填写。",
+                )
+            ],
+            unreadable=True,
+        )
     source = SourceMap(str(path))
     data: dict = {}
 
@@ -124,7 +161,9 @@ def load_fillin(path: Path, read: list[Sheet] | None = None) -> Loaded:
     fields = {department.text(row, 1): row for row in department.row_numbers()}
     data["部门"] = {}
     for field in ("编码", "名称", "级次", "简称", "地区"):
-        if field in fields and (field in ("编码", "名称", "级次") or department.value(fields[field], 2) not in (None, "")):
+        if field in fields and (
+            field in ("编码", "名称", "级次") or department.value(fields[field], 2) not in (None, "")
+        ):
             data["部门"][field] = _text(department.value(fields[field], 2))
             at(department, fields[field], 2, ("部门", field))
     source.values[("部门",)] = Position(1, 1, cell_name(department, 1, 1))
@@ -133,9 +172,61 @@ def load_fillin(path: Path, read: list[Sheet] | None = None) -> Loaded:
             value = department.value(fields[field], 2)
             data[field] = int(value) if field == "预算年度" and isinstance(value, (int, float)) else _text(value)
             at(department, fields[field], 2, (field,))
-    data["支出"] = _rows(sheets, LINES, at, lambda r: {k: v for k, v in (("科目", r["科目"]), ("名称", r.get("名称")), ("资金", r.get("资金")), ("类型", r.get("类型")), ("金额", r.get("金额")), ("上年结转", _yes(r.get("上年结转"))), ("项目", _names(r.get("项目")))) if v not in (None, "", False)}, "支出")
-    data["基本支出经济分类"] = _rows(sheets, ECONOMIC, at, lambda r: {k: v for k, v in (("科目", r["科目"]), ("名称", r.get("名称")), ("金额", r.get("金额")), ("经费类别", r.get("经费类别"))) if v not in (None, "")}, "基本支出经济分类")
-    projects = _rows(sheets, PROJECTS, at, lambda r: {k: v for k, v in (("名称", r.get("名称")), ("科目", r.get("科目")), ("金额", r.get("金额")), ("资金", r.get("资金")), ("项目编码", r.get("项目编码")), ("资金用途", r.get("资金用途")), ("绩效目标", _lines(r.get("绩效目标")))) if v not in (None, "", [])}, "项目", key="名称")
+    data["支出"] = _rows(
+        sheets,
+        LINES,
+        at,
+        lambda r: {
+            k: v
+            for k, v in (
+                ("科目", r["科目"]),
+                ("名称", r.get("名称")),
+                ("资金", r.get("资金")),
+                ("类型", r.get("类型")),
+                ("金额", r.get("金额")),
+                ("上年结转", _yes(r.get("上年结转"))),
+                ("项目", _names(r.get("项目"))),
+            )
+            if v not in (None, "", False)
+        },
+        "支出",
+    )
+    data["基本支出经济分类"] = _rows(
+        sheets,
+        ECONOMIC,
+        at,
+        lambda r: {
+            k: v
+            for k, v in (
+                ("科目", r["科目"]),
+                ("名称", r.get("名称")),
+                ("金额", r.get("金额")),
+                ("经费类别", r.get("经费类别")),
+            )
+            if v not in (None, "")
+        },
+        "基本支出经济分类",
+    )
+    projects = _rows(
+        sheets,
+        PROJECTS,
+        at,
+        lambda r: {
+            k: v
+            for k, v in (
+                ("名称", r.get("名称")),
+                ("科目", r.get("科目")),
+                ("金额", r.get("金额")),
+                ("资金", r.get("资金")),
+                ("项目编码", r.get("项目编码")),
+                ("资金用途", r.get("资金用途")),
+                ("绩效目标", _lines(r.get("绩效目标"))),
+            )
+            if v not in (None, "", [])
+        },
+        "项目",
+        key="名称",
+    )
     if projects:
         data["项目"] = projects
     if THREE_PUBLIC.sheet in sheets:
@@ -177,7 +268,13 @@ def header_of(sheet: Sheet, columns: Columns) -> tuple[int, dict[str, int]]:
         return 1, {}
     first = ", ".join(columns.headers)
     raise InputRejected(
-        [error("工作簿", f"工作表「{sheet.name}」中找不到表头行（应有 {first} 等列名）", f"把表头行恢复为 {first}（可在其上方加标题行），或用 budgetgen new 部门名称 --xlsx 重新生成工作簿后填写。")],
+        [
+            error(
+                "工作簿",
+                f"工作表「{sheet.name}」中找不到表头行（应有 {first} 等列名）",
+                f"把表头行恢复为 {first}（可在其上方加标题行），或用 budgetgen new 部门名称 --xlsx 重新生成工作簿后填写。",
+            )
+        ],
         unreadable=True,
     )
 

@@ -20,10 +20,27 @@ from .tables import MERGED_HINT, YUAN_PER_UNIT, FoundTable, amount_at, column_fo
 from .workbook import cell_name, read_workbook
 
 ZERO = Decimal(0)
-FUND_TABLES = {"一般公共预算财政拨款支出表": "一般公共预算", "政府性基金预算财政拨款支出表": "政府性基金", "国有资本经营预算财政拨款支出表": "国有资本经营"}
-KIND_COLUMNS = (("基本", ("基本支出",)), ("项目", ("项目支出",)), ("经营", ("经营支出",)), ("上解上级", ("上解上级支出",)), ("对附属单位补助", ("对附属单位补助支出",)))
+FUND_TABLES = {
+    "一般公共预算财政拨款支出表": "一般公共预算",
+    "政府性基金预算财政拨款支出表": "政府性基金",
+    "国有资本经营预算财政拨款支出表": "国有资本经营",
+}
+KIND_COLUMNS = (
+    ("基本", ("基本支出",)),
+    ("项目", ("项目支出",)),
+    ("经营", ("经营支出",)),
+    ("上解上级", ("上解上级支出",)),
+    ("对附属单位补助", ("对附属单位补助支出",)),
+)
 # 收入总表 column → the fund of a non-fiscal line
-SOURCE_FUNDS = (("财政专户收入", "财政专户"), ("事业收入", "事业收入"), ("经营收入", "事业单位经营收入"), ("上级补助收入", "上级补助"), ("附属单位上缴收入", "附属单位上缴"), ("其他收入", "其他"))
+SOURCE_FUNDS = (
+    ("财政专户收入", "财政专户"),
+    ("事业收入", "事业收入"),
+    ("经营收入", "事业单位经营收入"),
+    ("上级补助收入", "上级补助"),
+    ("附属单位上缴收入", "附属单位上缴"),
+    ("其他收入", "其他"),
+)
 THREE_PUBLIC_LABELS = (
     ("教学科研人员因公出国（境）费", "教学科研人员因公出国"),
     ("其他因公出国（境）费", "其他因公出国"),
@@ -31,7 +48,13 @@ THREE_PUBLIC_LABELS = (
     ("公务用车运行维护费", "公务用车运行维护费"),
     ("公务接待费", "公务接待费"),
 )
-SUMMARY_TOTALS = (("本年收入合计", "本年收入合计", 1), ("上年结转结余", "上年结转结余", 1), ("收入总计", "收入总计", 1), ("本年支出合计", "本年支出合计", 3), ("支出总计", "支出总计", 3))
+SUMMARY_TOTALS = (
+    ("本年收入合计", "本年收入合计", 1),
+    ("上年结转结余", "上年结转结余", 1),
+    ("收入总计", "收入总计", 1),
+    ("本年支出合计", "本年支出合计", 3),
+    ("支出总计", "支出总计", 3),
+)
 
 
 @dataclass
@@ -52,7 +75,9 @@ class Imported:
     year: int | None = None
     unit: str = "万元"
     lines: list[Line] = field(default_factory=list)
-    economic: list[tuple[str, Decimal, str | None]] = field(default_factory=list)  # code, amount, 经费类别 when not the default
+    economic: list[tuple[str, Decimal, str | None]] = field(
+        default_factory=list
+    )  # code, amount, 经费类别 when not the default
     three_public: dict[str, dict[str, Decimal]] = field(default_factory=dict)
     code_names: dict[str, str] = field(default_factory=dict)
     declared: dict[str, Decimal] = field(default_factory=dict)
@@ -78,18 +103,41 @@ def import_workbook(path: Path) -> Imported:
     if "支出总表" not in found:
         names = "、".join(s.name for s in sheets) or "（无）"
         raise InputRejected(
-            [error("工作簿", f"{path} 中没有找到部门预算公开表（至少需要“部门预算支出总表”）；工作表：{names}", "请导出部门预算公开表：每张表以表名（如“部门预算支出总表”）开头，表头含“科目编码”等列名。")],
+            [
+                error(
+                    "工作簿",
+                    f"{path} 中没有找到部门预算公开表（至少需要“部门预算支出总表”）；工作表：{names}",
+                    "请导出部门预算公开表：每张表以表名（如“部门预算支出总表”）开头，表头含“科目编码”等列名。",
+                )
+            ],
             unreadable=True,
         )
     result = Imported(path, problems=duplicates)
     _identify(result, list(found.values()))
     expense = _hierarchy(result, found["支出总表"], [("合计", ("合计",))] + list(KIND_COLUMNS))
-    income = _hierarchy(result, found["收入总表"], [("合计", ("合计",)), ("财政拨款收入", ("财政拨款收入",)), ("上年结转", ("上年结转",))] + [(c, (c,)) for c, _ in SOURCE_FUNDS]) if "收入总表" in found else None
-    fiscal = {fund: _hierarchy(result, found[key], [("合计", ("合计",)), ("基本", ("基本支出",)), ("项目", ("项目支出",))]) for key, fund in FUND_TABLES.items() if key in found}
+    income = (
+        _hierarchy(
+            result,
+            found["收入总表"],
+            [("合计", ("合计",)), ("财政拨款收入", ("财政拨款收入",)), ("上年结转", ("上年结转",))]
+            + [(c, (c,)) for c, _ in SOURCE_FUNDS],
+        )
+        if "收入总表" in found
+        else None
+    )
+    fiscal = {
+        fund: _hierarchy(result, found[key], [("合计", ("合计",)), ("基本", ("基本支出",)), ("项目", ("项目支出",))])
+        for key, fund in FUND_TABLES.items()
+        if key in found
+    }
     _lines(result, expense, income, fiscal)
     economic = None
     if "一般公共预算财政拨款基本支出表" in found:
-        economic = _hierarchy(result, found["一般公共预算财政拨款基本支出表"], [("合计", ("合计",)), ("人员经费", ("人员经费",)), ("公用经费", ("公用经费",))])
+        economic = _hierarchy(
+            result,
+            found["一般公共预算财政拨款基本支出表"],
+            [("合计", ("合计",)), ("人员经费", ("人员经费",)), ("公用经费", ("公用经费",))],
+        )
         _economic(result, economic)
     if "三公经费支出表" in found:
         _three_public(result, found["三公经费支出表"])
@@ -111,9 +159,21 @@ def _one_of_each(tables: list[FoundTable], problems: list[Problem]) -> dict[str,
             continue
         places = "、".join(cell_name(t.sheet, t.title_row, 1) for t in copies)
         if len({_content(t) for t in copies}) == 1:
-            problems.append(note("工作簿", f"“{key}”在工作簿中出现 {len(copies)} 次（{places}），内容相同，按第一张读取", "可删除重复的表。"))
+            problems.append(
+                note(
+                    "工作簿",
+                    f"“{key}”在工作簿中出现 {len(copies)} 次（{places}），内容相同，按第一张读取",
+                    "可删除重复的表。",
+                )
+            )
         else:
-            problems.append(error("工作簿", f"“{key}”在工作簿中出现 {len(copies)} 次（{places}），内容不同，无法判断该用哪一张", "删除或隐藏（右键工作表标签 → 隐藏）不属于本部门公开的那张，保存后重新导入。"))
+            problems.append(
+                error(
+                    "工作簿",
+                    f"“{key}”在工作簿中出现 {len(copies)} 次（{places}），内容不同，无法判断该用哪一张",
+                    "删除或隐藏（右键工作表标签 → 隐藏）不属于本部门公开的那张，保存后重新导入。",
+                )
+            )
     return {key: copies[0] for key, copies in by_key.items()}
 
 
@@ -128,9 +188,13 @@ def _identify(result: Imported, tables: list[FoundTable]) -> None:
     if department:
         result.code, result.name = department
     if result.year is None:
-        result.problems.append(warning("工作簿", "工作簿中没有找到预算年度（如“预算年度：2025”）", "导入后在“预算年度”填写年度。"))
+        result.problems.append(
+            warning("工作簿", "工作簿中没有找到预算年度（如“预算年度：2025”）", "导入后在“预算年度”填写年度。")
+        )
     if not department:
-        result.problems.append(warning("工作簿", "工作簿中没有找到部门编码和名称（如“471 某某局”）", "导入后在“部门”下填写编码和名称。"))
+        result.problems.append(
+            warning("工作簿", "工作簿中没有找到部门编码和名称（如“471 某某局”）", "导入后在“部门”下填写编码和名称。")
+        )
 
 
 def _choose_unit(result: Imported, tables: list[FoundTable]) -> None:
@@ -139,7 +203,13 @@ def _choose_unit(result: Imported, tables: list[FoundTable]) -> None:
     for table in tables:
         if table.unit and table.unit not in YUAN_PER_UNIT:
             where = cell_name(table.sheet, table.unit_row or table.title_row, 1)
-            result.problems.append(error("工作簿", f"{where} 一带写的金额单位「{table.unit}」无法识别（{table.key}）", f"金额单位应为 {'、'.join(YUAN_PER_UNIT)} 之一；请按系统原样导出。"))
+            result.problems.append(
+                error(
+                    "工作簿",
+                    f"{where} 一带写的金额单位「{table.unit}」无法识别（{table.key}）",
+                    f"金额单位应为 {'、'.join(YUAN_PER_UNIT)} 之一；请按系统原样导出。",
+                )
+            )
     known = [t for t in tables if t.unit in YUAN_PER_UNIT]
     printed = list(dict.fromkeys(t.unit for t in known))
     result.unit = "元" if any(YUAN_PER_UNIT[u] < YUAN_PER_UNIT["万元"] for u in printed) else "万元"
@@ -148,12 +218,26 @@ def _choose_unit(result: Imported, tables: list[FoundTable]) -> None:
         if table.unit is None:
             table.unit = assumed
             if printed and len(printed) > 1:
-                result.problems.append(warning("工作簿", f"{table.sheet.name} 的“{table.key}”没有写金额单位，按{assumed}读取", "核对该表的金额单位；如不是" + assumed + "，在表头上方加一行“单位：万元”或“单位：元”后重新导入。"))
+                result.problems.append(
+                    warning(
+                        "工作簿",
+                        f"{table.sheet.name} 的“{table.key}”没有写金额单位，按{assumed}读取",
+                        "核对该表的金额单位；如不是"
+                        + assumed
+                        + "，在表头上方加一行“单位：万元”或“单位：元”后重新导入。",
+                    )
+                )
         if table.unit in YUAN_PER_UNIT:
             table.scale = YUAN_PER_UNIT[table.unit] / YUAN_PER_UNIT[result.unit]
     if any(u != result.unit for u in printed):
         described = "；".join(f"{t.sheet.name}（{t.unit}）" for t in known)
-        result.problems.append(note("工作簿", f"各表的金额单位不同：{described}；已全部精确换算为{result.unit}", "换算只乘以 10 的整数次幂，不四舍五入。"))
+        result.problems.append(
+            note(
+                "工作簿",
+                f"各表的金额单位不同：{described}；已全部精确换算为{result.unit}",
+                "换算只乘以 10 的整数次幂，不四舍五入。",
+            )
+        )
 
 
 def _hierarchy(result: Imported, table: FoundTable, wanted: list[tuple[str, tuple[str, ...]]]) -> Rows:
@@ -165,9 +249,21 @@ def _hierarchy(result: Imported, table: FoundTable, wanted: list[tuple[str, tupl
             columns[label] = column
     for label, headers in wanted[:1]:
         if label not in columns:
-            result.problems.append(error("工作簿", f"{table.sheet.name} 的表头中没有找到“{headers[0]}”列", "表头应含“合计”等列名；请用系统原样导出的表。"))
+            result.problems.append(
+                error(
+                    "工作簿",
+                    f"{table.sheet.name} 的表头中没有找到“{headers[0]}”列",
+                    "表头应含“合计”等列名；请用系统原样导出的表。",
+                )
+            )
     if not table.code_columns:
-        result.problems.append(error("工作簿", f"{table.sheet.name} 的“{table.key}”没有“科目编码”列（或类/款/项列）", "请用系统原样导出的表。"))
+        result.problems.append(
+            error(
+                "工作簿",
+                f"{table.sheet.name} 的“{table.key}”没有“科目编码”列（或类/款/项列）",
+                "请用系统原样导出的表。",
+            )
+        )
         return rows
     for row in table.body:
         code = row_code(table, row)
@@ -177,7 +273,13 @@ def _hierarchy(result: Imported, table: FoundTable, wanted: list[tuple[str, tupl
         if not code and not is_total:
             continue
         if code and not code.isdigit():
-            result.problems.append(error("工作簿", f"{table.where(row, table.code_columns[0])} 的科目编码「{code}」不是数字", "科目编码只写数字，如 2080501 或 208 05 01。"))
+            result.problems.append(
+                error(
+                    "工作簿",
+                    f"{table.where(row, table.code_columns[0])} 的科目编码「{code}」不是数字",
+                    "科目编码只写数字，如 2080501 或 208 05 01。",
+                )
+            )
             continue
         amounts = {}
         for label, column in columns.items():
@@ -216,7 +318,11 @@ def _report_sums(result: Imported, rows: Rows, table: FoundTable) -> None:
 def _lines(result: Imported, expense: Rows, income: Rows | None, fiscal: dict[str, Rows]) -> None:
     for code in sorted(c for c in expense.codes if len(c) == 7):
         kinds = {kind: expense.codes[code].get(kind, ZERO) for kind, _ in KIND_COLUMNS}
-        entries = [(fund, kind, rows.codes.get(code, {}).get(kind, ZERO)) for fund, rows in fiscal.items() for kind in ("基本", "项目")]
+        entries = [
+            (fund, kind, rows.codes.get(code, {}).get(kind, ZERO))
+            for fund, rows in fiscal.items()
+            for kind in ("基本", "项目")
+        ]
         entries = [(f, k, a) for f, k, a in entries if a]
         carried = income.codes.get(code, {}).get("上年结转", ZERO) if income else ZERO
         fiscal_current = income.codes.get(code, {}).get("财政拨款收入") if income else None
@@ -224,19 +330,34 @@ def _lines(result: Imported, expense: Rows, income: Rows | None, fiscal: dict[st
         carried_fiscal = carried if fiscal_current is not None and fiscal_total - fiscal_current == carried else ZERO
         for fund, kind, amount in entries:
             if carried_fiscal and amount >= carried_fiscal:
-                result.lines.append(Line(code, fund, kind, carried_fiscal, carried_over=True, confirm="" if len(entries) == 1 else "上年结转安排在哪一行，表中看不出；请确认"))
+                result.lines.append(
+                    Line(
+                        code,
+                        fund,
+                        kind,
+                        carried_fiscal,
+                        carried_over=True,
+                        confirm="" if len(entries) == 1 else "上年结转安排在哪一行，表中看不出；请确认",
+                    )
+                )
                 amount -= carried_fiscal
                 carried_fiscal = ZERO
             if amount:
                 result.lines.append(Line(code, fund, kind, amount))
         remaining = {kind: kinds[kind] - sum((a for f, k, a in entries if k == kind), ZERO) for kind in kinds}
-        sources = [(fund, income.codes.get(code, {}).get(column, ZERO)) for column, fund in SOURCE_FUNDS] if income else []
+        sources = (
+            [(fund, income.codes.get(code, {}).get(column, ZERO)) for column, fund in SOURCE_FUNDS] if income else []
+        )
         sources = [(f, a) for f, a in sources if a]
-        non_fiscal_carried = carried - (carried if fiscal_current is not None and fiscal_total - fiscal_current == carried else ZERO)
+        non_fiscal_carried = carried - (
+            carried if fiscal_current is not None and fiscal_total - fiscal_current == carried else ZERO
+        )
         _non_fiscal_lines(result, code, {k: v for k, v in remaining.items() if v}, sources, non_fiscal_carried)
 
 
-def _non_fiscal_lines(result: Imported, code: str, kinds: dict[str, Decimal], sources: list[tuple[str, Decimal]], carried: Decimal) -> None:
+def _non_fiscal_lines(
+    result: Imported, code: str, kinds: dict[str, Decimal], sources: list[tuple[str, Decimal]], carried: Decimal
+) -> None:
     """Split a code's non-fiscal money between its sources and kinds. One source or one kind
     determines the lines; otherwise they are filled in order and marked for confirmation."""
     if not kinds:
@@ -251,13 +372,17 @@ def _non_fiscal_lines(result: Imported, code: str, kinds: dict[str, Decimal], so
         while amount > 0 and pending:
             fund, available = pending[0]
             part = min(amount, available)
-            result.lines.append(Line(code, fund, kind, part, carried_over=bool(carried) and part == carried, confirm=confirm))
+            result.lines.append(
+                Line(code, fund, kind, part, carried_over=bool(carried) and part == carried, confirm=confirm)
+            )
             amount -= part
             pending[0] = (fund, available - part)
             if pending[0][1] <= 0:
                 pending.pop(0)
         if amount > 0:
-            result.lines.append(Line(code, "单位资金", kind, amount, confirm="收入总表中没有对应的资金来源；请确认来源"))
+            result.lines.append(
+                Line(code, "单位资金", kind, amount, confirm="收入总表中没有对应的资金来源；请确认来源")
+            )
 
 
 def _read(result: Imported, table: FoundTable, row: int, column: int | None) -> Decimal | None:
@@ -266,7 +391,13 @@ def _read(result: Imported, table: FoundTable, row: int, column: int | None) -> 
     if problem and problem.startswith("note:"):
         result.problems.append(note("工作簿", problem[5:], "导出时把金额设为数字格式更好；数值已读取。"))
     elif problem:
-        hint = "在 Excel 或 WPS 中打开该文件并保存一次（公式随之算出结果），再导入。" if "是公式" in problem else MERGED_HINT if "合并单元格" in problem else "金额只写数字；空白表示 0。"
+        hint = (
+            "在 Excel 或 WPS 中打开该文件并保存一次（公式随之算出结果），再导入。"
+            if "是公式" in problem
+            else MERGED_HINT
+            if "合并单元格" in problem
+            else "金额只写数字；空白表示 0。"
+        )
         result.problems.append(error("工作簿", problem, hint))
     return value
 
@@ -289,7 +420,10 @@ def _economic(result: Imported, rows: Rows) -> None:
 
 
 def _three_public(result: Imported, table: FoundTable) -> None:
-    columns = {fund: column_for(table, f"{fund}财政拨款", f"{fund}拨款", f"{fund}预算财政拨款", f"{fund}预算拨款") for fund in FISCAL_FUNDS}
+    columns = {
+        fund: column_for(table, f"{fund}财政拨款", f"{fund}拨款", f"{fund}预算财政拨款", f"{fund}预算拨款")
+        for fund in FISCAL_FUNDS
+    }
     columns["一般公共预算"] = columns["一般公共预算"] or column_for(table, "一般公共预算财政拨款", "一般公共预算")
     total_column = column_for(table, "合计")
     label_column = table.label_column or 2
@@ -336,9 +470,15 @@ def _names(result: Imported, hierarchies: list[Rows | None]) -> None:
     year = result.year or 2025
     function, economic = catalog.function_codes(), catalog.economic_codes()
     for rows in hierarchies:
-        for code, name in (rows.names.items() if rows else ()):
+        for code, name in rows.names.items() if rows else ():
             known = (function if code.startswith("2") else economic).name(code, year)
             if known is None and name:
                 result.code_names.setdefault(code, name)
             elif known and name and known != name.replace(" ", ""):
-                result.problems.append(note("工作簿", f"科目 {code} 在工作簿中名为「{name}」，内置目录（{year} 年）为「{known}」；按目录印出", "如工作簿的名称才是本年的正式名称，可在“科目名称”下写出。"))
+                result.problems.append(
+                    note(
+                        "工作簿",
+                        f"科目 {code} 在工作簿中名为「{name}」，内置目录（{year} 年）为「{known}」；按目录印出",
+                        "如工作簿的名称才是本年的正式名称，可在“科目名称”下写出。",
+                    )
+                )

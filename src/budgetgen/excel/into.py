@@ -51,7 +51,16 @@ def update_department(existing: Path, imported_text: str) -> tuple[str, list[Pro
     raw = read_limited(existing)
     loaded = load_bytes(raw, str(existing))  # encoding, duplicate keys, syntax: located, in Chinese
     if not isinstance(loaded.data, dict):
-        raise InputRejected([error("输入", f"{existing} 不是部门文件（顶层应是“部门:”“预算年度:”等字段）", "用 --into 指定要更新的部门 YAML；新部门用 -o 另写一个文件。")], unreadable=True)
+        raise InputRejected(
+            [
+                error(
+                    "输入",
+                    f"{existing} 不是部门文件（顶层应是“部门:”“预算年度:”等字段）",
+                    "用 --into 指定要更新的部门 YAML；新部门用 -o 另写一个文件。",
+                )
+            ],
+            unreadable=True,
+        )
     original = raw.decode("utf-8-sig")
     document = yaml.load(original)
     links = _project_links(document.get("支出"))
@@ -141,7 +150,11 @@ def _move_project_money(document) -> list[Problem]:
         if isinstance(project, CommentedMap) and "金额" in project and "科目" in project:
             by_code.setdefault(str(project["科目"]), []).append(project)
     for code, projects in by_code.items():
-        candidates = [line for line in lines if str(line.get("科目")) == code and line.get("类型") == "项目" and "项目" not in line]
+        candidates = [
+            line
+            for line in lines
+            if str(line.get("科目")) == code and line.get("类型") == "项目" and "项目" not in line
+        ]
         remaining = list(projects)
         for project in projects:
             match = [line for line in candidates if Decimal(str(line["金额"])) == Decimal(str(project["金额"]))]

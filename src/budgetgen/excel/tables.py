@@ -33,7 +33,9 @@ YUAN_PER_UNIT = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(1
 YEAR = re.compile(r"预算年度[:：]?\s*(\d{4})|(\d{4})\s*年")
 DEPARTMENT = re.compile(r"^\s*(\d{1,12})\s*([^\d\s].*?)\s*$")
 SPLIT_CODE = re.compile(r"^\s*(\d{3})(?:\s+(\d{2}))?(?:\s+(\d{2}))?\s*$")
-AMOUNT_TEXT = re.compile(r"^\s*(?P<open>[(（])?\s*(?P<digits>[-+]?[\d,，]*\.?\d+)\s*(?P<unit>千元|万元|亿元|元)?\s*(?P<close>[)）])?\s*$")
+AMOUNT_TEXT = re.compile(
+    r"^\s*(?P<open>[(（])?\s*(?P<digits>[-+]?[\d,，]*\.?\d+)\s*(?P<unit>千元|万元|亿元|元)?\s*(?P<close>[)）])?\s*$"
+)
 
 
 def _plain(text: str) -> str:
@@ -99,14 +101,18 @@ def _read_table(sheet: Sheet, key: str, title_row: int, end: int) -> FoundTable:
     for row in rows:
         texts = [t for t in sheet.row_texts(row) if t]
         joined = " ".join(dict.fromkeys(texts))
-        if any(word in joined for word in ("序号", "项目", "科目编码", "科目名称", "资金性质", "功能分类", "经济分类")) and not UNIT_LINE.search(joined):
+        if any(
+            word in joined for word in ("序号", "项目", "科目编码", "科目名称", "资金性质", "功能分类", "经济分类")
+        ) and not UNIT_LINE.search(joined):
             header_start = row
             break
         _read_top_line(table, texts, row)
     if header_start is None:
         return table
     header_rows = []
-    numbered = next((r for r in range(header_start, min(end, header_start + 6)) if sheet.text(r, 1) in ("栏次", "档次")), None)
+    numbered = next(
+        (r for r in range(header_start, min(end, header_start + 6)) if sheet.text(r, 1) in ("栏次", "档次")), None
+    )
     row = header_start
     while row < end:
         if row == numbered or (numbered is None and _is_body_row(sheet, row)):
@@ -118,7 +124,11 @@ def _read_table(sheet: Sheet, key: str, title_row: int, end: int) -> FoundTable:
         table.headers[column] = "/".join(dict.fromkeys(l for l in labels if l))
     if sheet.text(row, 1) in ("栏次", "档次"):
         row += 1
-    table.body = [r for r in sheet.row_numbers(row, end) if any(sheet.row_texts(r)) and r not in sheet.hidden_rows and not sheet.text(r, 1).startswith("注")]
+    table.body = [
+        r
+        for r in sheet.row_numbers(row, end)
+        if any(sheet.row_texts(r)) and r not in sheet.hidden_rows and not sheet.text(r, 1).startswith("注")
+    ]
     _map_columns(table, header_rows)
     return table
 
@@ -235,11 +245,23 @@ def _amount_text(table: FoundTable, where: str, text: str) -> tuple[Decimal | No
     shown = f"{value.normalize():f}"
     if suffix and value.normalize().as_tuple().exponent < -2:
         return None, f"{where} 的「{text}」换算为本表单位后是 {shown}，超过两位小数，无法精确记入"
-    said = f"按数字 {shown} 读取" + ("（括号表示负数）" if sign else "") + (f"（单元格写的是{suffix}，已精确换算）" if suffix and scale != table.scale else "")
+    said = (
+        f"按数字 {shown} 读取"
+        + ("（括号表示负数）" if sign else "")
+        + (f"（单元格写的是{suffix}，已精确换算）" if suffix and scale != table.scale else "")
+    )
     return value, f"note:{where} 的金额「{text}」是文字格式，已{said}"
 
 
-ERROR_MEANINGS = {"#REF!": "公式引用的单元格已被删除", "#DIV/0!": "除数为零", "#VALUE!": "公式中有文字参与计算", "#NAME?": "公式中有无法识别的函数名", "#N/A": "查找不到对应的值", "#NUM!": "数值无效", "#NULL!": "引用的区域不相交"}
+ERROR_MEANINGS = {
+    "#REF!": "公式引用的单元格已被删除",
+    "#DIV/0!": "除数为零",
+    "#VALUE!": "公式中有文字参与计算",
+    "#NAME?": "公式中有无法识别的函数名",
+    "#N/A": "查找不到对应的值",
+    "#NUM!": "数值无效",
+    "#NULL!": "引用的区域不相交",
+}
 
 
 MERGED_HINT = "取消表体中的合并单元格（开始 → 合并后居中 → 取消合并），每格写各自的金额。"

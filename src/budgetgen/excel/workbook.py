@@ -89,9 +89,15 @@ def read_workbook(path: Path) -> list[Sheet]:
         return _read_xlsx(raw, name)
     if raw.startswith(OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in raw:
-            raise _refused(f"{name} 设置了打开密码，无法读取", "在 Excel 或 WPS 中打开后取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码），另存后再导入。")
+            raise _refused(
+                f"{name} 设置了打开密码，无法读取",
+                "在 Excel 或 WPS 中打开后取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码），另存后再导入。",
+            )
         return _read_xls(raw, name)
-    raise _refused(f"{name} {what_it_is(raw)}，不是 Excel 工作簿（.xlsx 或 .xls）", SAVE_AS_XLSX if _openable_in_excel(raw) else "请选择预算管理一体化系统导出的部门预算公开表（Excel 文件）。")
+    raise _refused(
+        f"{name} {what_it_is(raw)}，不是 Excel 工作簿（.xlsx 或 .xls）",
+        SAVE_AS_XLSX if _openable_in_excel(raw) else "请选择预算管理一体化系统导出的部门预算公开表（Excel 文件）。",
+    )
 
 
 def what_it_is(raw: bytes) -> str:
@@ -131,7 +137,10 @@ def _refused(message: str, hint: str) -> InputRejected:
 
 def _damaged(name: str, kind: str = "xlsx") -> InputRejected:
     what = "已损坏或不是完整的 .xlsx 文件" if kind == "xlsx" else "已损坏或无法识别"
-    return _refused(f"{name} {what}，无法读取（损坏的工作簿）", "在 Excel 或 WPS 中打开并另存为 .xlsx 后再导入；打不开时请重新从系统导出。")
+    return _refused(
+        f"{name} {what}，无法读取（损坏的工作簿）",
+        "在 Excel 或 WPS 中打开并另存为 .xlsx 后再导入；打不开时请重新从系统导出。",
+    )
 
 
 def _too_many(name: str, what: str) -> InputRejected:
@@ -153,8 +162,16 @@ def _read_xlsx(raw: bytes, name: str) -> list[Sheet]:
     except (zipfile.BadZipFile, ValueError, OSError):
         raise _damaged(name) from None
     if "xl/workbook.xml" not in members and not any(m.endswith("workbook.xml") for m in members):
-        kind = "是 Word 文档" if any(m.startswith("word/") for m in members) else "是 PowerPoint 文稿" if any(m.startswith("ppt/") for m in members) else "是 ZIP 压缩包"
-        raise _refused(f"{name} {kind}，不是 Excel 工作簿", "请选择预算管理一体化系统导出的部门预算公开表（Excel 文件）。")
+        kind = (
+            "是 Word 文档"
+            if any(m.startswith("word/") for m in members)
+            else "是 PowerPoint 文稿"
+            if any(m.startswith("ppt/") for m in members)
+            else "是 ZIP 压缩包"
+        )
+        raise _refused(
+            f"{name} {kind}，不是 Excel 工作簿", "请选择预算管理一体化系统导出的部门预算公开表（Excel 文件）。"
+        )
     if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
         raise _too_many(name, f"解压后超过 {MAX_UNPACKED_BYTES // 1024 // 1024} MB")
     try:
@@ -164,7 +181,7 @@ def _read_xlsx(raw: bytes, name: str) -> list[Sheet]:
         raise
     except MemoryError:
         raise _too_many(name, "太大，读取时内存不足") from None
-    except Exception:  # noqa: BLE001 - any parser failure on a foreign file means the file is damaged
+    except Exception:
         raise _damaged(name) from None
     _check_budget(sheets, name)
     return sheets
@@ -185,7 +202,14 @@ def _stream_sheet(ws, name: str) -> Sheet:
     workbook = ws.parent
     elements = 0
     with ws._get_source() as source:
-        parser = Parser(source, ws._shared_strings, data_only=True, epoch=workbook.epoch, date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
+        parser = Parser(
+            source,
+            ws._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
         for _, cells in parser.parse():
             elements += len(cells)
             if elements > MAX_ELEMENTS:
@@ -194,7 +218,9 @@ def _stream_sheet(ws, name: str) -> Sheet:
                 _keep(sheet, cell)
             if sheet.count > MAX_CELLS:
                 raise _too_many(name, f"有数据的单元格超过 {MAX_CELLS} 个")
-        sheet.hidden_rows = {int(r) for r, attrs in parser.row_dimensions.items() if attrs.get("hidden") in ("1", "true")}
+        sheet.hidden_rows = {
+            int(r) for r, attrs in parser.row_dimensions.items() if attrs.get("hidden") in ("1", "true")
+        }
         merges = [m.ref for m in parser.merged_cells.mergeCell] if parser.merged_cells else []
     if len(merges) > MAX_MERGES:
         raise _too_many(name, f"的工作表「{ws.title}」合并单元格超过 {MAX_MERGES} 处")
@@ -248,7 +274,7 @@ def _read_xls(raw: bytes, name: str) -> list[Sheet]:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw))
         visible = [m.name for m in workbook.sheets_metadata if m.visible == SheetVisibleEnum.Visible]
-    except Exception:  # noqa: BLE001 - calamine raises its own error types for broken files
+    except Exception:
         raise _damaged(name, "xls") from None
     sheets = []
     for sheet_name in visible:  # hidden sheets are not part of what was published, as for .xlsx
@@ -266,9 +292,8 @@ def _read_xls(raw: bytes, name: str) -> list[Sheet]:
                 _spread(sheet, top + 1, left + 1, bottom + 1, right + 1)
         except InputRejected:
             raise
-        except Exception:  # noqa: BLE001
+        except Exception:
             raise _refused(f"{name} 的工作表「{sheet_name}」无法读取", SAVE_AS_XLSX) from None
         sheets.append(sheet)
     _check_budget(sheets, name)
     return sheets
-

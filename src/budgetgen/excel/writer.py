@@ -66,7 +66,12 @@ def department_yaml(imported: Imported, template: str = "base", unfilled: bool =
         lines += [f"  {_text(code)}: {_text(name)}" for code, name in sorted(imported.code_names.items())]
     lines.append("支出:")
     for line in imported.lines:
-        fields = [f"科目: {_text(line.code)}", f"资金: {line.fund}", f"类型: {line.kind}", f"金额: {_amount(line.amount)}"]
+        fields = [
+            f"科目: {_text(line.code)}",
+            f"资金: {line.fund}",
+            f"类型: {line.kind}",
+            f"金额: {_amount(line.amount)}",
+        ]
         if line.carried_over:
             fields.append("上年结转: true")
         lines.append("  - {" + ", ".join(fields) + "}" + (f"   # {line.confirm}" if line.confirm else ""))

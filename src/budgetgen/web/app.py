@@ -30,7 +30,16 @@ from starlette.staticfiles import StaticFiles
 from .. import __version__
 from ..theme import list_sets, search_dirs_for
 from .batchrun import BatchState, start_batch
-from .folder import MAX_UPLOAD_BYTES, TEXT_SUFFIXES, Conflict, Folder, Refused, safe_upload_name, upload_problem, version_of
+from .folder import (
+    MAX_UPLOAD_BYTES,
+    TEXT_SUFFIXES,
+    Conflict,
+    Folder,
+    Refused,
+    safe_upload_name,
+    upload_problem,
+    version_of,
+)
 from .tasks import build_file, check_file, check_text, import_workbook_as_yaml
 from .worker import TimedOut, WorkerFailed, run_limited
 
@@ -39,7 +48,11 @@ COOKIE = "budgetgen_token"  # the session id; the form token is derived from it
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 MAX_SESSIONS = 10_000
 FORMATS = ("pdf", "docx", "xlsx")
-MEDIA = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MEDIA = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 @dataclass
@@ -60,14 +73,26 @@ class Settings:
         return tuple(str(d) for d in self.template_dirs)
 
 
-PAGES = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
+PAGES = Environment(
+    loader=FileSystemLoader(str(HERE / "templates")),
+    autoescape=select_autoescape(default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 PAGES.filters["url"] = lambda name: quote(str(name))
 
 
-def create_app(folder: Path, template_dirs: tuple[Path, ...] = (), allowed_hosts: tuple[str, ...] = (), **limits) -> Starlette:
+def create_app(
+    folder: Path, template_dirs: tuple[Path, ...] = (), allowed_hosts: tuple[str, ...] = (), **limits
+) -> Starlette:
     """The page over `folder`. It answers only requests naming it by a local address or one of
     `allowed_hosts` (the --host name, --allowed-host values): a foreign Host is a DNS-rebinding page."""
-    settings = Settings(Folder.at(folder), tuple(template_dirs), allowed_hosts=LOCAL_HOSTS | {h.lower().strip("[]") for h in allowed_hosts}, **limits)
+    settings = Settings(
+        Folder.at(folder),
+        tuple(template_dirs),
+        allowed_hosts=LOCAL_HOSTS | {h.lower().strip("[]") for h in allowed_hosts},
+        **limits,
+    )
     routes = [
         Route("/", index),
         Route("/upload", upload, methods=["POST"]),
@@ -84,7 +109,15 @@ def create_app(folder: Path, template_dirs: tuple[Path, ...] = (), allowed_hosts
         Route("/summary", summary),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(HostGuard, allowed=settings.allowed_hosts), Middleware(SecurityHeaders), Middleware(BodyLimit, limit=settings.max_body_bytes)], exception_handlers={404: not_found, 405: not_allowed})
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(HostGuard, allowed=settings.allowed_hosts),
+            Middleware(SecurityHeaders),
+            Middleware(BodyLimit, limit=settings.max_body_bytes),
+        ],
+        exception_handlers={404: not_found, 405: not_allowed},
+    )
     app.state.settings = settings
     return app
 
@@ -106,7 +139,11 @@ class HostGuard:
         host = hostname(headers.get(b"host", b"").decode("latin-1"))
         origin = headers.get(b"origin", b"").decode("latin-1")
         if host not in self.allowed:
-            return await plain(send, 421, f"此网页只接受以本机地址打开的请求（收到的地址：{host[:60] or '无'}）。请用启动时显示的地址打开；在本单位网络中使用时，启动时用 --allowed-host 加上本机的名称或 IP。")
+            return await plain(
+                send,
+                421,
+                f"此网页只接受以本机地址打开的请求（收到的地址：{host[:60] or '无'}）。请用启动时显示的地址打开；在本单位网络中使用时，启动时用 --allowed-host 加上本机的名称或 IP。",
+            )
         if origin and origin != "null" and hostname(urlsplit(origin).netloc) not in self.allowed:
             return await plain(send, 403, "请求来自其他网站，已拒绝。")
         await self.app(scope, receive, send)
@@ -122,7 +159,14 @@ def hostname(netloc: str) -> str:
 
 async def plain(send, status: int, text: str) -> None:
     body = text.encode("utf-8")
-    await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())] + SECURITY_HEADERS})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
+            + SECURITY_HEADERS,
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -172,7 +216,10 @@ class _TooLarge(Exception):
 
 SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
 # pages only: a PDF answered with it would not open in the browser's own viewer
-PAGE_POLICY = (b"content-security-policy", b"default-src 'self'; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'")
+PAGE_POLICY = (
+    b"content-security-policy",
+    b"default-src 'self'; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'",
+)
 
 
 class SecurityHeaders:
@@ -207,7 +254,9 @@ def page(request: Request, template: str, status: int = 200, **values) -> HTMLRe
         if len(settings.sessions) >= MAX_SESSIONS:
             settings.sessions.clear()
         settings.sessions.add(session)
-    html = PAGES.get_template(template).render(token=csrf_token(settings, session), version=__version__, folder=settings.folder.root, **values)
+    html = PAGES.get_template(template).render(
+        token=csrf_token(settings, session), version=__version__, folder=settings.folder.root, **values
+    )
     response = HTMLResponse(html, status_code=status)
     if request.cookies.get(COOKIE) != session:
         response.set_cookie(COOKIE, session, httponly=True, samesite="strict")
@@ -285,8 +334,16 @@ async def list_status(settings: Settings, name: str) -> dict:
         try:
             result = await limited(check_file, str(path), name, settings.dirs, False, seconds=settings.check_seconds)
         except (TimedOut, WorkerFailed) as exc:
-            result = {"status": "有错误", "name": "", "figures": {}, "problems": [{"severity": "错误", "message": str(exc)}]}
-        cached = stamp, {k: result.get(k) for k in ("status", "name", "code", "figures")} | {"counts": _counts(result["problems"])}
+            result = {
+                "status": "有错误",
+                "name": "",
+                "figures": {},
+                "problems": [{"severity": "错误", "message": str(exc)}],
+            }
+        cached = (
+            stamp,
+            {k: result.get(k) for k in ("status", "name", "code", "figures")} | {"counts": _counts(result["problems"])},
+        )
         settings.statuses[name] = cached
     return cached[1]
 
@@ -327,11 +384,25 @@ async def department(request: Request) -> Response:
     built = {fmt: settings.folder.output_file(name, fmt) for fmt in FORMATS}
     fresh = {fmt: p.is_file() and p.stat().st_mtime >= path.stat().st_mtime for fmt, p in built.items()}
     sets = sorted(list_sets(search_dirs_for(path, settings.template_dirs))) if result.get("importable") else []
-    return page(request, "department.html.j2", name=name, result=result, groups=grouped(result["problems"]), source=source, fresh=fresh, sets=sets, message=request.query_params.get("msg", ""))
+    return page(
+        request,
+        "department.html.j2",
+        name=name,
+        result=result,
+        groups=grouped(result["problems"]),
+        source=source,
+        fresh=fresh,
+        sets=sets,
+        message=request.query_params.get("msg", ""),
+    )
 
 
 def grouped(problems: list[dict]) -> list[tuple[str, list[dict]]]:
-    return [(severity, [p for p in problems if p["severity"] == severity]) for severity in ("错误", "警告", "提示") if any(p["severity"] == severity for p in problems)]
+    return [
+        (severity, [p for p in problems if p["severity"] == severity])
+        for severity in ("错误", "警告", "提示")
+        if any(p["severity"] == severity for p in problems)
+    ]
 
 
 def source_lines(path: Path, problems: list[dict]) -> list[dict] | None:
@@ -370,7 +441,15 @@ async def edit(request: Request) -> Response:
         found = settings.folder.read_text(name)
     except Refused as exc:
         return refused(request, exc)
-    return page(request, "edit.html.j2", name=name, text=found.text, file_version=found.version, encoding=found.encoding, result=None)
+    return page(
+        request,
+        "edit.html.j2",
+        name=name,
+        text=found.text,
+        file_version=found.version,
+        encoding=found.encoding,
+        result=None,
+    )
 
 
 async def check_edited(request: Request) -> Response:
@@ -381,12 +460,23 @@ async def check_edited(request: Request) -> Response:
         path = editable(settings, name)
         form = await verified_form(request)
         text = str(form.get("text", ""))
-        result = await limited(check_text, text, path.suffix, str(path.parent), name, settings.dirs, seconds=settings.check_seconds)
+        result = await limited(
+            check_text, text, path.suffix, str(path.parent), name, settings.dirs, seconds=settings.check_seconds
+        )
     except Refused as exc:
         return refused(request, exc)
     except (TimedOut, WorkerFailed) as exc:
         return unfinished(request, "检查未完成", exc)
-    return page(request, "edit.html.j2", name=name, text=text, file_version=str(form.get("version", "")), encoding=str(form.get("encoding", "UTF-8")), result=result, groups=grouped(result["problems"]))
+    return page(
+        request,
+        "edit.html.j2",
+        name=name,
+        text=text,
+        file_version=str(form.get("version", "")),
+        encoding=str(form.get("encoding", "UTF-8")),
+        result=result,
+        groups=grouped(result["problems"]),
+    )
 
 
 async def save(request: Request) -> Response:
@@ -412,7 +502,11 @@ async def save(request: Request) -> Response:
 
 def conflict(request: Request, name: str, current: bytes, mine: str) -> HTMLResponse:
     theirs = current.decode("utf-8", errors="replace") if current else ""
-    lines = list(difflib.unified_diff(theirs.splitlines(), mine.splitlines(), "文件中现在的内容", "您要保存的内容", lineterm="", n=2))
+    lines = list(
+        difflib.unified_diff(
+            theirs.splitlines(), mine.splitlines(), "文件中现在的内容", "您要保存的内容", lineterm="", n=2
+        )
+    )
     version = version_of(current) if current else ""
     return page(request, "conflict.html.j2", status=409, name=name, diff=lines[:2000], mine=mine, file_version=version)
 
@@ -425,13 +519,18 @@ async def build(request: Request) -> Response:
         form = await verified_form(request)
         formats = chosen_formats(form)
         output = settings.folder.output_folder(name)
-        result = await limited(build_file, str(path), str(output), formats, settings.dirs, name, seconds=settings.build_seconds)
+        result = await limited(
+            build_file, str(path), str(output), formats, settings.dirs, name, seconds=settings.build_seconds
+        )
     except Refused as exc:
         return refused(request, exc)
     except (TimedOut, WorkerFailed) as exc:
         return unfinished(request, "生成未完成", f"「{name}」{str(exc).splitlines()[0]}；原有的输出文件未改动。")
     if not result["ok"]:
-        return to_department(name, f"有 {sum(1 for p in result['problems'] if p['severity'] == '错误')} 个错误，未生成文件（原有输出文件未改动）")
+        return to_department(
+            name,
+            f"有 {sum(1 for p in result['problems'] if p['severity'] == '错误')} 个错误，未生成文件（原有输出文件未改动）",
+        )
     return to_department(name, "已生成 " + "、".join(result["written"]))
 
 
@@ -445,15 +544,30 @@ async def import_export(request: Request) -> Response:
         template = str(form.get("template") or "base")
         target = str(Path(name).with_suffix(".yaml").as_posix())
         existing = settings.folder.resolve(target, must_exist=False)
-        result = await limited(import_workbook_as_yaml, str(path), name, template, str(existing) if existing.is_file() else None, seconds=settings.check_seconds)
+        result = await limited(
+            import_workbook_as_yaml,
+            str(path),
+            name,
+            template,
+            str(existing) if existing.is_file() else None,
+            seconds=settings.check_seconds,
+        )
         if not result["ok"]:
-            return page(request, "message.html.j2", status=400, title="未能导入", message="；".join(f"{p['where']} {p['message']}" for p in result["problems"][:5]))
+            return page(
+                request,
+                "message.html.j2",
+                status=400,
+                title="未能导入",
+                message="；".join(f"{p['where']} {p['message']}" for p in result["problems"][:5]),
+            )
         await run_in_threadpool(settings.folder.save, target, result["text"].encode("utf-8"))
     except Refused as exc:
         return refused(request, exc)
     except (TimedOut, WorkerFailed) as exc:
         return unfinished(request, "导入未完成", exc)
-    note = f"已由 {name} 导入：{result['lines']} 行支出" + (f"，{result['confirm']} 行需要确认（见行末注释）" if result["confirm"] else "")
+    note = f"已由 {name} 导入：{result['lines']} 行支出" + (
+        f"，{result['confirm']} 行需要确认（见行末注释）" if result["confirm"] else ""
+    )
     return to_department(target, note)
 
 
@@ -469,12 +583,20 @@ async def built_file(request: Request) -> Response:
     except Refused as exc:
         return refused(request, exc)
     inline = fmt == "pdf" and request.query_params.get("inline") == "1"
-    return FileResponse(path, media_type=MEDIA[fmt], filename=path.name, content_disposition_type="inline" if inline else "attachment")
+    return FileResponse(
+        path, media_type=MEDIA[fmt], filename=path.name, content_disposition_type="inline" if inline else "attachment"
+    )
 
 
 async def batch_page(request: Request) -> HTMLResponse:
     settings = settings_of(request)
-    return page(request, "batch.html.j2", state=settings.batch.snapshot(), count=len(settings.folder.departments()), summary=(settings.folder.output / "汇总.html").is_file())
+    return page(
+        request,
+        "batch.html.j2",
+        state=settings.batch.snapshot(),
+        count=len(settings.folder.departments()),
+        summary=(settings.folder.output / "汇总.html").is_file(),
+    )
 
 
 async def batch_start(request: Request) -> Response:

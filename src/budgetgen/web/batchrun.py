@@ -29,18 +29,32 @@ class BatchState:
                 "total": self.total,
                 "finished": len(self.done),
                 "counts": counts,
-                "rows": [{"file": self._shown(r.get("file", "")), "name": r.get("name", ""), "status": r.get("status", ""), "skipped": r.get("skipped", False)} for r in self.done],
+                "rows": [
+                    {
+                        "file": self._shown(r.get("file", "")),
+                        "name": r.get("name", ""),
+                        "status": r.get("status", ""),
+                        "skipped": r.get("skipped", False),
+                    }
+                    for r in self.done
+                ],
                 "message": self.message,
                 "seconds": round((self.finished or time.monotonic()) - self.started, 1) if self.started else 0,
             }
-
 
     def _shown(self, file: str) -> str:
         path = Path(file)
         return path.relative_to(self.root).as_posix() if self.root and path.is_relative_to(self.root) else path.name
 
 
-def start_batch(state: BatchState, files: list[Path], output: Path, formats: tuple[str, ...], template_dirs: tuple[Path, ...], seconds_per_department: float) -> bool:
+def start_batch(
+    state: BatchState,
+    files: list[Path],
+    output: Path,
+    formats: tuple[str, ...],
+    template_dirs: tuple[Path, ...],
+    seconds_per_department: float,
+) -> bool:
     """Start a run unless one is running; False if one is."""
     with state.lock:
         if state.running:
@@ -91,10 +105,12 @@ def _run(sender, files, output, formats, template_dirs) -> None:
 
     try:
         end_with_parent()  # a server that dies takes its batch with it
-        run = run_batch(files, output, formats, template_dirs, on_done=lambda row: sender.send(("row", row)), base=output.parent)
+        run = run_batch(
+            files, output, formats, template_dirs, on_done=lambda row: sender.send(("row", row)), base=output.parent
+        )
         write_summary(output, run.rows, False)
         sender.send(("end", "已完成，汇总已写出"))
-    except BaseException as exc:  # noqa: BLE001 - the page reports it
+    except BaseException as exc:
         sender.send(("end", f"批量生成出错：{type(exc).__name__}"))
     finally:
         sender.close()

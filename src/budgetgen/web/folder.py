@@ -43,7 +43,7 @@ class Folder:
     root: Path
 
     @classmethod
-    def at(cls, path: Path) -> "Folder":
+    def at(cls, path: Path) -> Folder:
         return cls(path.resolve())
 
     @property
@@ -89,7 +89,7 @@ class Folder:
     def output_file(self, name: str, fmt: str) -> Path:
         return self.output_folder(name) / f"{self.resolve(name).stem}.{fmt}"
 
-    def read_text(self, name: str) -> "Text":
+    def read_text(self, name: str) -> Text:
         """A YAML file as text for the editor, in the encoding it was saved in, with its version."""
         raw = self.resolve(name).read_bytes()
         for encoding, label in (("utf-8-sig", "UTF-8"), ("gb18030", "GB18030")):
@@ -97,7 +97,10 @@ class Folder:
                 return Text(raw.decode(encoding), label, version_of(raw))
             except UnicodeDecodeError:
                 continue
-        raise Refused("文件的编码无法识别（不是 UTF-8，也不是 GBK/GB18030），网页上不能编辑，以免损坏其中的文字。请用记事本“另存为”UTF-8 后重新上传。", 400)
+        raise Refused(
+            "文件的编码无法识别（不是 UTF-8，也不是 GBK/GB18030），网页上不能编辑，以免损坏其中的文字。请用记事本“另存为”UTF-8 后重新上传。",
+            400,
+        )
 
     def save(self, name: str, data: bytes, expected_version: str | None = None) -> Path:
         """Write a department file atomically; the previous version goes to .budgetgen-backup/ under

@@ -20,7 +20,7 @@ def problem_data(problem: Problem, file: str, real: str | None = None) -> dict:
     """A problem as the page shows it: located in `file`, the name the folder knows; where a
     message quotes the file's path on the server (`real`), it reads that name instead."""
     position = problem.position
-    shown = (lambda text: text.replace(real, file)) if real else (lambda text: text)  # noqa: E731
+    shown = (lambda text: text.replace(real, file)) if real else (lambda text: text)
     return {
         "severity": problem.severity.value,
         "check": problem.check,
@@ -38,7 +38,13 @@ def check_file(path: str, shown_as: str, template_dirs: tuple[str, ...], with_ta
     try:
         analysis = analyse(Path(path), tuple(Path(d) for d in template_dirs))
     except InputRejected as exc:
-        refused = {"status": STATUS["errors"], "problems": [problem_data(p, shown_as, path) for p in exc.problems], "figures": {}, "tables": None, "name": ""}
+        refused = {
+            "status": STATUS["errors"],
+            "problems": [problem_data(p, shown_as, path) for p in exc.problems],
+            "figures": {},
+            "tables": None,
+            "name": "",
+        }
         return refused | {"importable": with_tables and is_public_tables(Path(path))}
     problems = check_problems(analysis)
     errors = any(p.severity is Severity.ERROR for p in problems)

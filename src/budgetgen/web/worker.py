@@ -12,7 +12,8 @@ import resource
 import sys
 import threading
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 class TimedOut(Exception):
@@ -87,7 +88,7 @@ def _run(sender, function, args, memory_mib: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
         sender.send((True, function(*args)))
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent, never a traceback on the page
+    except BaseException as exc:
         sender.send((False, (type(exc).__name__, traceback.format_exc(limit=8))))
     finally:
         sender.close()
