@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -63,15 +64,15 @@ def main() -> None:
         for example in examples:
             analysis = analyse(example)
             document = compose(analysis)
-            check = median_seconds(lambda: analyse(example), args.runs)
+            check = median_seconds(partial(analyse, example), args.runs)
             pdf_bytes = render_pdf(document, analysis.theme)
-            pdf = median_seconds(lambda: render_pdf(document, analysis.theme), args.runs)
+            pdf = median_seconds(partial(render_pdf, document, analysis.theme), args.runs)
             report: dict = {}
             render_pdf(document, analysis.theme, report=report)
-            docx = median_seconds(lambda: render_docx(document, analysis.theme, report["anchor_pages"]), args.runs)
-            alone = median_seconds(lambda: build_docx(document, analysis.theme, BuildOptions()), args.runs)
+            docx = median_seconds(partial(render_docx, document, analysis.theme, report["anchor_pages"]), args.runs)
+            alone = median_seconds(partial(build_docx, document, analysis.theme, BuildOptions()), args.runs)
             process = median_seconds(
-                lambda: run(budgetgen + ["build", str(example), "-o", str(scratch), "--format", "pdf,docx"]), args.runs
+                partial(run, budgetgen + ["build", str(example), "-o", str(scratch), "--format", "pdf,docx"]), args.runs
             )
             pages = len(PdfReader(io.BytesIO(pdf_bytes)).pages)
             converted = "not installed"
@@ -89,7 +90,7 @@ def main() -> None:
                     str(docx_path),
                 ]
                 run(convert)  # first start creates the profile; not counted
-                converted = f"{median_seconds(lambda: run(convert), args.runs):.2f} s"
+                converted = f"{median_seconds(partial(run, convert), args.runs):.2f} s"
             print(
                 f"{example.stem:28} {pages:>5} {check * 1000:>6.0f}ms {pdf:>7.2f}s {docx:>7.2f}s {alone:>10.2f}s {process:>24.2f}s {converted:>17}"
             )

@@ -31,7 +31,10 @@ def make_city(folder: Path, count: int) -> list[Path]:
     for i in range(count):
         example = EXAMPLES[i % len(EXAMPLES)]
         text = re.sub(
-            r'编码: "(\d+)"', lambda m: f'编码: "{m.group(1)}{i:03d}"', example.read_text(encoding="utf-8"), count=1
+            r'编码: "(\d+)"',
+            lambda m, i=i: f'编码: "{m.group(1)}{i:03d}"',
+            example.read_text(encoding="utf-8"),
+            count=1,
         )
         path = folder / f"dept-{i:03d}.yaml"
         path.write_text(text, encoding="utf-8")

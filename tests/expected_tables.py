@@ -35,7 +35,10 @@ def expected_rows(ref: str, key: str, expected: dict) -> list[list[str]]:
     if key == "收支总表":
         data = tables[key]
         income = data["income"] + [["", None]] * (31 - len(data["income"]))
-        rows = [[printed(a), printed(b), printed(c), printed(d)] for (a, b), (c, d) in zip(income, data["expense"])]
+        rows = [
+            [printed(a), printed(b), printed(c), printed(d)]
+            for (a, b), (c, d) in zip(income, data["expense"], strict=True)
+        ]
         rows.append(["本年收入合计", printed(data["本年收入合计"]), "本年支出合计", printed(data["本年支出合计"])])
         rows.append(["上年结转结余", printed(data["上年结转结余"]), "年终结转结余", printed(data["年终结转结余"])])
         rows.append(["收入总计", printed(data["收入总计"]), "支出总计", printed(data["支出总计"])])
@@ -44,7 +47,8 @@ def expected_rows(ref: str, key: str, expected: dict) -> list[list[str]]:
         data = tables[key]
         income = data["income"] + [["", None]] * (31 - len(data["income"]))
         rows = [
-            [printed(a), printed(b)] + [printed(c) for c in expense] for (a, b), expense in zip(income, data["expense"])
+            [printed(a), printed(b)] + [printed(c) for c in expense]
+            for (a, b), expense in zip(income, data["expense"], strict=True)
         ]
         rows.append(
             ["本年收入合计", printed(data["本年收入合计"]), "本年支出合计"] + [printed(c) for c in data["本年支出合计"]]

@@ -64,7 +64,7 @@ def assert_identities(tables: StandardTables) -> None:
             assert v[0] == v[1] + v[2], row
     # X1 same row set, same 合计
     assert [r.cells[0] for r in t2.rows] == [r.cells[0] for r in t3.rows]
-    for a, b in zip(t2.rows, t3.rows):
+    for a, b in zip(t2.rows, t3.rows, strict=True):
         assert value(a.cells[2]) == value(b.cells[2])
     # X2 (fiscal funds only here): T3 = T5 + T7 + T8 when no non-fiscal money
     # X3
@@ -93,7 +93,7 @@ def assert_identities(tables: StandardTables) -> None:
     assert value(r4[36][1]) == value(r4[31][1]) + value(r4[32][1])
     for r in r4[:31]:
         assert value(r[3]) == value(r[4]) + value(r[5]) + value(r[6])
-    for column, table in zip((4, 5, 6), (t5, t7, t8)):
+    for column, table in zip((4, 5, 6), (t5, t7, t8), strict=True):
         assert value(r4[31][column]) == (value(table.rows[0].cells[2]) if table.rows else ZERO)
         assert value(r4[36][column]) == value(r4[31][column]) + value(r4[32][column])
     assert value(r4[36][1]) == value(r4[36][3])
@@ -102,6 +102,6 @@ def assert_identities(tables: StandardTables) -> None:
     for v in r9:
         assert v[0] == v[1] + v[2] + v[3]
     assert r9[0] == r9[1]
-    assert [a + b + c for a, b, c in zip(r9[2], r9[5], r9[8])] == r9[1]
-    assert [a + b for a, b in zip(r9[3], r9[4])] == r9[2]
-    assert [a + b for a, b in zip(r9[6], r9[7])] == r9[5]
+    assert [a + b + c for a, b, c in zip(r9[2], r9[5], r9[8], strict=True)] == r9[1]
+    assert [a + b for a, b in zip(r9[3], r9[4], strict=True)] == r9[2]
+    assert [a + b for a, b in zip(r9[6], r9[7], strict=True)] == r9[5]

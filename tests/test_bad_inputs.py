@@ -34,7 +34,7 @@ def test_bad_input_is_refused_with_located_message(path):
     code, output = run_check(path)
     assert code == exit_code, output
     assert "Traceback" not in output
-    located = [l for l in output.splitlines() if message in l]
+    located = [entry for entry in output.splitlines() if message in entry]
     assert located, f"message {message!r} not in:\n{output}"
     if line:
         assert located[0].startswith(f"{path}:{line}:"), located[0]
@@ -44,7 +44,10 @@ def test_bad_input_is_refused_with_located_message(path):
         if part.strip():
             where, text = part.strip().split(": ", 1)
             number = where.split()[1]
-            assert any(l.startswith(f"{path}:{number}:") and text in l for l in output.splitlines()), (part, output)
+            assert any(entry.startswith(f"{path}:{number}:") and text in entry for entry in output.splitlines()), (
+                part,
+                output,
+            )
 
 
 def test_corpus_is_large_enough():

@@ -27,7 +27,10 @@ def city(folder: Path, copies: int) -> list[Path]:
     for i in range(1, copies + 1):
         for example in REFERENCE_EXAMPLES.values():
             text = re.sub(
-                r'编码: "(\d+)"', lambda m: f'编码: "{m.group(1)}{i:02d}"', example.read_text(encoding="utf-8"), count=1
+                r'编码: "(\d+)"',
+                lambda m, i=i: f'编码: "{m.group(1)}{i:02d}"',
+                example.read_text(encoding="utf-8"),
+                count=1,
             )
             path = folder / f"{example.stem}-{i:02d}.yaml"
             path.write_text(text, encoding="utf-8")

@@ -25,7 +25,7 @@ def tables_json(path: Path) -> list:
 @pytest.fixture(scope="module")
 def workbooks(tmp_path_factory):
     folder = tmp_path_factory.mktemp("workbooks")
-    for ref, example in REFERENCE_EXAMPLES.items():
+    for example in REFERENCE_EXAMPLES.values():
         assert invoke("build", example, "-o", folder, "--format", "xlsx").exit_code == 0
     return {ref: folder / f"{example.stem}.xlsx" for ref, example in REFERENCE_EXAMPLES.items()}
 

@@ -208,5 +208,5 @@ def test_a_bad_docx_setting_is_refused_with_its_line(tmp_path):
 def test_a_goal_row_and_its_indicators_share_their_columns():
     document = compose(analyse(EXAMPLES / "qinhuangdao-gxj-2023.yaml"))
     tables = [b for b in document.blocks if isinstance(b, TableBlock)]
-    pairs = [(upper, lower) for upper, lower in zip(tables, tables[1:]) if lower.continues]
+    pairs = [(upper, lower) for upper, lower in zip(tables, tables[1:], strict=False) if lower.continues]
     assert pairs and all(upper.widths == lower.widths for upper, lower in pairs)

@@ -223,7 +223,7 @@ def test_indicator_tables(documents, ref):
         if _rows(t) and _rows(t)[0] == ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]
     ]
     assert len(tables) == len(projects)
-    for project, table in zip(projects, tables):
+    for project, table in zip(projects, tables, strict=True):
         body = _rows(table)[1:]
         want = [
             [c or "" for c in row] for row in project["indicators"]

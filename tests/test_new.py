@@ -85,8 +85,8 @@ def test_an_examples_figures_typed_into_the_workbook_give_its_tables(tmp_path):
     book["部门"]["B4"] = analysis.budget.year
     book.save(target)
     lines = [
-        (int(l.code), None, l.fund, l.kind, float(l.amount), "是" if l.carried_over else None)
-        for l in analysis.ledger.lines
+        (int(entry.code), None, entry.fund, entry.kind, float(entry.amount), "是" if entry.carried_over else None)
+        for entry in analysis.ledger.lines
     ]
     economic = [(int(e.code), None, float(e.amount)) for e in analysis.ledger.economic]
     fill(target, lines, economic)

@@ -28,7 +28,7 @@ cents = st.integers(min_value=1, max_value=5_000_000).map(lambda n: Decimal(n) /
 
 def split(total_cents: int, parts: int, rnd: random.Random) -> list[int]:
     cuts = sorted(rnd.randint(0, total_cents) for _ in range(parts - 1))
-    return [b - a for a, b in zip([0] + cuts, cuts + [total_cents])]
+    return [b - a for a, b in zip([0] + cuts, cuts + [total_cents], strict=True)]
 
 
 @st.composite
@@ -228,7 +228,9 @@ def test_sentences_and_tables_print_the_same_statement_figures(data):
         and value(t1[33][1]) == statement["income.total"]
     )
     for label, amount in zip(
-        ("一般公共预算收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入"), (t1[0][1], t1[1][1], t1[2][1])
+        ("一般公共预算收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入"),
+        (t1[0][1], t1[1][1], t1[2][1]),
+        strict=True,
     ):
         if value(amount):
             assert f"{label}{wan(amount)}" in sentences["overview.income"]

@@ -81,7 +81,7 @@ def header_row_count(table) -> int:
 def test_docx_tables_hold_every_reference_cell(built, ref):
     expected = load_expected(ref)
     document = open_docx(str(built[ref]["docx"]))
-    for key, table in zip(TABLE_KEYS, document.tables[:9]):
+    for key, table in zip(TABLE_KEYS, document.tables[:9], strict=True):
         headers = header_row_count(table)
         body = [[c.text for c in row.cells] for row in table.rows[headers:]]
         want = corrected_expected_rows(ref, key, expected)
@@ -135,7 +135,7 @@ def test_docx_furniture(built, ref):
         "every table is in the contents with a page number"
     )
     pages = [re.sub(r"\s", "", page.extract_text()) for page in PdfReader(str(built[ref]["pdf"])).pages]
-    for anchor, text, number in entries[1:]:  # the first, 部门预算公开表, is a bookmark only
+    for _anchor, text, number in entries[1:]:  # the first, 部门预算公开表, is a bookmark only
         assert re.sub(r"\s", "", text) in pages[int(number) - 1], (text, number)
     assert 'w:instr=" PAGE "' in footers
     sections = document.sections

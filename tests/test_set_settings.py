@@ -129,7 +129,7 @@ def test_change_words_percent_and_style_options(tmp_path):
 
 def test_a_bad_number_style_is_refused_with_its_line(tmp_path):
     with pytest.raises(InputRejected) as caught:
-        narrator_for(tmp_path, "narrative:\n  numbers: {amounts: rounded}\n").context
+        _ = narrator_for(tmp_path, "narrative:\n  numbers: {amounts: rounded}\n").context
     assert "theme.yaml:3" in caught.value.problems[0].message and "trimmed" in caught.value.problems[0].hint
 
 
@@ -146,7 +146,7 @@ def test_snippets_with_and_without_parameters(tmp_path):
 
 def test_a_snippet_may_not_take_a_variables_name(tmp_path):
     with pytest.raises(InputRejected) as caught:
-        narrator_for(tmp_path, 'narrative:\n  snippets:\n    name: "x"\n').context
+        _ = narrator_for(tmp_path, 'narrative:\n  snippets:\n    name: "x"\n').context
     assert "片段名「name」不可用" in caught.value.problems[0].message
 
 

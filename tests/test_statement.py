@@ -319,9 +319,9 @@ def test_x2_fund_tables_add_up_to_the_expenditure_table(reference):
         fiscal = sum((statement.fiscal[f].value(node.code) for f in statement.fiscal), Decimal(0))
         non_fiscal = sum(
             (
-                l.amount
-                for l in analysis.ledger.lines
-                if l.fund not in statement.fiscal and l.code.startswith(node.code)
+                entry.amount
+                for entry in analysis.ledger.lines
+                if entry.fund not in statement.fiscal and entry.code.startswith(node.code)
             ),
             Decimal(0),
         )

@@ -49,7 +49,7 @@ def test_every_reference_cell_is_in_the_workbook_as_a_number(built_examples, ref
     expected = load_expected(ref)
     workbook = openpyxl.load_workbook(built_examples[ref]["xlsx"])
     assert workbook.sheetnames == [title for title in expected["table_titles"]]
-    for key, sheet in zip(TABLE_KEYS, workbook.worksheets):
+    for key, sheet in zip(TABLE_KEYS, workbook.worksheets, strict=True):
         rows = body_rows(sheet)
         want = corrected_expected_rows(ref, key, expected)
         assert [[as_printed(v) for v in row[1:]] for row in rows] == want, key
@@ -104,7 +104,7 @@ def test_libreoffice_calc_reads_the_same_numbers(built_examples, calc_csv, ref):
     source = built_examples[ref]["xlsx"]
     tmp_path = calc_csv
     expected = load_expected(ref)
-    for key, title in zip(TABLE_KEYS, expected["table_titles"]):
+    for key, title in zip(TABLE_KEYS, expected["table_titles"], strict=True):
         with open(tmp_path / f"{source.stem}-{title}.csv", encoding="utf-8") as stream:
             rows = list(csv.reader(stream))
         start = next(i for i, row in enumerate(rows) if row and row[0] == "栏次") + 1

@@ -51,7 +51,7 @@ def analyse(path: Path, template_dirs: tuple[Path, ...] = (), strict: bool = Fal
     try:
         theme = load_theme(budget.template, search_dirs_for(path, template_dirs))
     except InputRejected as exc:
-        raise InputRejected([p.located(loaded.source.position(("模板",))) for p in exc.problems])
+        raise InputRejected([p.located(loaded.source.position(("模板",))) for p in exc.problems]) from None
     city, catalog_problems = catalog.city_names((path.parent, *theme.chain), budget.year)
     ledger = build_ledger(budget, city)
     statement = build_statement(budget, ledger)

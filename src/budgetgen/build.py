@@ -103,7 +103,7 @@ def write_all(output_dir: Path, stem: str, outputs: dict[str, bytes]) -> list[Pa
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputRejected([_write_problem(output_dir, exc)])
+        raise InputRejected([_write_problem(output_dir, exc)]) from None
     targets = {fmt: output_dir / f"{stem}.{fmt}" for fmt in outputs}
     for target in targets.values():
         if len(target.name.encode("utf-8")) > MAX_WRITTEN_NAME_BYTES:

@@ -115,7 +115,7 @@ def table_block(table: Table, theme: Theme, values: Mapping[str, object]) -> Tab
             (Cell(str(number), "number"),)
             + tuple(
                 _cell(value, column, row.indent if i == 0 else 0)
-                for i, (value, column) in enumerate(zip(row.cells, table.columns))
+                for i, (value, column) in enumerate(zip(row.cells, table.columns, strict=True))
             ),
             role=row.role,
             level=row.level,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal, Union
+from typing import Literal
 
 Orientation = Literal["portrait", "landscape"]
 Align = Literal["left", "center", "right"]
@@ -174,7 +174,7 @@ class TableBlock:
         return groups
 
 
-Block = Union[CoverPage, Contents, Heading, Paragraph, TableBlock]
+Block = CoverPage | Contents | Heading | Paragraph | TableBlock
 
 
 @dataclass

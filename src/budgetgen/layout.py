@@ -55,7 +55,7 @@ def fit_columns(block: TableBlock, page: dict, font_pt: float, docx_padding_mm: 
     count = block.column_count
     need, wish = _needs(block)
     need_mm = [n * unit_mm + padding for n in need]
-    wish_mm = [max(w * unit_mm + padding, n) for w, n in zip(wish, need_mm)]
+    wish_mm = [max(w * unit_mm + padding, n) for w, n in zip(wish, need_mm, strict=True)]
     if sum(need_mm) >= width:  # cannot keep everything whole: shrink in proportion
         widths = [n * width / sum(need_mm) for n in need_mm]
     else:

@@ -82,9 +82,11 @@ def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         with path.open("rb") as stream:
             raw = stream.read(limit + 1)
     except FileNotFoundError:
-        raise _unreadable(f"找不到文件 {name}", "请检查文件名和所在文件夹是否正确。")
+        raise _unreadable(f"找不到文件 {name}", "请检查文件名和所在文件夹是否正确。") from None
     except OSError as exc:
-        raise _unreadable(f"无法读取文件 {name}：{os_reason(exc)}", "请检查文件权限，或把文件复制到本地磁盘后重试。")
+        raise _unreadable(
+            f"无法读取文件 {name}：{os_reason(exc)}", "请检查文件权限，或把文件复制到本地磁盘后重试。"
+        ) from None
     if len(raw) > limit:
         raise _too_big(len(raw), limit)
     return raw
@@ -109,9 +111,9 @@ def load_bytes(raw: bytes, filename: str) -> Loaded:
         loader = CoreLoader(text)
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        raise InputRejected([_syntax_problem(exc, text)], unreadable=True)
+        raise InputRejected([_syntax_problem(exc, text)], unreadable=True) from None
     except yaml.YAMLError:
-        raise _unreadable("YAML 格式错误，文件无法读取", "请对照示例文件检查缩进、冒号和引号。")
+        raise _unreadable("YAML 格式错误，文件无法读取", "请对照示例文件检查缩进、冒号和引号。") from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -146,7 +148,7 @@ def _decode(raw: bytes) -> str:
                 ).located(Position(line, 1))
             ],
             unreadable=True,
-        )
+        ) from None
 
 
 def _unreadable(message: str, hint: str) -> InputRejected:

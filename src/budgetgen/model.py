@@ -7,9 +7,11 @@ in the file's unit (万元 by default, or 元), with at most two decimals.
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -126,7 +128,7 @@ def _typed_code(*lengths: int) -> Any:
     digits = "|".join(rf"\d{{{n}}}" for n in lengths)
     as_text = Annotated[str, Field(pattern=rf"^\s*(?:{digits})\s*$")]
     as_numbers = [Annotated[int, Field(ge=10 ** (n - 1), le=10**n - 1)] for n in lengths]
-    return Union[tuple([as_text, *as_numbers])]
+    return functools.reduce(operator.or_, as_numbers, as_text)
 
 
 def _code(*lengths: int, what: str) -> Any:
@@ -140,7 +142,7 @@ def _code(*lengths: int, what: str) -> Any:
 FunctionCode = _code(7, what="功能分类科目编码（项级）")
 EconomicCode = _code(5, what="经济分类科目编码（款级）")
 AnyCode = _code(3, 5, 7, what="科目编码")
-Text = Annotated[str, BeforeValidator(_text_of_number, json_schema_input_type=Union[str, int]), Field(min_length=1)]
+Text = Annotated[str, BeforeValidator(_text_of_number, json_schema_input_type=str | int), Field(min_length=1)]
 
 
 def _money(value: Decimal, info: ValidationInfo) -> Decimal:
@@ -179,7 +181,7 @@ def _no_float(value: Any) -> Any:
 
 
 # An amount as an editor sees it: a YAML number, or its digits quoted.
-MoneyInput = Union[float, Annotated[str, Field(pattern=r"^\s*[+-]?\d+(?:\.\d+)?\s*$")]]
+MoneyInput = float | Annotated[str, Field(pattern=r"^\s*[+-]?\d+(?:\.\d+)?\s*$")]
 
 
 def _plain_integer(value: Any) -> Any:
@@ -278,7 +280,7 @@ def _amount_or_by_fund(value: Any) -> Any:
 
 ThreePublicEntry = Annotated[
     FundAmounts,
-    BeforeValidator(_amount_or_by_fund, json_schema_input_type=Union[MoneyInput, dict[FiscalFund, MoneyInput]]),
+    BeforeValidator(_amount_or_by_fund, json_schema_input_type=MoneyInput | dict[FiscalFund, MoneyInput]),
 ]
 
 
@@ -302,6 +304,7 @@ class ThreePublic(InputModel):
                     self.vehicle_operation,
                     self.reception,
                 ),
+                strict=True,
             )
         )
 
@@ -323,7 +326,7 @@ def _indicator_row(value: Any) -> Any:
                 "绩效指标应写成 [一级指标, 二级指标, 三级指标, 绩效指标描述, 指标值, 指标值确定依据]（6 项，依据可省略），这里有 {count} 项",
                 {"count": len(value)},
             )
-        return dict(zip(keys, ["" if v is None else str(v) for v in value]))
+        return dict(zip(keys, ["" if v is None else str(v) for v in value], strict=False))
     return value
 
 
@@ -351,7 +354,7 @@ class Indicator(InputModel):
 
 Lines = Annotated[
     list[Text],
-    BeforeValidator(lambda v: [v] if isinstance(v, str) else v, json_schema_input_type=Union[Text, list[Text]]),
+    BeforeValidator(lambda v: [v] if isinstance(v, str) else v, json_schema_input_type=Text | list[Text]),
 ]
 
 # The compact row [一级, 二级, 三级, 描述, 指标值, 依据] (依据 may be left out), or the keyed form.
@@ -370,7 +373,7 @@ class Project(InputModel):
     purpose: Text | None = Field(None, alias="资金用途", description="预算规模及资金用途（2025 版式）")
     goals: Lines = Field(default_factory=list, alias="绩效目标", description="绩效目标，每条一行（编号自动加）")
     indicators: list[
-        Annotated[Indicator, BeforeValidator(_indicator_row, json_schema_input_type=Union[IndicatorRow, Indicator])]
+        Annotated[Indicator, BeforeValidator(_indicator_row, json_schema_input_type=IndicatorRow | Indicator)]
     ] = Field(default_factory=list, alias="绩效指标")
     spending_plan: list[Money] | None = Field(
         None, alias="资金支出计划", description="3月底、6月底、10月底、12月底累计金额；不写时按 25/50/75/100% 计算"

@@ -115,7 +115,7 @@ def economic_parents(code: str) -> list[str]:
 
 
 def _add(a: Vector, b: Vector) -> Vector:
-    return tuple(x + y for x, y in zip(a, b))
+    return tuple(x + y for x, y in zip(a, b, strict=True))
 
 
 def _hierarchy(
@@ -303,13 +303,13 @@ def _sum_lines(ledger: Ledger, keep: Callable[[Line], bool] = lambda line: True)
 
 def _carried_in(ledger: Ledger, funds: Iterable[str] | None = None) -> Decimal:
     funds = set(funds) if funds is not None else None
-    return _sum_lines(ledger, lambda l: l.carried_over and (funds is None or l.fund in funds))
+    return _sum_lines(ledger, lambda entry: entry.carried_over and (funds is None or entry.fund in funds))
 
 
 def _income_this_year(ledger: Ledger, funds: Iterable[str]) -> Decimal:
     """Current-year income of these funds: what they pay for this year plus what they leave for next year."""
     funds = set(funds)
-    spent = _sum_lines(ledger, lambda l: not l.carried_over and l.fund in funds)
+    spent = _sum_lines(ledger, lambda entry: not entry.carried_over and entry.fund in funds)
     return spent + total(v for f, v in ledger.year_end_balance.items() if f in funds)
 
 
@@ -353,10 +353,12 @@ def build_statement(budget: Budget, ledger: Ledger) -> Statement:
     exact["expense.this_year"] = _sum_lines(ledger)
     exact["expense.carried_out"] = _year_end(ledger)
     exact["expense.total"] = exact["expense.this_year"] + exact["expense.carried_out"]
-    exact["expense.basic"] = _sum_lines(ledger, lambda l: l.kind == "基本")
-    exact["expense.project"] = _sum_lines(ledger, lambda l: l.kind == "项目")
-    exact["expense.project.unassigned"] = _sum_lines(ledger, lambda l: l.kind == "项目" and not l.projects)
-    exact["expense.basic.general_budget"] = _sum_lines(ledger, lambda l: l.fund == "一般公共预算" and l.kind == "基本")
+    exact["expense.basic"] = _sum_lines(ledger, lambda entry: entry.kind == "基本")
+    exact["expense.project"] = _sum_lines(ledger, lambda entry: entry.kind == "项目")
+    exact["expense.project.unassigned"] = _sum_lines(ledger, lambda entry: entry.kind == "项目" and not entry.projects)
+    exact["expense.basic.general_budget"] = _sum_lines(
+        ledger, lambda entry: entry.fund == "一般公共预算" and entry.kind == "基本"
+    )
     exact["expense.personnel"] = total(e.amount for e in ledger.economic if e.category == "人员经费")
     exact["expense.public"] = total(e.amount for e in ledger.economic if e.category == "公用经费")
     exact["economic.total"] = exact["expense.personnel"] + exact["expense.public"]
@@ -365,14 +367,14 @@ def build_statement(budget: Budget, ledger: Ledger) -> Statement:
     for fund in FUNDS:
         exact[f"income.fund.{fund}"] = _income_this_year(ledger, [fund])
     for fund in FISCAL_FUNDS:
-        exact[f"fiscal.{fund}.spent"] = _sum_lines(ledger, lambda l, f=fund: l.fund == f)
+        exact[f"fiscal.{fund}.spent"] = _sum_lines(ledger, lambda entry, f=fund: entry.fund == f)
         exact[f"fiscal.{fund}.carried_in"] = _carried_in(ledger, [fund])
         exact[f"fiscal.{fund}.carried_out"] = _year_end(ledger, [fund])
         exact[f"fiscal.{fund}.expense_total"] = exact[f"fiscal.{fund}.spent"] + exact[f"fiscal.{fund}.carried_out"]
     exact["fiscal.income"] = _income_this_year(ledger, FISCAL_FUNDS)
     exact["fiscal.carried_in"] = _carried_in(ledger, FISCAL_FUNDS)
     exact["fiscal.income_total"] = exact["fiscal.income"] + exact["fiscal.carried_in"]
-    exact["fiscal.spent"] = _sum_lines(ledger, lambda l: l.fund in FISCAL_FUNDS)
+    exact["fiscal.spent"] = _sum_lines(ledger, lambda entry: entry.fund in FISCAL_FUNDS)
     exact["fiscal.carried_out"] = _year_end(ledger, FISCAL_FUNDS)
     exact["fiscal.expense_total"] = exact["fiscal.spent"] + exact["fiscal.carried_out"]
     three_public_exact = {
@@ -417,7 +419,7 @@ def build_statement(budget: Budget, ledger: Ledger) -> Statement:
         ),
         fiscal={
             fund: _hierarchy(
-                _leaves((l for l in ledger.lines if l.fund == fund), _fund_vector),
+                _leaves((entry for entry in ledger.lines if entry.fund == fund), _fund_vector),
                 FUND_COLUMNS,
                 function_parents,
                 ledger.function_name,
@@ -428,10 +430,12 @@ def build_statement(budget: Budget, ledger: Ledger) -> Statement:
         economic=economic,
         expense_by_class={n: printed(v) for n, v in _class_amounts(ledger).items()},
         fiscal_by_class={
-            fund: {n: printed(v) for n, v in _class_amounts(ledger, lambda l, f=fund: l.fund == f).items()}
+            fund: {n: printed(v) for n, v in _class_amounts(ledger, lambda entry, f=fund: entry.fund == f).items()}
             for fund in FISCAL_FUNDS
         },
-        fiscal_class_total={n: printed(v) for n, v in _class_amounts(ledger, lambda l: l.fund in FISCAL_FUNDS).items()},
+        fiscal_class_total={
+            n: printed(v) for n, v in _class_amounts(ledger, lambda entry: entry.fund in FISCAL_FUNDS).items()
+        },
         figures=figures,
         exact=exact,
         exact_codes=exact_codes,
@@ -441,7 +445,7 @@ def build_statement(budget: Budget, ledger: Ledger) -> Statement:
         projects={p.name: p for p in projects},
         project_by_class=tuple(
             (names[number], printed(amount))
-            for number, amount in sorted(_class_amounts(ledger, lambda l: l.kind == "项目").items())
+            for number, amount in sorted(_class_amounts(ledger, lambda entry: entry.kind == "项目").items())
             if amount
         ),
         operating_items=tuple(
@@ -465,9 +469,9 @@ def _projects(budget: Budget, ledger: Ledger, printed: Callable[[Decimal], Decim
         amount = printed(exact) if exact is not None else None
         fiscal = other = None
         if exact is not None:
-            lines = [l for l in ledger.lines if l.projects == (project.name,)]
-            fiscal = printed(total(l.amount for l in lines if l.fund in FISCAL_FUNDS))
-            other = printed(total(l.amount for l in lines if l.fund not in FISCAL_FUNDS))
+            lines = [entry for entry in ledger.lines if entry.projects == (project.name,)]
+            fiscal = printed(total(entry.amount for entry in lines if entry.fund in FISCAL_FUNDS))
+            other = printed(total(entry.amount for entry in lines if entry.fund not in FISCAL_FUNDS))
         plan = None
         if project.spending_plan is not None:
             plan = tuple(project.spending_plan)

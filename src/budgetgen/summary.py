@@ -97,7 +97,7 @@ def _workbook(rows: list[dict]) -> bytes:
     for column in "EFGHI":
         for cell in sheet[column][1:]:
             cell.number_format = "0.00"
-    for column, width in zip("ABCDEFGHIJKLM", (8, 30, 24, 18, 12, 12, 12, 12, 10, 6, 6, 6, 9)):
+    for column, width in zip("ABCDEFGHIJKLM", (8, 30, 24, 18, 12, 12, 12, 12, 10, 6, 6, 6, 9), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     problems = book.create_sheet("问题")
@@ -120,7 +120,7 @@ def _workbook(rows: list[dict]) -> bytes:
     for cell in problems[1]:
         cell.font = Font(bold=True)
     problems.auto_filter.ref = f"A1:F{max(problems.max_row, 1)}"
-    for column, width in zip("ABCDEF", (24, 40, 8, 6, 80, 50)):
+    for column, width in zip("ABCDEF", (24, 40, 8, 6, 80, 50), strict=True):
         problems.column_dimensions[column].width = width
     problems.freeze_panes = "A2"
     inert_cells(book)

@@ -133,11 +133,15 @@ class TableWording:
             empty_notes={key: f"注：无{key[: -len('财政拨款支出表')]}财政拨款预算，空表列示。" for key in FUND_TABLES},
             summary_income_rows=tuple(
                 (f"{chinese_numeral(i)}、{label}", (fund,))
-                for i, (label, fund) in enumerate(zip(fund_labels, FUNDS), start=1)
+                for i, (label, fund) in enumerate(zip(fund_labels, FUNDS, strict=True), start=1)
             ),
             summary_labels={label: label for label in labels},
             fiscal_income_rows=tuple(
-                zip(("一、一般公共预算拨款", "二、政府性基金预算拨款", "三、国有资本经营预算拨款"), FISCAL_FUNDS)
+                zip(
+                    ("一、一般公共预算拨款", "二、政府性基金预算拨款", "三、国有资本经营预算拨款"),
+                    FISCAL_FUNDS,
+                    strict=True,
+                )
             ),
             fiscal_labels={
                 "本年收入合计": "本年收入合计",

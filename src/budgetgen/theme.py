@@ -152,7 +152,7 @@ def _load_theme(name: str, search_dirs: tuple[Path, ...]) -> Theme:
                             "检查这些模板集 theme.yaml 中的 extends，让继承最终到达 base。",
                         )
                     ]
-                )
+                ) from None
             raise
         layer = _read_layer(folder)
         layers.append(layer)
@@ -224,7 +224,7 @@ def _read_layer(folder: Path) -> Layer:
     try:
         loaded = load_bytes(read_limited(path), str(path))
     except InputRejected as exc:
-        raise InputRejected([_in_theme(p, path) for p in exc.problems])
+        raise InputRejected([_in_theme(p, path) for p in exc.problems]) from None
     if not isinstance(loaded.data, dict):
         raise InputRejected(
             [error("模板", f"模板设置 {path} 应是“字段: 值”的映射", "参照 templates/base/theme.yaml。")]

@@ -32,7 +32,7 @@ def parse_budget(loaded: Loaded) -> Budget:
     try:
         return Budget.model_validate(data, context={"unit": unit if unit in ("万元", "元") else "万元"})
     except ValidationError as exc:
-        raise InputRejected(_problems_from(exc, loaded))
+        raise InputRejected(_problems_from(exc, loaded)) from None
 
 
 def _problems_from(exc: ValidationError, loaded: Loaded) -> list[Problem]:

@@ -52,10 +52,11 @@ def build_xlsx(document: Document, theme: Theme, options) -> bytes:
     inert_cells(workbook)
     workbook.save(buffer)
     stamp = fixed.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+
     # openpyxl writes the time of saving as "modified", whatever the workbook says
-    fix_modified = lambda xml: re.sub(
-        rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", xml
-    )
+    def fix_modified(xml: bytes) -> bytes:
+        return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", xml)
+
     return deterministic_zip(buffer.getvalue(), {"docProps/core.xml": fix_modified})
 
 

@@ -57,7 +57,7 @@ def check_codes(ctx: Context) -> list[Problem]:
         for i, line in enumerate(ctx.budget.economic_lines)
         if line.name
     ]
-    used = {l.code[:n] for l in ctx.ledger.lines for n in (3, 5, 7)} | {
+    used = {entry.code[:n] for entry in ctx.ledger.lines for n in (3, 5, 7)} | {
         e.code[:n] for e in ctx.ledger.economic for n in (3, 5)
     }
     for code, name in sorted(ctx.ledger.city_names.items()):
@@ -152,7 +152,7 @@ def _within_leaf_rounding(ctx: Context, difference: Decimal) -> bool:
     """万元 leaves each rounded from 元 can leave two totals apart by up to half a cent per leaf."""
     if ctx.ledger.unit != "万元":
         return False
-    leaves = len([l for l in ctx.ledger.lines if l.fund == "一般公共预算" and l.kind == "基本"]) + len(
+    leaves = len([entry for entry in ctx.ledger.lines if entry.fund == "一般公共预算" and entry.kind == "基本"]) + len(
         ctx.ledger.economic
     )
     return abs(difference) <= Decimal("0.005") * leaves
@@ -201,7 +201,7 @@ def check_projects(ctx: Context) -> list[Problem]:
                     ("项目", i),
                 )
             )
-    unassigned = [l for l in ctx.ledger.lines if l.kind == "项目" and not l.projects]
+    unassigned = [entry for entry in ctx.ledger.lines if entry.kind == "项目" and not entry.projects]
     if unassigned and ctx.budget.projects:
         amount = ctx.statement["expense.project.unassigned"]
         for line in unassigned:

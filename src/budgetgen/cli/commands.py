@@ -8,6 +8,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import typer
@@ -111,7 +112,7 @@ def _check_many(inputs: list[Path], templates: Path | None, strict: bool) -> Non
     for file in files:
         typer.echo(f"== {file} ==")
         try:
-            analysis = _guarded(lambda: analyse(file, dirs, strict))
+            analysis = _guarded(partial(analyse, file, dirs, strict))
             problems = _check_problems(analysis)
         except InputRejected as exc:
             problems = exc.problems
@@ -563,7 +564,7 @@ def serve(
             f"无法在 {host}:{port} 启动网页：{reason}。换一个端口再试，如：budgetgen serve {folder} --port {port + 1}",
             err=True,
         )
-        raise typer.Exit(EXIT_ERRORS)
+        raise typer.Exit(EXIT_ERRORS) from None
     app = create_app(folder, (templates,) if templates else (), allowed_hosts=names)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     typer.echo(f"budgetgen 网页已启动：http://{shown}:{port}/ （文件夹 {folder.resolve()}；按 Ctrl+C 停止）")
@@ -609,7 +610,7 @@ def templates_list(dirs: list[Path] | None = TemplateDirs) -> None:
     search = search_dirs_for(None, tuple(dirs or ()))
     for name, folder in list_sets(search).items():
         try:
-            theme = _guarded(lambda: load_theme(name, search))
+            theme = _guarded(partial(load_theme, name, search))
         except InputRejected as exc:
             typer.echo(f"{name}	（无法读取：{exc.problems[0].message}）")
             continue
@@ -634,7 +635,7 @@ def templates_show(
         theme = _guarded(lambda: load_theme(name, search_dirs_for(None, tuple(dirs or ()))))
     except InputRejected as exc:
         _print_problems(exc.problems, Path(name), err=True)
-        raise typer.Exit(EXIT_ERRORS)
+        raise typer.Exit(EXIT_ERRORS) from None
     typer.echo("# 继承顺序（前者覆盖后者）：" + " → ".join(f"{layer.name}（{layer.folder}）" for layer in theme.layers))
     typer.echo(_settings_yaml(theme.settings))
 
@@ -662,14 +663,14 @@ def templates_vars(
         theme = _guarded(lambda: load_theme(name, search_dirs_for(example, tuple(dirs or ()))))
     except InputRejected as exc:
         _print_problems(exc.problems, Path(name), err=True)
-        raise typer.Exit(EXIT_ERRORS)
+        raise typer.Exit(EXIT_ERRORS) from None
     source = example or _example_for(theme, builtin_examples_dir())
     analysis = _analyse_or_exit(source, dirs[0] if dirs else None)
     try:
         rows = _guarded(lambda: describe_variables(replace(analysis, theme=theme)))
     except InputRejected as exc:
         _print_problems(exc.problems, Path(name), err=True)
-        raise typer.Exit(EXIT_ERRORS)
+        raise typer.Exit(EXIT_ERRORS) from None
     typer.echo(f"# 模板集「{name}」的句子可用的变量（示例值取自 {source}）")
     typer.echo("# 写法：{{ 变量 }}，金额加 |wan，如 {{ expense.total|wan }}万元；列表用 [] 标出其中每一项的字段。")
     width = max(display_width(row.path) for row in rows) + 2
@@ -714,7 +715,7 @@ def templates_new(
         parent = _guarded(lambda: load_theme(base, search_dirs_for(None, (directory,))))
     except InputRejected as exc:
         _print_problems(exc.problems, Path(base), err=True)
-        raise typer.Exit(EXIT_ERRORS)
+        raise typer.Exit(EXIT_ERRORS) from None
     inherited = {k: v for k, v in parent.settings.items() if k != "description"}
     commented = "\n".join(("# " + line) if line.strip() else "#" for line in _settings_yaml(inherited).splitlines())
     text = (
@@ -798,7 +799,7 @@ def _guarded(action: Callable):
             "请把输入文件和这条信息发给维护人员；设置环境变量 BUDGETGEN_DEBUG=1 可看到详细信息。",
             err=True,
         )
-        raise typer.Exit(EXIT_INTERNAL)
+        raise typer.Exit(EXIT_INTERNAL) from None
 
 
 def _print_problems(problems: list[Problem], file: Path, only: Severity | None = None, err: bool = False) -> None:

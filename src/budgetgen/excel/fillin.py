@@ -94,7 +94,7 @@ def fillin_workbook(name: str, code: str = "000", template: str = "base", year: 
         (PROJECTS, (24, 10, 12, 14, 24, 30, 40)),
     ):
         ws = book.create_sheet(columns.sheet)
-        for column, (header, width) in enumerate(zip(columns.headers, widths), start=1):
+        for column, (header, width) in enumerate(zip(columns.headers, widths, strict=True), start=1):
             ws.cell(row=1, column=column, value=header).font = Font(bold=True)
             ws.column_dimensions[chr(64 + column)].width = width
         ws.freeze_panes = "A2"

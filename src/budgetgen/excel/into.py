@@ -82,7 +82,7 @@ def update_department(existing: Path, imported_text: str) -> tuple[str, list[Pro
     problems += _move_project_money(document)
     # ruamel keeps a comment above a key at the end of the section before it: where that section was
     # replaced, the comment would be lost, so it is put back above its key.
-    for previous, key in zip(order, order[1:]):
+    for previous, key in zip(order, order[1:], strict=False):
         if previous in NUMBER_SECTIONS and key in document and above.get(key):
             document.yaml_set_comment_before_after_key(key, before="\n".join(above[key]), indent=0)
     buffer = io.StringIO()

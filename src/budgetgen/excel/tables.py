@@ -121,7 +121,7 @@ def _read_table(sheet: Sheet, key: str, title_row: int, end: int) -> FoundTable:
         row += 1
     for column in sorted({c for r in header_rows for c in sheet.rows.get(r, {})}):
         labels = [sheet.text(r, column) for r in header_rows]
-        table.headers[column] = "/".join(dict.fromkeys(l for l in labels if l))
+        table.headers[column] = "/".join(dict.fromkeys(entry for entry in labels if entry))
     if sheet.text(row, 1) in ("栏次", "档次"):
         row += 1
     table.body = [
