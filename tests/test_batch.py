@@ -154,7 +154,8 @@ def test_check_and_tables_never_import_weasyprint():
     probe = (
         "import sys\n"
         "from budgetgen.cli import main\n"
-        f"for args in (['check', {str(REFERENCE_EXAMPLES['000'])!r}], ['tables', {str(REFERENCE_EXAMPLES['000'])!r}, '--json']):\n"
+        f"for args in (['check', {str(REFERENCE_EXAMPLES['000'])!r}], ['tables', "
+        f"{str(REFERENCE_EXAMPLES['000'])!r}, '--json']):\n"
         "    sys.argv = ['budgetgen', *args]\n"
         "    try:\n"
         "        main()\n"

@@ -32,7 +32,8 @@ narrative:
   snippets:
     本部门: "{{ place }}{{ short_name }}"
   three_public:
-    text: "{{ year }}年，{{ 本部门 }}“三公”经费预算{{ tp.total|wan }}万元，其中因公出国（境）费{{ tp.abroad|wan }}万元，公务接待费{{ tp.reception|wan }}万元。"
+    text: "{{ year }}年，{{ 本部门 }}“三公”经费预算{{ tp.total|wan }}万元，\\
+      其中因公出国（境）费{{ tp.abroad|wan }}万元，公务接待费{{ tp.reception|wan }}万元。"
   sections:
     glossary: {title: 名词解释说明}
   glossary:
@@ -136,7 +137,8 @@ def test_hiding_a_row_without_saying_what_includes_it_is_refused(tmp_path):
     folder = tmp_path / "templates" / "bad"
     folder.mkdir(parents=True)
     (folder / "theme.yaml").write_text(
-        "extends: base\ntables:\n  三公经费支出表:\n    rows:\n      合计: {remove: true}\n      公务接待费: {remove: true}\n      因公出国: {includes: [公务接待费]}\n",
+        "extends: base\ntables:\n  三公经费支出表:\n    rows:\n      合计: {remove: true}\n      公务接待费: "
+        "{remove: true}\n      因公出国: {includes: [公务接待费]}\n",
         encoding="utf-8",
     )
     result = invoke("check", department(tmp_path, "bad"))

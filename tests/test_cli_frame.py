@@ -15,8 +15,10 @@ from budgetgen.cli import app
 runner = CliRunner()
 # Words of click/typer's English frame; help texts may still name formats such as PDF or YAML.
 ENGLISH_FRAME = re.compile(
-    r"\b(Usage|Options?|Arguments?|Commands?|Error|Try|Show this message|required|default|TEXT|PATH|FILE|INTEGER|BOOLEAN|"
-    r"No such|Missing|Got unexpected|extra argument|requires an|does not take|Aborted|Did you mean|OPTIONS|ARGS|COMMAND)\b"
+    r"\b(Usage|Options?|Arguments?|Commands?|Error|Try|Show this message|required|default|TEXT|PATH|FILE|INTEG"
+    r"ER|BOOLEAN|"
+    r"No such|Missing|Got unexpected|extra argument|requires an|does not take|Aborted|Did you mean|OPTIONS|ARG"
+    r"S|COMMAND)\b"
 )
 
 

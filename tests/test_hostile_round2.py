@@ -168,7 +168,8 @@ def test_a_large_file_of_plain_items_is_accepted(tmp_path):
     )  # 210 000 values: the old limit blamed anchors at 200 000
     path = tmp_path / "large.yaml"
     path.write_text(
-        '部门: {编码: "999", 名称: 测试局, 级次: 区}\n预算年度: 2026\n上年: {基本支出: 300.00, 项目支出: 0, 三公经费合计: 0}\n'
+        '部门: {编码: "999", 名称: 测试局, 级次: 区}\n预算年度: 2026\n上年: {基本支出: 300.00, 项目支出: 0, '
+        "三公经费合计: 0}\n"
         "增减原因: {基本支出: 主要为人员增加}\n支出:\n"
         + lines
         + "基本支出经济分类:\n  - {科目: 30101, 金额: 300.00}\n",
@@ -439,7 +440,10 @@ def test_signal_while_writing_leaves_no_temporary_file(tmp_path, signum):
 
 def test_long_unbroken_text_stays_inside_the_page(tmp_path):
     long_word = "".join(chr(ord("A") + i % 26) for i in range(3000))
-    extra = f"职责与机构:\n  职责: [{long_word}]\n  机构:\n    - {{单位名称: 测试局本级, 单位性质: 行政, 单位规格: 正科级, 经费保障形式: 财政拨款}}\n"
+    extra = (
+        f"职责与机构:\n  职责: [{long_word}]\n  机构:\n    - {{单位名称: 测试局本级, 单位性质: 行政, 单位规格: 正"
+        f"科级, 经费保障形式: 财政拨款}}\n"
+    )
     path = department(tmp_path, name="B" * 100, extra=extra)
     result = invoke("build", path, "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output

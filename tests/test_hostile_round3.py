@@ -55,25 +55,48 @@ def patch_zip(source: Path, target: Path, edit) -> None:
             new.writestr(info.filename, edit(info.filename, old.read(info.filename)))
 
 
+OOXML = "http://schemas.openxmlformats.org"
+PACKAGE_RELS = f"{OOXML}/package/2006/relationships"
+DOCUMENT_RELS = f"{OOXML}/officeDocument/2006/relationships"
+SPREADSHEET = f"{OOXML}/spreadsheetml/2006/main"
+SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+
 def minimal_xlsx(target: Path, sheet_xml: bytes, shared_strings: bytes | None = None) -> None:
+    """The smallest workbook Excel opens: one sheet, optionally shared strings."""
+    strings_rel = (
+        f'<Relationship Id="rId2" Type="{DOCUMENT_RELS}/sharedStrings" Target="sharedStrings.xml"/>'
+        if shared_strings
+        else ""
+    )
     parts = {
-        "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
-        "_rels/.rels": b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-        "xl/workbook.xml": b'<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
-        "xl/_rels/workbook.xml.rels": b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-        + (
-            b'<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
-            if shared_strings
-            else b""
-        )
-        + b"</Relationships>",
-        "xl/worksheets/sheet1.xml": sheet_xml,
+        "[Content_Types].xml": (
+            f'<?xml version="1.0"?><Types xmlns="{OOXML}/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{SHEET_TYPE}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{SHEET_TYPE}.worksheet+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            f'<?xml version="1.0"?><Relationships xmlns="{PACKAGE_RELS}">'
+            f'<Relationship Id="rId1" Type="{DOCUMENT_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0"?><workbook xmlns="{SPREADSHEET}" xmlns:r="{DOCUMENT_RELS}">'
+            '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<?xml version="1.0"?><Relationships xmlns="{PACKAGE_RELS}">'
+            f'<Relationship Id="rId1" Type="{DOCUMENT_RELS}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f"{strings_rel}</Relationships>"
+        ),
     }
-    if shared_strings:
-        parts["xl/sharedStrings.xml"] = shared_strings
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
+        for name, text in parts.items():
+            archive.writestr(name, text.encode())
+        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+        if shared_strings:
+            archive.writestr("xl/sharedStrings.xml", shared_strings)
 
 
 SHEET_OPEN = (
@@ -87,8 +110,10 @@ def measured_import(workbook: Path, tmp_path: Path) -> tuple[subprocess.Complete
     probe = (
         "import resource, subprocess, sys, time;"
         "started = time.monotonic();"
-        f"r = subprocess.run([{str(BUDGETGEN)!r}, 'import', {str(workbook)!r}, '-o', {str(tmp_path / 'out.yaml')!r}], capture_output=True, text=True, timeout=120);"
-        "print(r.returncode, time.monotonic() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024);"
+        f"r = subprocess.run([{str(BUDGETGEN)!r}, 'import', {str(workbook)!r}, '-o', "
+        f"{str(tmp_path / 'out.yaml')!r}], capture_output=True, text=True, timeout=120);"
+        "print(r.returncode, time.monotonic() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxr"
+        "ss // 1024);"
         "sys.stdout.write(r.stdout + r.stderr)"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=180)
@@ -261,11 +286,13 @@ def test_hidden_sheets_of_an_xls_are_skipped_as_in_an_xlsx(export_001, tmp_path)
     "content, said",
     [
         (
-            "<html><head><meta charset='utf-8'></head><body><table><tr><td>部门预算支出总表</td></tr></table></body></html>".encode(),
+            "<html><head><meta charset='utf-8'></head><body><table><tr><td>部门预算支出总表</td></tr></table>"
+            "</body></html>".encode(),
             "是网页（HTML）格式的表格",
         ),
         (
-            b'<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>',
+            b'<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:schemas-micros'
+            b'oft-com:office:spreadsheet"></Workbook>',
             "是 Excel 2003 XML 表格",
         ),
         ("科目编码,科目名称,合计\n201,一般公共服务支出,12.5\n".encode("gb18030"), "是 CSV 或文本文件"),
@@ -299,7 +326,11 @@ def test_a_word_document_given_as_a_workbook(tmp_path):
         ),
         (
             SHEET_OPEN + b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>' + SHEET_CLOSE,
-            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;"><!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">]><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&g;</t></si></sst>',
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a'
+            b';&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!'
+            b'ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;"><!ENTITY g'
+            b' "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">]><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+            b'2006/main"><si><t>&g;</t></si></sst>',
         ),
     ],
     ids=["cut-short", "xxe", "billion-laughs"],

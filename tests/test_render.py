@@ -128,7 +128,8 @@ def test_docx_furniture(built, ref):
         footers = "".join(package.read(n).decode("utf-8") for n in package.namelist() if "footer" in n)
     assert "TOC \\o" in xml and "w:updateFields" not in settings and "w:dirty" not in xml, "no update prompt on opening"
     entries = re.findall(
-        r'<w:hyperlink w:anchor="([^"]+)"[^>]*>.*?<w:t xml:space="preserve">([^<]*)</w:t>.*?PAGEREF \1 \\h .*?<w:t>(\d+)</w:t>',
+        r'<w:hyperlink w:anchor="([^"]+)"[^>]*>.*?<w:t xml:space="preserve">([^<]*)</w:t>.*?PAGEREF \1 \\h .*?'
+        r"<w:t>(\d+)</w:t>",
         xml,
     )
     assert [text for _, text, _ in entries][1:10] == expected["table_titles"], (

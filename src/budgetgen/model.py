@@ -323,7 +323,8 @@ def _indicator_row(value: Any) -> Any:
         if len(value) not in (5, 6):
             raise PydanticCustomError(
                 "indicator_shape",
-                "绩效指标应写成 [一级指标, 二级指标, 三级指标, 绩效指标描述, 指标值, 指标值确定依据]（6 项，依据可省略），这里有 {count} 项",
+                "绩效指标应写成 [一级指标, 二级指标, 三级指标, 绩效指标描述, 指标值, 指标值确定依据]（6 项，"
+                "依据可省略），这里有 {count} 项",
                 {"count": len(value)},
             )
         return dict(zip(keys, ["" if v is None else str(v) for v in value], strict=False))

@@ -2,7 +2,8 @@
 
 Sentences are Jinja templates of the template set, rendered in a sandbox as plain text with the
 statement's figures; a department's own text is passed in as values, so whatever it contains
-prints literally. Nothing here adds or rounds money: every amount is a statement figure. Each section key of the set's `narrative.sections` has one builder here.
+prints literally. Nothing here adds or rounds money: every amount is a statement figure. Each
+section key of the set's `narrative.sections` has one builder here.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ class NumberStyle:
             problems.append(
                 error(
                     "模板",
-                    f"{theme.where('narrative.numbers.amounts')} 的 narrative.numbers.amounts「{style.amounts}」不是可用的样式",
+                    f"{theme.where('narrative.numbers.amounts')} 的 narrative.numbers.amounts「{style.amounts}"
+                    "」不是可用的样式",
                     "可选：two_decimals（25.00）、trimmed（25、28.7）。",
                 )
             )
@@ -72,7 +74,8 @@ class NumberStyle:
             problems.append(
                 error(
                     "模板",
-                    f"{theme.where('narrative.numbers.percent_decimals')} 的 narrative.numbers.percent_decimals 应为 0 到 4 的整数",
+                    f"{theme.where('narrative.numbers.percent_decimals')} 的 narrative.numbers.percent_decimal"
+                    "s 应为 0 到 4 的整数",
                     "如 percent_decimals: 2。",
                 )
             )
@@ -139,7 +142,8 @@ class Filter:
 # Every filter a sentence may use: what it does and how it is written (`budgetgen templates vars`).
 FILTERS = {
     "wan": Filter(
-        '金额按模板集的样式印出（narrative.numbers.amounts）；可临时指定 "two_decimals"（25.00）或 "trimmed"（25、28.7）',
+        '金额按模板集的样式印出（narrative.numbers.amounts）；可临时指定 "two_decimals"（25.00）或 "trimmed"'
+        "（25、28.7）",
         '{{ expense.total|wan }}万元　{{ tp.total|wan("trimmed") }}万元',
     ),
     "change": Filter(
@@ -348,7 +352,8 @@ class Narrator:
                 [
                     error(
                         "模板",
-                        f"{self.theme.where('narrative.' + where)} 的句子 narrative.{where} 有错误：{_template_message(exc)}",
+                        f"{self.theme.where('narrative.' + where)} 的句子 narrative.{where} 有错误："
+                        f"{_template_message(exc)}",
                         "对照 templates/base/theme.yaml 中的同名句子修改。",
                     )
                 ]
@@ -368,7 +373,8 @@ class Narrator:
                     error(
                         "模板",
                         f"{where} 的片段名「{name}」不可用",
-                        "片段名只能由汉字、字母、数字和 _ 组成（不以数字开头），也不能与已有变量同名（见 budgetgen templates vars）。",
+                        "片段名只能由汉字、字母、数字和 _ 组成（不以数字开头），也不能与已有变量同名（见 budg"
+                        "etgen templates vars）。",
                     )
                 )
             elif isinstance(value, dict) and (

@@ -166,13 +166,18 @@ def _page(rows: list[dict]) -> str:
     )
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>部门预算公开 汇总</title>
-<style>body{{font-family:sans-serif;margin:1.5em}}table{{border-collapse:collapse;margin-bottom:2em}}td,th{{border:1px solid #999;padding:2px 6px}}
+<style>body{{font-family:sans-serif;margin:1.5em}}
+table{{border-collapse:collapse;margin-bottom:2em}}td,th{{border:1px solid #999;padding:2px 6px}}
 tr.有错误 td{{background:#fde2e2}}tr.有警告 td{{background:#fff6d5}}tfoot td{{font-weight:bold}}</style></head>
 <body><h1>部门预算公开 汇总</h1>
-<table><thead><tr>{"".join(f"<th>{c}</th>" for c in COLUMNS)}</tr></thead><tbody>{body}</tbody>
+<table><thead><tr>{"".join(f"<th>{c}</th>" for c in COLUMNS)}</tr></thead>
+<tbody>{body}</tbody>
 <tfoot><tr>{"".join(f"<td>{escape(c)}</td>" for c in total)}</tr></tfoot></table>
 <h2>问题（{sum(len(r["problems"]) for r in rows)} 个）</h2>
-<p>筛选：<input id="filter" placeholder="输入部门、编号或文字" oninput="for(const tr of document.querySelectorAll('#problems tbody tr'))tr.hidden=!tr.textContent.includes(this.value)"></p>
-<table id="problems"><thead><tr>{"".join(f"<th>{c}</th>" for c in PROBLEM_COLUMNS)}</tr></thead><tbody>{problems}</tbody></table>
+<p>筛选：<input id="filter" placeholder="输入部门、编号或文字" oninput="
+ for (const tr of document.querySelectorAll('#problems tbody tr'))
+   tr.hidden = !tr.textContent.includes(this.value)"></p>
+<table id="problems"><thead><tr>{"".join(f"<th>{c}</th>" for c in PROBLEM_COLUMNS)}</tr></thead>
+<tbody>{problems}</tbody></table>
 </body></html>
 """

@@ -3,9 +3,9 @@
 A set is templates/<name>/theme.yaml (plus template files it overrides). `extends: <parent>`
 chains sets; settings merge key by key, so a city set states only what differs from its parent:
 mappings merge recursively; a list is replaced whole when the child writes a list, and edited entry
-by entry when the child writes a mapping keyed by the entries' names (`entry_edits`). Resolution walks set → parents → base, the way MkDocs
-resolves a theme under a custom_dir. theme.yaml is read with the same loader as department files,
-so a mistake in it is reported with its file and line.
+by entry when the child writes a mapping keyed by the entries' names (`entry_edits`). Resolution
+walks set → parents → base, the way MkDocs resolves a theme under a custom_dir. theme.yaml is read
+with the same loader as department files, so a mistake in it is reported with its file and line.
 """
 
 from __future__ import annotations

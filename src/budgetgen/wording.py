@@ -153,7 +153,8 @@ def three_public_rows(theme: Theme) -> tuple[PrintedRow, ...]:
                     error(
                         "模板",
                         f"{where} 的 {setting} 中「{entry['row']}」不包含「{hidden}」",
-                        "includes 只能写该行数额中包含的行：合计与小计互相包含；因公出国包含其两个“其中”行；公务用车包含购置费和运行维护费。",
+                        "includes 只能写该行数额中包含的行：合计与小计互相包含；因公出国包含其两个“其中”行；"
+                        "公务用车包含购置费和运行维护费。",
                     )
                 )
             else:
@@ -166,7 +167,8 @@ def three_public_rows(theme: Theme) -> tuple[PrintedRow, ...]:
                 error(
                     "模板",
                     f"{where} 的 {setting} 没有印「{label}」这一行，它的数额也没有计入印出的行",
-                    f"印出这一行，或在包含它的行写 includes: [{label}]（如合计与小计互相包含，因公出国包含其“其中”行）。",
+                    f"印出这一行，或在包含它的行写 includes: [{label}]（如合计与小计互相包含，因公出国包含其“"
+                    "其中”行）。",
                 )
             )
     if problems:

@@ -198,7 +198,10 @@ class DocxWriter:
         in Word recomputes the numbers for the DOCX's own pagination, which follows the PDF's
         closely (same page, margins, fonts and column widths)."""
         body_font = escape(self.fonts["docx_body"], {'"': "&quot;"})
-        run_props = f'<w:rPr><w:rFonts w:ascii="{body_font}" w:hAnsi="{body_font}" w:eastAsia="{body_font}" w:cs="{body_font}"/></w:rPr>'
+        run_props = (
+            f'<w:rPr><w:rFonts w:ascii="{body_font}" w:hAnsi="{body_font}" w:eastAsia="{body_font}" w:cs="'
+            f'{body_font}"/></w:rPr>'
+        )
         right = round(available_mm(self.page, "portrait") * TWIPS_PER_MM)
         run = lambda inner: f"<w:r>{run_props}{inner}</w:r>"  # noqa: E731
         paragraphs = []
@@ -222,12 +225,15 @@ class DocxWriter:
             )
             text = run('<w:t xml:space="preserve">' + escape(entry.text) + "</w:t>")
             paragraphs.append(
-                f'<w:p><w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{right}"/></w:tabs><w:ind w:left="{(entry.level - 1) * 420}"/></w:pPr>'
-                f'{start}<w:hyperlink w:anchor="{escape(entry.anchor)}" w:history="1">{text}{run("<w:tab/>")}{page}</w:hyperlink></w:p>'
+                f'<w:p><w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{right}"/></w:tabs><w:ind w:l'
+                f'eft="{(entry.level - 1) * 420}"/></w:pPr>'
+                f'{start}<w:hyperlink w:anchor="{escape(entry.anchor)}" w:history="1">{text}{run("<w:tab/>")}'
+                f"{page}</w:hyperlink></w:p>"
             )
         end = "<w:p>" + run('<w:fldChar w:fldCharType="end"/>') + "</w:p>"
         return (
-            f'<w:sdt {W}><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/><w:docPartUnique/></w:docPartObj></w:sdtPr>'
+            f'<w:sdt {W}><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/><w:docPartUnique/'
+            "></w:docPartObj></w:sdtPr>"
             f"<w:sdtContent>{''.join(paragraphs)}{end}</w:sdtContent></w:sdt>"
         )
 
@@ -316,7 +322,10 @@ class TableXml:
     def _run_props(font: str, size_pt: float) -> str:
         half_points = int(round(size_pt * 2))
         name = escape(font, {'"': "&quot;"})
-        return f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}" w:cs="{name}"/><w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
+        return (
+            f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}" w:cs="{name}"/><w:sz w:val="'
+            f'{half_points}"/><w:szCs w:val="{half_points}"/>'
+        )
 
     def xml(self) -> str:
         block = self.block
@@ -340,8 +349,10 @@ class TableXml:
         return (
             f'<w:tbl {W}><w:tblPr><w:tblW w:w="{sum(self.widths)}" w:type="dxa"/><w:jc w:val="center"/>'
             f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-            f'<w:tblCellMar><w:top w:w="20" w:type="dxa"/><w:left w:w="{self.padding}" w:type="dxa"/><w:bottom w:w="20" w:type="dxa"/><w:right w:w="{self.padding}" w:type="dxa"/></w:tblCellMar>'
-            f'<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+            f'<w:tblCellMar><w:top w:w="20" w:type="dxa"/><w:left w:w="{self.padding}" w:type="dxa"/><w:bottom'
+            f' w:w="20" w:type="dxa"/><w:right w:w="{self.padding}" w:type="dxa"/></w:tblCellMar>'
+            '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBan'
+            'd="1" w:noVBand="1"/></w:tblPr>'
             f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
         )
 
@@ -403,7 +414,10 @@ class TableXml:
             run = f"<w:r><w:rPr>{self.run_props}{'<w:b/><w:bCs/>' if bold else ''}</w:rPr>{pieces}</w:r>"
         # in twips of the table's font size: LibreOffice does not read Word's character units
         indentation = f'<w:ind w:left="{round(indent * self.font_pt * 20)}"/>' if indent else ""
-        paragraph = f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>{indentation}<w:jc w:val="{jc}"/><w:rPr>{self.run_props}</w:rPr></w:pPr>{run}</w:p>'
+        paragraph = (
+            f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>{indentation}<w:jc w'
+            f':val="{jc}"/><w:rPr>{self.run_props}</w:rPr></w:pPr>{run}</w:p>'
+        )
         return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraph}</w:tc>"
 
     def _top_line_row(self) -> str:
@@ -413,14 +427,16 @@ class TableXml:
             f'<w:tabs><w:tab w:val="left" w:pos="{width // 2}"/><w:tab w:val="right" w:pos="{width - 120}"/></w:tabs>'
         )
         runs = "".join(
-            f'<w:r><w:rPr>{self.run_props}</w:rPr>{"<w:tab/>" if i else ""}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+            f'<w:r><w:rPr>{self.run_props}</w:rPr>{"<w:tab/>" if i else ""}<w:t xml:space="preserve">'
+            f"{escape(text)}</w:t></w:r>"
             for i, text in enumerate((line.left, line.middle, line.right))
         )
         no_borders = (
             "<w:tcBorders>" + "".join(f'<w:{s} w:val="nil"/>' for s in ("top", "left", "right")) + "</w:tcBorders>"
         )
         cell = (
-            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:gridSpan w:val="{len(self.widths)}"/>{no_borders}</w:tcPr>'
+            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:gridSpan w:val="{len(self.widths)}"/>'
+            f"{no_borders}</w:tcPr>"
             f'<w:p><w:pPr>{tabs}<w:spacing w:before="0" w:after="60"/></w:pPr>{runs}</w:p></w:tc>'
         )
         return self._row([cell], header=True)
