@@ -45,6 +45,7 @@ Fund = Literal[
     "其他",
 ]
 FiscalFund = Literal["一般公共预算", "政府性基金", "国有资本经营"]
+PriorThreePublicItem = Literal["因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费"]
 
 # 支出总表 columns, in printed order; the short form is what the YAML uses.
 KINDS = ("基本", "项目", "经营", "上解上级", "对附属单位补助")
@@ -424,9 +425,9 @@ class PriorYear(InputModel):
     project: Money | None = Field(None, alias="项目支出")
     personnel: Money | None = Field(None, alias="人员经费")
     public: Money | None = Field(None, alias="公用经费")
-    three_public: (
-        dict[Literal["因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费"], Money] | None
-    ) = Field(None, alias="三公经费", description="上年“三公”经费分项；不分项时可只写 合计")
+    three_public: dict[PriorThreePublicItem, Money] | None = Field(
+        None, alias="三公经费", description="上年“三公”经费分项；不分项时可只写 合计"
+    )
     three_public_total: Money | None = Field(None, alias="三公经费合计")
 
 

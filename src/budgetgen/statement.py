@@ -17,8 +17,8 @@ from decimal import Decimal
 
 from . import catalog
 from .ledger import EconomicAmount, Ledger, Line
-from .model import FISCAL_FUNDS, FUNDS, KINDS, THREE_PUBLIC_ITEMS, Budget, Project, PurchaseItem
-from .money import ZERO, round_half_up, to_wan, total
+from .model import FISCAL_FUNDS, FUNDS, KINDS, THREE_PUBLIC_ITEMS, Budget, PriorThreePublicItem, Project, PurchaseItem
+from .money import ZERO, Unit, round_half_up, to_wan, total
 
 Vector = tuple[Decimal, ...]
 
@@ -60,7 +60,7 @@ THREE_PUBLIC_ROWS = {
     "reception": THREE_PUBLIC_ITEMS[4:5],
 }
 # Last year's 三公 is typed by item with 因公出国 as one figure.
-PRIOR_THREE_PUBLIC_ROWS = {
+PRIOR_THREE_PUBLIC_ROWS: dict[str, tuple[PriorThreePublicItem, ...]] = {
     "total": ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费"),
     "abroad": ("因公出国（境）费",),
     "vehicles": ("公务用车购置费", "公务用车运行维护费"),
@@ -256,7 +256,7 @@ class Procurement:
 
 @dataclass
 class Statement:
-    unit: str
+    unit: Unit
     year: int
     income: Hierarchy  # 收入总表
     expense: Hierarchy  # 支出总表
@@ -318,6 +318,10 @@ def _year_end(ledger: Ledger, funds: Iterable[str] | None = None) -> Decimal:
     return total(v for f, v in ledger.year_end_balance.items() if funds is None or f in funds)
 
 
+def _in_fund(fund: str) -> Callable[[Line], bool]:
+    return lambda line: line.fund == fund
+
+
 def _class_amounts(ledger: Ledger, keep: Callable[[Line], bool] = lambda line: True) -> dict[int, Decimal]:
     amounts: dict[int, Decimal] = {}
     for line in ledger.lines:
@@ -327,7 +331,7 @@ def _class_amounts(ledger: Ledger, keep: Callable[[Line], bool] = lambda line: T
     return amounts
 
 
-def _leaves(lines: Iterable, vector_of: Callable) -> list[tuple[str, Vector]]:
+def _leaves(lines: Iterable[Line], vector_of: Callable[[Line], Vector]) -> list[tuple[str, Vector]]:
     return [(line.code, vector_of(line)) for line in lines]
 
 
@@ -345,7 +349,9 @@ def project_amounts(ledger: Ledger) -> dict[str, Decimal | None]:
 
 
 def build_statement(budget: Budget, ledger: Ledger) -> Statement:
-    printed = lambda exact: to_wan(exact, ledger.unit)  # noqa: E731 - the one rounding of every figure
+    def printed(exact: Decimal) -> Decimal:
+        return to_wan(exact, ledger.unit)  # the one rounding of every figure
+
     exact: dict[str, Decimal] = {}
     exact["income.this_year"] = _income_this_year(ledger, FUNDS)
     exact["income.carried_in"] = _carried_in(ledger)
@@ -367,7 +373,7 @@ def build_statement(budget: Budget, ledger: Ledger) -> Statement:
     for fund in FUNDS:
         exact[f"income.fund.{fund}"] = _income_this_year(ledger, [fund])
     for fund in FISCAL_FUNDS:
-        exact[f"fiscal.{fund}.spent"] = _sum_lines(ledger, lambda entry, f=fund: entry.fund == f)
+        exact[f"fiscal.{fund}.spent"] = _sum_lines(ledger, _in_fund(fund))
         exact[f"fiscal.{fund}.carried_in"] = _carried_in(ledger, [fund])
         exact[f"fiscal.{fund}.carried_out"] = _year_end(ledger, [fund])
         exact[f"fiscal.{fund}.expense_total"] = exact[f"fiscal.{fund}.spent"] + exact[f"fiscal.{fund}.carried_out"]
@@ -430,8 +436,7 @@ def build_statement(budget: Budget, ledger: Ledger) -> Statement:
         economic=economic,
         expense_by_class={n: printed(v) for n, v in _class_amounts(ledger).items()},
         fiscal_by_class={
-            fund: {n: printed(v) for n, v in _class_amounts(ledger, lambda entry, f=fund: entry.fund == f).items()}
-            for fund in FISCAL_FUNDS
+            fund: {n: printed(v) for n, v in _class_amounts(ledger, _in_fund(fund)).items()} for fund in FISCAL_FUNDS
         },
         fiscal_class_total={
             n: printed(v) for n, v in _class_amounts(ledger, lambda entry: entry.fund in FISCAL_FUNDS).items()
@@ -490,7 +495,7 @@ def _procurement(budget: Budget, ledger: Ledger, printed: Callable[[Decimal], De
                 exact = amounts.get(source.project)
                 budget_amount, label = (printed(exact) if exact is not None else ZERO), source.project
             else:
-                budget_amount, label = source.budget, source.name
+                budget_amount, label = source.budget or ZERO, source.name or ""  # the model requires both here
             for item in source.items:
                 rows.append(
                     PurchaseRow(unit.unit, label, budget_amount, item, round_half_up(item.quantity * item.price))

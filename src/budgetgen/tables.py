@@ -6,9 +6,10 @@ blank. Nothing here adds or rounds money.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from . import catalog
 from .model import FISCAL_FUNDS, FUNDS
@@ -63,7 +64,7 @@ class Table:
     def as_printed(self) -> list[list[str]]:
         return [[printed_cell(c) for c in row.cells] for row in self.rows]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "key": self.key,
             "title": self.title,
@@ -87,10 +88,10 @@ class StandardTables:
     def __getitem__(self, key: str) -> Table:
         return self.tables[key]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Table]:
         return iter(self.tables.values())
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"tables": [t.to_json() for t in self]}
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
+from typing import Any
 
 from ..document import Document
 from ..theme import Theme
@@ -18,7 +19,7 @@ from ..theme import Theme
 @dataclass(frozen=True)
 class BuildOptions:
     pdfa: bool = False  # PDF/A-2b for archiving
-    report: dict = field(default_factory=dict, compare=False)  # what builders tell back (e.g. "pages")
+    report: dict[str, Any] = field(default_factory=dict, compare=False)  # what builders tell back (e.g. "pages")
 
 
 Builder = Callable[[Document, Theme, BuildOptions], bytes]
@@ -35,4 +36,5 @@ FORMATS = tuple(REGISTRY)
 
 def builder_for(format: str) -> Builder:
     module, function = REGISTRY[format].split(":")
-    return getattr(import_module(module), function)
+    builder: Builder = getattr(import_module(module), function)
+    return builder

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from docx import Document as new_docx
@@ -17,10 +18,15 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 
-from ..document import Contents, CoverPage, Document, Heading, Paragraph, TableBlock
+from ..document import Block, BodyRow, Contents, CoverPage, Document, HeaderCell, Heading, Paragraph, TableBlock
 from ..layout import PAGE_MM, available_mm, balanced_lines, units_per_line
 from ..theme import Theme
 from .package import deterministic_zip
+
+if TYPE_CHECKING:
+    from . import BuildOptions
+
+# python-docx ships no type information: its documents, sections, paragraphs and styles are Any here.
 
 W = nsdecls("w")
 TWIPS_PER_MM = 1440 / 25.4
@@ -84,7 +90,7 @@ class DocxWriter:
     def _heading_size(self, level: int) -> float:
         return float(self.fonts["size_title_pt"] if level <= 2 else self.fonts["size_body_pt"] + 1)
 
-    def _heading_paragraph(self, text: str, level: int, orientation: str, align: str | None = None):
+    def _heading_paragraph(self, text: str, level: int, orientation: str, align: str | None = None) -> Any:
         """A heading whose lines are balanced when its last line would hold only a few characters."""
         paragraph = self.docx.add_paragraph(style=HEADING_STYLES.get(level, "Heading 3"))
         lines = balanced_lines(text, units_per_line(self.page, self._heading_size(level), orientation))
@@ -101,7 +107,7 @@ class DocxWriter:
         # The cover and contents carry no page number (as in the PDF); the body's section does.
         self._size_section(self.docx.sections[0], "portrait")
 
-    def _number_pages(self, section) -> None:
+    def _number_pages(self, section: Any) -> None:
         section.footer.is_linked_to_previous = False
         footer = section.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -111,7 +117,7 @@ class DocxWriter:
     def _page_mm(self) -> tuple[float, float]:
         return PAGE_MM[self.page.get("size", "A4")]
 
-    def _size_section(self, section, orientation: str) -> None:
+    def _size_section(self, section: Any, orientation: str) -> None:
         landscape = orientation == "landscape"
         short, long = self._page_mm
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
@@ -144,7 +150,7 @@ class DocxWriter:
         return buffer.getvalue()
 
     # ------------------------------------------------------------ blocks
-    def _render_block(self, block) -> None:
+    def _render_block(self, block: Block) -> None:
         if isinstance(block, CoverPage):
             self._cover(block)
         elif isinstance(block, Contents):
@@ -203,7 +209,10 @@ class DocxWriter:
             f'{body_font}"/></w:rPr>'
         )
         right = round(available_mm(self.page, "portrait") * TWIPS_PER_MM)
-        run = lambda inner: f"<w:r>{run_props}{inner}</w:r>"  # noqa: E731
+
+        def run(inner: str) -> str:
+            return f"<w:r>{run_props}{inner}</w:r>"
+
         paragraphs = []
         for index, entry in enumerate(block.entries):
             start = (
@@ -310,13 +319,13 @@ class DocxWriter:
 class TableXml:
     """WordprocessingML for one table block: top line, header rows and 栏次 repeat on each page."""
 
-    def __init__(self, block: TableBlock, width_mm: float, fonts: dict, padding_mm: float = 1.0) -> None:
+    def __init__(self, block: TableBlock, width_mm: float, fonts: dict[str, Any], padding_mm: float = 1.0) -> None:
         self.block = block
         self.padding = round(padding_mm * TWIPS_PER_MM)
         total = sum(block.widths)
         self.widths = [round(width_mm * TWIPS_PER_MM * w / total) for w in block.widths]
         self.font_pt = float(fonts["size_table_pt"])
-        self.run_props = self._run_props(fonts["docx_body"], fonts["size_table_pt"])
+        self.run_props = self._run_props(fonts["docx_body"], self.font_pt)
 
     @staticmethod
     def _run_props(font: str, size_pt: float) -> str:
@@ -356,7 +365,7 @@ class TableXml:
             f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
         )
 
-    def _body_row(self, r: int, row) -> str:
+    def _body_row(self, r: int, row: BodyRow) -> str:
         block = self.block
         bold = row.role == "total"
         cells = []
@@ -393,9 +402,9 @@ class TableXml:
         column: int,
         text: str,
         *,
-        bold=False,
-        align="left",
-        span=1,
+        bold: bool = False,
+        align: str = "left",
+        span: int = 1,
         vmerge: str | None = None,
         borders: str = "",
         indent: int = 0,
@@ -422,6 +431,7 @@ class TableXml:
 
     def _top_line_row(self) -> str:
         line = self.block.top_line
+        assert line is not None  # only called for a table that has one
         width = sum(self.widths)
         tabs = (
             f'<w:tabs><w:tab w:val="left" w:pos="{width // 2}"/><w:tab w:val="right" w:pos="{width - 120}"/></w:tabs>'
@@ -444,7 +454,7 @@ class TableXml:
     def _header_rows(self) -> list[str]:
         block = self.block
         # occupancy[row][column] = (cell, is_first_row_of_cell)
-        occupancy: list[dict[int, tuple]] = [dict() for _ in range(block.header_rows)]
+        occupancy: list[dict[int, tuple[HeaderCell, bool]]] = [dict() for _ in range(block.header_rows)]
         for cell in block.header:
             for r in range(cell.row, cell.row + cell.rowspan):
                 occupancy[r][cell.column] = (cell, r == cell.row)
@@ -462,7 +472,7 @@ class TableXml:
         return rows
 
 
-def _stamp_fonts(paragraph, font: str) -> None:
+def _stamp_fonts(paragraph: Any, font: str) -> None:
     """Name the East-Asian font on each run itself, not only in the style: Word and WPS both honour it."""
     for run in paragraph.runs:
         fonts = run._r.get_or_add_rPr().get_or_add_rFonts()
@@ -470,7 +480,7 @@ def _stamp_fonts(paragraph, font: str) -> None:
             fonts.set(qn(attribute), font)
 
 
-def _set_font(style, font: str, size_pt: float) -> None:
+def _set_font(style: Any, font: str, size_pt: float) -> None:
     style.font.name = font
     style.font.size = Pt(size_pt)
     fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
@@ -480,7 +490,7 @@ def _set_font(style, font: str, size_pt: float) -> None:
         fonts.attrib.pop(qn(attribute), None)
 
 
-def _bookmark(paragraph, name: str) -> None:
+def _bookmark(paragraph: Any, name: str) -> None:
     identifier = paragraph.getparent().index(paragraph) + 1  # unique: one bookmark per body paragraph
     start = parse_xml(f'<w:bookmarkStart {W} w:id="{identifier}" w:name="{escape(name)}"/>')
     end = parse_xml(f'<w:bookmarkEnd {W} w:id="{identifier}"/>')
@@ -488,7 +498,7 @@ def _bookmark(paragraph, name: str) -> None:
     paragraph.append(end)
 
 
-def _set_language(styles) -> None:
+def _set_language(styles: Any) -> None:
     """zh-CN for the whole document (docDefaults), so Word and WPS proof and break lines as Chinese."""
     defaults = styles.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
@@ -501,7 +511,7 @@ def render_docx(document: Document, theme: Theme, pages: dict[str, int] | None =
     return DocxWriter(document, theme, pages).render()
 
 
-def build_docx(document: Document, theme: Theme, options) -> bytes:
+def build_docx(document: Document, theme: Theme, options: BuildOptions) -> bytes:
     pages = options.report.get("anchor_pages")
     if pages is None:  # no PDF in this build: lay one out for the contents' page numbers
         from ..fonts import installed_cjk_font

@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import re
 import traceback
+from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, select_autoescape
 from jinja2.exceptions import SecurityError, TemplateNotFound
 from markupsafe import Markup, escape
 
-from ..document import Contents, CoverPage, Document, Heading, Paragraph, TableBlock
+from ..document import Block, Contents, CoverPage, Document, HeaderCell, Heading, Paragraph, TableBlock
 from ..fonts import css_fonts
 from ..layout import SHORT_LAST_LINE, UNBREAKABLE_KINDS
 from ..problems import InputRejected, Problem, error
 from ..sandbox import BoundedSandbox, RenderLimit, render_bounded, time_limit
 from ..theme import Theme, set_file
+
+if TYPE_CHECKING:
+    from . import BuildOptions
 
 BLOCK_KINDS = {
     CoverPage: "cover",
@@ -34,12 +39,13 @@ class JailedLoader(FileSystemLoader):
     """A FileSystemLoader that refuses any template whose real path (symlinks followed) lies
     outside the set chain's folders."""
 
-    def __init__(self, folders) -> None:
+    def __init__(self, folders: Iterable[Path]) -> None:
         super().__init__([str(folder) for folder in folders])
         self.roots = [Path(folder).resolve() for folder in folders]
 
-    def get_source(self, environment, template):
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
+        assert filename is not None and uptodate is not None  # a file system loader gives both
         if not any(Path(filename).resolve().is_relative_to(root) for root in self.roots):
             raise TemplateNotFound(template)
         return source, filename, uptodate
@@ -49,7 +55,7 @@ class UnsupportedBlock(TypeError):
     """A block type of the document model that this builder does not lay out."""
 
 
-def block_kind(block) -> str:
+def block_kind(block: Block) -> str:
     """Fail loudly on a block type the HTML templates do not know, rather than drop it."""
     try:
         return BLOCK_KINDS[type(block)]
@@ -158,7 +164,7 @@ class _References(HTMLParser):
         self.urls: list[str] = []
         self.in_style = False
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.in_style = tag == "style"
         for name, value in attrs:
             if name in ("src", "href", "data", "poster") and value and not value.startswith("#"):
@@ -166,11 +172,11 @@ class _References(HTMLParser):
             elif name == "style" and value:
                 self._css(value)
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag == "style":
             self.in_style = False
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if self.in_style:
             self._css(data)
 
@@ -222,12 +228,12 @@ def column_percentages(block: TableBlock) -> list[str]:
     return [f"{100 * w / total:.2f}" for w in block.widths]
 
 
-def header_rows(block: TableBlock) -> list[list]:
-    rows: list[list] = [[] for _ in range(block.header_rows)]
+def header_rows(block: TableBlock) -> list[list[HeaderCell]]:
+    rows: list[list[HeaderCell]] = [[] for _ in range(block.header_rows)]
     for cell in block.header:
         rows[cell.row].append(cell)
     return rows
 
 
-def build_html(document: Document, theme: Theme, options) -> bytes:
+def build_html(document: Document, theme: Theme, options: BuildOptions) -> bytes:
     return render_html(document, theme).encode("utf-8")

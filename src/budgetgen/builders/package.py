@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 
-def deterministic_zip(data: bytes, rewrite: dict | None = None) -> bytes:
+def deterministic_zip(data: bytes, rewrite: dict[str, Callable[[bytes], bytes]] | None = None) -> bytes:
     """Rewrite the package with fixed member dates: identical input, identical bytes. `rewrite`
     maps a member name to a function fixing its content (e.g. a save time a library stamps in)."""
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -28,17 +32,18 @@ def deterministic_zip(data: bytes, rewrite: dict | None = None) -> bytes:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def spreadsheet_text(value):
+def spreadsheet_text(value: T) -> T | str:
     """Text as a spreadsheet cell may hold it: control characters Excel refuses are shown as \\xNN
     (a file name with a bell in it still gets its summary row)."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+        shown: str = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+        return shown
     return value
 
 
-def inert_cells(book) -> None:
+def inert_cells(book: Any) -> None:  # an openpyxl Workbook (openpyxl has no type information)
     """Every text cell stays text: one that starts like a formula (= + - @, tab, CR) is stored as a
     string with Excel's quote prefix, so a department name such as `=HYPERLINK(…)` never becomes a
     live formula in any workbook budgetgen writes (budgetgen itself writes no formulas)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..document import Document
 from ..fonts import require_installed_cjk_font
@@ -11,9 +12,15 @@ from ..loading import read_limited
 from ..theme import Theme
 from .html import render_html, set_file_for_url
 
+if TYPE_CHECKING:
+    from . import BuildOptions
+
+# WeasyPrint ships no type information: its objects are Any here.
+LaidOut = Any
+
 
 def render_pdf(
-    document: Document, theme: Theme, pdfa: bool = False, report: dict | None = None, trimmed_ua: bool = True
+    document: Document, theme: Theme, pdfa: bool = False, report: dict[str, Any] | None = None, trimmed_ua: bool = True
 ) -> bytes:
     laid_out = lay_out(document, theme, trimmed_ua)
     if report is not None:
@@ -21,17 +28,18 @@ def render_pdf(
         report["anchor_pages"] = anchor_pages(laid_out)
     options = {"pdf_variant": "pdf/a-2b"} if pdfa else {}
     # A fixed identifier keeps identical input byte-identical (WeasyPrint would otherwise hash the time).
-    return laid_out.write_pdf(pdf_identifier=b"budgetgen", **options)
+    pdf: bytes = laid_out.write_pdf(pdf_identifier=b"budgetgen", **options)
+    return pdf
 
 
-def lay_out(document: Document, theme: Theme, trimmed_ua: bool = True):
+def lay_out(document: Document, theme: Theme, trimmed_ua: bool = True) -> LaidOut:
     require_installed_cjk_font(theme)
     html = render_html(document, theme)  # refuses any reference outside the set before layout
     page_class = _disclosure_html() if trimmed_ua else _weasyprint().HTML
     return page_class(string=html, base_url=str(theme.chain[0]) + "/", url_fetcher=set_fetcher(theme)).render()
 
 
-def anchor_pages(laid_out) -> dict[str, int]:
+def anchor_pages(laid_out: LaidOut) -> dict[str, int]:
     """The printed page number (counted from the cover, as the PDF's contents prints it) of every anchor."""
     pages: dict[str, int] = {}
     for number, page in enumerate(laid_out.pages, start=1):
@@ -45,20 +53,22 @@ def page_numbers(document: Document, theme: Theme) -> dict[str, int]:
     return anchor_pages(lay_out(document, theme))
 
 
-def _weasyprint():
+def _weasyprint() -> Any:
     import weasyprint  # imported here: loading pango costs time the other commands don't need
 
     return weasyprint
 
 
 @lru_cache(maxsize=1)
-def _disclosure_html():
+def _disclosure_html() -> Any:
     """WeasyPrint's HTML with budgetgen's trimmed user-agent stylesheet (ua.css), parsed once."""
     weasyprint = _weasyprint()
     stylesheet = weasyprint.CSS(string=(Path(__file__).parent / "ua.css").read_text(encoding="utf-8"))
 
-    class DisclosureHTML(weasyprint.HTML):
-        def _ua_stylesheets(self, forms=False):
+    html_class: Any = weasyprint.HTML
+
+    class DisclosureHTML(html_class):  # type: ignore[misc] # WeasyPrint is untyped (Any)
+        def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
             return [stylesheet]
 
     return DisclosureHTML
@@ -67,13 +77,13 @@ def _disclosure_html():
 MAX_ASSET_BYTES = 20 * 1024 * 1024
 
 
-def set_fetcher(theme: Theme):
+def set_fetcher(theme: Theme) -> Any:
     """WeasyPrint's URL fetcher, serving only files of the set chain (images, CSS) and nothing from
     the network or elsewhere; render_html has already refused such references with a located message."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class SetFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
+    class SetFetcher(URLFetcher):  # type: ignore[misc] # WeasyPrint is untyped (Any)
+        def fetch(self, url: str, headers: Any = None) -> Any:
             path = set_file_for_url(url, theme)
             if path is None:
                 raise ValueError(f"budgetgen fetches only files of the template set, not {url[:80]}")
@@ -93,5 +103,5 @@ def _mime(path: Path) -> str:
     }.get(path.suffix.lower(), "application/octet-stream")
 
 
-def build_pdf(document: Document, theme: Theme, options) -> bytes:
+def build_pdf(document: Document, theme: Theme, options: BuildOptions) -> bytes:
     return render_pdf(document, theme, pdfa=options.pdfa, report=options.report)

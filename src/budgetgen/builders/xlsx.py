@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import re
 from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -19,6 +21,9 @@ from openpyxl.utils import get_column_letter
 from ..document import Contents, CoverPage, Document, Heading, Paragraph, TableBlock
 from ..theme import Theme
 from .package import deterministic_zip, inert_cells
+
+if TYPE_CHECKING:
+    from . import BuildOptions
 
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -38,7 +43,7 @@ def standard_tables(document: Document) -> list[TableBlock]:
     return found
 
 
-def build_xlsx(document: Document, theme: Theme, options) -> bytes:
+def build_xlsx(document: Document, theme: Theme, options: BuildOptions) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for block in standard_tables(document):
@@ -64,7 +69,7 @@ def sheet_name(title: str) -> str:
     return title.translate(FORBIDDEN_IN_SHEET_NAMES)[:31]
 
 
-def write_sheet(sheet, block: TableBlock, theme: Theme) -> None:
+def write_sheet(sheet: Any, block: TableBlock, theme: Theme) -> None:  # an openpyxl Worksheet
     columns = block.column_count
     font_size = float(theme.require("fonts.size_table_pt")) + 1
     body_font, bold_font = Font(name="宋体", size=font_size), Font(name="宋体", size=font_size, bold=True)
@@ -75,13 +80,13 @@ def write_sheet(sheet, block: TableBlock, theme: Theme) -> None:
         column: int,
         text: str,
         *,
-        bold=False,
-        align="center",
-        value=None,
-        boxed=True,
-        note_width=True,
-        indent=0,
-    ):
+        bold: bool = False,
+        align: str = "center",
+        value: Decimal | int | None = None,
+        boxed: bool = True,
+        note_width: bool = True,
+        indent: int = 0,
+    ) -> Any:
         cell = sheet.cell(row=row, column=column + 1)
         cell.value = value if value is not None else (text or None)
         if value is not None:
@@ -132,11 +137,11 @@ def write_sheet(sheet, block: TableBlock, theme: Theme) -> None:
     last_header = row - 1
     for body in block.rows:
         bold = body.role == "total"
-        for column, cell in enumerate(body.cells):
-            value = cell.value if cell.kind == "amount" and cell.value else None
-            written = put(row, column, cell.text, bold=bold, align=block.align[column], value=value, indent=cell.indent)
-            if cell.kind == "number" and cell.text.isdigit():
-                written.value = int(cell.text)
+        for column, item in enumerate(body.cells):
+            value = item.value if item.kind == "amount" and item.value else None
+            written = put(row, column, item.text, bold=bold, align=block.align[column], value=value, indent=item.indent)
+            if item.kind == "number" and item.text.isdigit():
+                written.value = int(item.text)
         row += 1
     for note in ([block.note] if block.note else []) + list(block.notes_after):
         sheet.cell(row=row, column=1, value=note).font = body_font
