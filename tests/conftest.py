@@ -15,14 +15,14 @@ REFERENCE_EXAMPLES = {
 }
 
 
-def invoke(*args):
+def invoke(*args, **runner_options):
     """The command line as a finance officer runs it (typer's runner); never a traceback or an
-    internal error, whatever the input."""
+    internal error, whatever the input. The one way tests run a command in-process."""
     from typer.testing import CliRunner
 
     from budgetgen.cli import app
 
-    result = CliRunner().invoke(app, [str(a) for a in args])
+    result = CliRunner().invoke(app, [str(a) for a in args], **runner_options)
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output and "内部错误" not in result.output, result.output
     return result
@@ -41,13 +41,24 @@ def reference(request):
 
 @pytest.fixture(scope="session")
 def built_examples(tmp_path_factory):
-    """Each example built once per test session to PDF, DOCX and HTML; every test that reads the
-    published files of an example reads these."""
+    """Each example built once per test run to PDF, DOCX and HTML; every test that reads the
+    published files of an example reads these. Under xdist the test processes share one build
+    through a folder of the run (beside their own temporary folders) and a file lock."""
+    import fcntl
+    import os
+
     from budgetgen.build import build
 
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "built-examples"
+    shared.mkdir(exist_ok=True)
     results = {}
-    for ref, example in REFERENCE_EXAMPLES.items():
-        folder = tmp_path_factory.mktemp(f"example-{ref}")
-        build(example, folder, ("pdf", "docx", "html"))
-        results[ref] = {fmt: folder / f"{example.stem}.{fmt}" for fmt in ("pdf", "docx", "html")}
+    with open(shared / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the first process builds, the other waits and reads
+        for ref, example in REFERENCE_EXAMPLES.items():
+            folder = shared / ref
+            if not (folder / ".complete").exists():
+                build(example, folder, ("pdf", "docx", "html"))
+                (folder / ".complete").touch()
+            results[ref] = {fmt: folder / f"{example.stem}.{fmt}" for fmt in ("pdf", "docx", "html")}
     return results

@@ -4,19 +4,14 @@ import re
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from budgetgen.cli import app
+from conftest import invoke
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 HEADER = re.compile(r"# expect: exit=(\d) line=(\d+) message=(.+?)(?: hint=(.+?))?(?: also=(.+))?$")
 
-runner = CliRunner()
-
 
 def run_check(path: Path):
-    result = runner.invoke(app, ["check", str(path)])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    result = invoke("check", path)
     return result.exit_code, result.output
 
 

@@ -12,12 +12,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import REFERENCE_EXAMPLES, ROOT
-from typer.testing import CliRunner
+from conftest import REFERENCE_EXAMPLES, ROOT, invoke
 
-from budgetgen.cli import app
-
-runner = CliRunner()
+pytestmark = pytest.mark.slow  # runs batches of departments in worker processes
 
 
 def city(folder: Path, copies: int) -> list[Path]:
@@ -144,7 +141,7 @@ def test_check_takes_several_files_and_folders(tmp_path):
     inputs = tmp_path / "departments"
     city(inputs, 1)
     (inputs / "broken.yaml").write_text('部门: {编码: "1"\n', encoding="utf-8")
-    result = runner.invoke(app, ["check", str(inputs), str(REFERENCE_EXAMPLES["001"])])
+    result = invoke("check", inputs, REFERENCE_EXAMPLES["001"])
     assert result.exit_code == 1
     assert result.output.count("== ") == 5 and f"== {inputs / 'broken.yaml'} ==" in result.output
     assert "共检查 5 个文件" in result.output

@@ -9,9 +9,12 @@ import time
 from pathlib import Path
 
 import openpyxl
+import pytest
 from conftest import REFERENCE_EXAMPLES, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+pytestmark = pytest.mark.slow  # runs batches, sends signals and waits for processes
 
 BUDGETGEN = Path(sys.executable).parent / "budgetgen"
 

@@ -7,21 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REFERENCE_EXAMPLES, ROOT
-from typer.testing import CliRunner
+from conftest import REFERENCE_EXAMPLES, ROOT, invoke
 
 from budgetgen import build as build_module
-from budgetgen.cli import app
 
-runner = CliRunner()
+pytestmark = pytest.mark.slow  # builds PDFs, PDF/A and runs LibreOffice
+
 EXAMPLE = REFERENCE_EXAMPLES["001"]
-
-
-def invoke(*args):
-    result = runner.invoke(app, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.fixture

@@ -20,6 +20,8 @@ from budgetgen.compose import compose
 from budgetgen.problems import InputRejected
 from budgetgen.theme import load_theme
 
+pytestmark = pytest.mark.slow  # builds a district set in every format
+
 GUIDE = ROOT / "docs" / "城市模板指南.md"
 
 DISTRICT_SET = """\

@@ -2,23 +2,18 @@
 
 import json
 
-from conftest import REFERENCE_EXAMPLES
-from typer.testing import CliRunner
-
-from budgetgen.cli import app
-
-runner = CliRunner()
+from conftest import REFERENCE_EXAMPLES, invoke
 
 
 def test_check_passes_on_every_example():
     for example in REFERENCE_EXAMPLES.values():
-        result = runner.invoke(app, ["check", str(example)])
+        result = invoke("check", example)
         assert result.exit_code == 0, result.output
         assert "0 个错误" in result.output
 
 
 def test_tables_json_shape():
-    result = runner.invoke(app, ["tables", str(REFERENCE_EXAMPLES["001"]), "--json"])
+    result = invoke("tables", REFERENCE_EXAMPLES["001"], "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     titles = [t["title"] for t in data["tables"]]
@@ -50,7 +45,7 @@ def test_tables_refuses_input_with_errors(tmp_path):
         '部门: {编码: "9", 名称: 局, 级次: 市}\n预算年度: 2023\n支出:\n  - {科目: 2150501, 类型: 基本, 金额: 1.00}\n',
         encoding="utf-8",
     )
-    result = runner.invoke(app, ["tables", str(path), "--json"])
+    result = invoke("tables", path, "--json")
     assert result.exit_code == 1
     assert "X3" in result.output
 
@@ -63,7 +58,7 @@ def test_examples_point_editors_at_the_schema():
 
 
 def test_carried_over_project_fills_carry_forward_rows():
-    result = runner.invoke(app, ["tables", str(REFERENCE_EXAMPLES["001"]), "--json"])
+    result = invoke("tables", REFERENCE_EXAMPLES["001"], "--json")
     fiscal = json.loads(result.output)["tables"][3]["rows"]
     assert fiscal[32][:2] == ["年初财政拨款结转和结余", "293.00"]
     assert fiscal[33][:2] == ["一、一般公共预算拨款", "293.00"]

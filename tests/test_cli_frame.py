@@ -5,14 +5,12 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REFERENCE_EXAMPLES, ROOT
+from conftest import REFERENCE_EXAMPLES, ROOT, invoke
 from typer.main import get_command
-from typer.testing import CliRunner
 
 from budgetgen import __version__
 from budgetgen.cli import app
 
-runner = CliRunner()
 # Words of click/typer's English frame; help texts may still name formats such as PDF or YAML.
 ENGLISH_FRAME = re.compile(
     r"\b(Usage|Options?|Arguments?|Commands?|Error|Try|Show this message|required|default|TEXT|PATH|FILE|INTEG"
@@ -34,7 +32,7 @@ def all_command_paths() -> list[list[str]]:
 
 @pytest.mark.parametrize("path", all_command_paths(), ids=lambda p: " ".join(p) or "budgetgen")
 def test_every_help_page_is_chinese(path):
-    result = runner.invoke(app, path + ["--help"], terminal_width=40, prog_name="budgetgen")
+    result = invoke(*path, "--help", terminal_width=40, prog_name="budgetgen")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("用法：budgetgen")
     assert not ENGLISH_FRAME.search(result.output), ENGLISH_FRAME.search(result.output).group(0)
@@ -61,19 +59,19 @@ def test_every_help_page_is_chinese(path):
     ],
 )
 def test_usage_errors_are_chinese(args, message):
-    result = runner.invoke(app, args)
+    result = invoke(*args)
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert not ENGLISH_FRAME.search(result.output), result.output
 
 
 def test_no_arguments_shows_the_help():
-    result = runner.invoke(app, [], prog_name="budgetgen")
+    result = invoke(prog_name="budgetgen")
     assert result.exit_code == 0 and result.output.startswith("用法：budgetgen")
 
 
 def test_version():
-    result = runner.invoke(app, ["--version"])
+    result = invoke("--version")
     assert result.exit_code == 0 and result.output.strip() == f"budgetgen {__version__}"
 
 

@@ -13,11 +13,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, invoke
-from typer.testing import CliRunner
 
 from budgetgen.analysis import analyse
-
-runner = CliRunner()
 
 DEPARTMENT = """部门: {编码: "999", 名称: NAME, 级次: 区}
 预算年度: 2026
@@ -162,6 +159,7 @@ def test_long_department_name_is_refused(tmp_path):
     assert result.exit_code == 1 and "太长（20000 个字符，最多 100 个）" in result.output
 
 
+@pytest.mark.slow
 def test_a_large_file_of_plain_items_is_accepted(tmp_path):
     lines = "".join(
         "  - {科目: 2150501, 类型: 基本, 金额: 0.01}\n" for _ in range(30_000)
@@ -281,6 +279,7 @@ def tiny_png() -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.slow
 def test_a_sets_own_image_appears_in_pdf_and_docx(tmp_path):
     base_document = (ROOT / "templates" / "base" / "document.html.j2").read_text(encoding="utf-8")
     document = base_document.replace("</body>", '<img src="seal.png" alt="" style="width: 10mm"></body>')
@@ -368,6 +367,7 @@ def previous_outputs(folder: Path) -> dict[str, bytes]:
     return old
 
 
+@pytest.mark.slow
 def test_a_format_that_cannot_be_replaced_leaves_every_output_unchanged(tmp_path, monkeypatch):
     """As with an immutable or locked DOCX: moving it aside fails, so the PDF is not replaced either."""
     out = tmp_path / "out"
@@ -385,6 +385,7 @@ def test_a_format_that_cannot_be_replaced_leaves_every_output_unchanged(tmp_path
     assert {p.name: p.read_bytes() for p in out.iterdir()} == old
 
 
+@pytest.mark.slow
 def test_immutable_file_really_blocks_nothing_half_written(tmp_path):
     out = tmp_path / "out"
     old = previous_outputs(out)
@@ -398,6 +399,7 @@ def test_immutable_file_really_blocks_nothing_half_written(tmp_path):
         subprocess.run(["chattr", "-i", str(out / "dept.docx")])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_signal_while_writing_leaves_no_temporary_file(tmp_path, signum):
     out = tmp_path / "out"
@@ -438,6 +440,7 @@ def test_signal_while_writing_leaves_no_temporary_file(tmp_path, signum):
 # ---------------------------------------------------------------- long text wraps
 
 
+@pytest.mark.slow
 def test_long_unbroken_text_stays_inside_the_page(tmp_path):
     long_word = "".join(chr(ord("A") + i % 26) for i in range(3000))
     extra = (

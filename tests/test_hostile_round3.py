@@ -254,6 +254,7 @@ def test_a_table_printed_twice_is_compared_not_picked_silently(export_001, tmp_p
     )
 
 
+@pytest.mark.slow
 def test_hidden_sheets_of_an_xls_are_skipped_as_in_an_xlsx(export_001, tmp_path):
     book = openpyxl.load_workbook(export_001)
     extra = book.copy_worksheet(book["部门预算支出总表"])
@@ -399,6 +400,7 @@ def merge_to_the_end(export: Path, target: Path) -> None:
     patch_zip(export, target, edit)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "make", [million_cells, stray_far_cell, merge_to_the_end], ids=["1M cells", "XFD1048576", "merge K1:XFD1048576"]
 )

@@ -12,6 +12,8 @@ from budgetgen.build import build
 from budgetgen.builders.pdf import set_fetcher
 from budgetgen.theme import load_theme, search_dirs_for
 
+pytestmark = pytest.mark.slow  # builds PDF and DOCX of hostile text
+
 HOSTILE = [
     "{{ 7*7 }}",
     "{% for x in range(3) %}X{% endfor %}",

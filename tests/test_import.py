@@ -11,9 +11,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import REFERENCE_EXAMPLES, invoke
-from typer.testing import CliRunner
-
-runner = CliRunner()
 
 
 def tables_json(path: Path) -> list:

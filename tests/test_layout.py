@@ -18,6 +18,8 @@ from budgetgen.compose import compose
 from budgetgen.document import TableBlock
 from budgetgen.layout import balanced_lines, text_units
 
+pytestmark = pytest.mark.slow  # lays out a 122-page PDF and runs LibreOffice
+
 PROJECT_CODE = re.compile(r"13030225P0000791000(\d{3})2M")
 
 

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from conftest import REFERENCE_EXAMPLES
+from conftest import REFERENCE_EXAMPLES, invoke
 
 from budgetgen.analysis import analyse
 from budgetgen.problems import Severity
@@ -149,16 +149,12 @@ def test_given_spending_plan_must_end_at_the_project_amount(tmp_path):
 
 
 def test_tables_command_needs_only_sound_tables(tmp_path):
-    from typer.testing import CliRunner
-
-    from budgetgen.cli import app
 
     text = REFERENCE_EXAMPLES["004"].read_text(encoding="utf-8").replace("  基本支出: 811.97\n", "")
     path = tmp_path / "no-prior-year.yaml"
     path.write_text(text, encoding="utf-8")
-    runner = CliRunner()
-    assert runner.invoke(app, ["check", str(path)]).exit_code == 1  # the disclosure cannot be built
-    assert runner.invoke(app, ["tables", str(path), "--json"]).exit_code == 0  # the tables can
+    assert invoke("check", path).exit_code == 1  # the disclosure cannot be built
+    assert invoke("tables", path, "--json").exit_code == 0  # the tables can
 
 
 def test_2025_change_sentence_without_personnel_split(tmp_path):

@@ -5,14 +5,13 @@ import json
 from decimal import Decimal
 
 import openpyxl
+import pytest
 from conftest import REFERENCE_EXAMPLES, invoke
-from typer.testing import CliRunner
 
 from budgetgen.analysis import analyse
 
-runner = CliRunner()
 
-
+@pytest.mark.slow
 def test_new_yaml_checks_and_builds_as_it_stands(tmp_path):
     target = tmp_path / "某某局.yaml"
     assert invoke("new", "某某市某某局", "--code", "471", "-o", target).exit_code == 0
@@ -35,6 +34,7 @@ def test_new_yaml_checks_and_builds_as_it_stands(tmp_path):
     assert invoke("new", "某某市某某局", "-o", target).exit_code == 1, "an existing file is never overwritten"
 
 
+@pytest.mark.slow
 def test_new_workbook_checks_and_builds_as_it_stands(tmp_path):
     target = tmp_path / "某某局.xlsx"
     assert invoke("new", "某某市某某局", "--code", "471", "--xlsx", "-o", target).exit_code == 0

@@ -3,14 +3,13 @@
 import random
 from decimal import Decimal
 
-from conftest import REFERENCE_EXAMPLES
+import pytest
+from conftest import REFERENCE_EXAMPLES, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from identities import assert_identities, value
-from typer.testing import CliRunner
 
 from budgetgen import catalog
-from budgetgen.cli import app
 from budgetgen.ledger import build_ledger
 from budgetgen.model import FISCAL_FUNDS, FUNDS, Budget
 from budgetgen.money import ZERO, to_wan
@@ -93,6 +92,7 @@ def tables_of(data, theme_name):
     return ledger, standard_tables(build_statement(budget, ledger), table_wording(THEMES[theme_name]))
 
 
+@pytest.mark.slow
 @settings(
     max_examples=600,
     deadline=None,
@@ -105,6 +105,7 @@ def test_every_identity_holds_for_random_ledgers(data, theme):
     assert_identities(tables)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=400,
     deadline=None,
@@ -131,7 +132,6 @@ def test_yuan_input_prints_each_cell_rounded_from_its_exact_sum(data):
 
 
 EXAMPLE_TEXTS = {ref: path.read_text(encoding="utf-8") for ref, path in REFERENCE_EXAMPLES.items()}
-runner = CliRunner()
 
 
 @st.composite
@@ -164,6 +164,7 @@ def mutated_files(draw):
     return raw
 
 
+@pytest.mark.slow
 @settings(
     max_examples=150,
     deadline=None,
@@ -174,7 +175,7 @@ def mutated_files(draw):
 def test_mutated_examples_never_crash_the_cli(raw, tmp_path_factory):
     path = tmp_path_factory.mktemp("fuzz") / "dept.yaml"
     path.write_bytes(raw)
-    result = runner.invoke(app, ["check", str(path)])
+    result = invoke("check", path)
     assert result.exit_code in (0, 1, 2), result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output and "内部错误" not in result.output
@@ -200,6 +201,7 @@ def wan(amount) -> str:
     return f"{amount:.2f}万元"
 
 
+@pytest.mark.slow
 @settings(
     max_examples=500,
     deadline=None,

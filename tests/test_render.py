@@ -15,6 +15,8 @@ from pypdf import PdfReader
 from budgetgen.build import build
 from budgetgen.tables import TABLE_KEYS
 
+pytestmark = pytest.mark.slow  # lays out every reference as PDF and DOCX
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 

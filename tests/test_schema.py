@@ -121,12 +121,10 @@ def test_committed_schema_means_what_the_model_accepts():
 
 
 def test_schema_command_writes_the_model_schema(tmp_path):
-    from typer.testing import CliRunner
-
-    from budgetgen.cli import app
+    from conftest import invoke
 
     target = tmp_path / "schema.json"
-    result = CliRunner().invoke(app, ["schema", "-o", str(target)])
+    result = invoke("schema", "-o", target)
     assert result.exit_code == 0, result.output
     assert json.loads(target.read_text(encoding="utf-8")) == json_schema()
 

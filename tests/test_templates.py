@@ -7,14 +7,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REFERENCE_EXAMPLES, ROOT
+from conftest import REFERENCE_EXAMPLES, ROOT, invoke
 from docx import Document as open_docx
-from typer.testing import CliRunner
 
-from budgetgen.cli import app
 from budgetgen.theme import load_theme, search_dirs_for
 
-runner = CliRunner()
+pytestmark = pytest.mark.slow  # builds with a throwaway city set
+
 EXAMPLE = REFERENCE_EXAMPLES["000"]
 
 CITY_OVERRIDES = """
@@ -30,13 +29,6 @@ fonts:
   body: [Noto Sans CJK SC]
   docx_body: 仿宋
 """
-
-
-def invoke(*args):
-    result = runner.invoke(app, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,13 @@ names and free texts (written as JSON strings, which YAML reads as double-quoted
 import json
 import re
 
+import pytest
+from conftest import invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from budgetgen.cli import app
+pytestmark = pytest.mark.slow  # builds a PDF per generated department
 
-runner = CliRunner()
 NASTY = (
     "\x00\x07\x1b\x7f\u0085\u00ad\u200b\u200d\u202e\u2066\ufeff\ud800\udfff\U0001f600\u0301\u05d0\u3000\U00020000"
     "<>&\"'{}%#\\"
@@ -40,13 +40,6 @@ TEMPLATE = """部门: {{编码: "999", 名称: {name}, 级次: 区}}
 """
 
 
-def run(*args):
-    result = runner.invoke(app, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "内部错误" not in result.output and "Traceback" not in result.output, result.output
-    return result
-
-
 @settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=texts, project=texts, goal=texts, reason=texts)
 def test_check_passing_means_build_succeeds(tmp_path, name, project, goal, reason):
@@ -56,10 +49,10 @@ def test_check_passing_means_build_succeeds(tmp_path, name, project, goal, reaso
         for k, v in dict(name=name, unit=name + "本级", project=project, goal=goal, reason=reason).items()
     }
     path.write_text(TEMPLATE.format(**quoted), encoding="utf-8", errors="surrogatepass")
-    checked = run("check", path)
+    checked = invoke("check", path)
     assert checked.exit_code in (0, 1, 2)
     if checked.exit_code == 0:
-        built = run("build", path, "-o", tmp_path / "out", "--format", "html,docx")
+        built = invoke("build", path, "-o", tmp_path / "out", "--format", "html,docx")
         assert built.exit_code == 0, built.output
 
 
@@ -79,9 +72,9 @@ def test_any_visible_text_checks_and_builds(tmp_path, name, project, goal, reaso
         for k, v in dict(name=name, unit=name + "本级", project=project, goal=goal, reason=reason).items()
     }
     path.write_text(TEMPLATE.format(**quoted), encoding="utf-8")
-    checked = run("check", path)
+    checked = invoke("check", path)
     assert checked.exit_code == 0, checked.output
-    built = run("build", path, "-o", tmp_path / "out", "--format", "html,docx")
+    built = invoke("build", path, "-o", tmp_path / "out", "--format", "html,docx")
     assert built.exit_code == 0, built.output
 
 
@@ -94,8 +87,8 @@ def test_unusual_but_visible_text_builds_to_pdf(tmp_path):
     path.write_text(
         TEMPLATE.format(**{k: json.dumps(v, ensure_ascii=False) for k, v in texts.items()}), encoding="utf-8"
     )
-    assert run("check", path).exit_code == 0
-    built = run("build", path, "-o", tmp_path / "out", "--format", "pdf,docx")
+    assert invoke("check", path).exit_code == 0
+    built = invoke("build", path, "-o", tmp_path / "out", "--format", "pdf,docx")
     assert built.exit_code == 0, built.output
 
 
@@ -105,5 +98,5 @@ def test_no_english_in_any_refusal_of_the_corpus():
 
     corpus = sorted((Path(__file__).parent / "bad_inputs").glob("*.yaml"))
     for path in corpus:
-        output = run("check", path).output.replace(str(path), "")
+        output = invoke("check", path).output.replace(str(path), "")
         assert not re.search(r"[A-Za-z]{3,}[ ,.'][A-Za-z]{2,} [A-Za-z]{2,}", output), (path.name, output)

@@ -23,10 +23,13 @@ from budgetgen.web import create_app
 
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 # Skipped only on a developer's machine without them; in CI (set-up by scripts/setup-tests.sh) never.
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and DRIVER) and not os.environ.get("CI"),
-    reason="bash scripts/setup-tests.sh installs chromium and chromium-driver",
-)
+pytestmark = [
+    pytest.mark.slow,  # a real browser against a real server
+    pytest.mark.skipif(
+        not (CHROMIUM and DRIVER) and not os.environ.get("CI"),
+        reason="bash scripts/setup-tests.sh installs chromium and chromium-driver",
+    ),
+]
 
 
 def free_port() -> int:

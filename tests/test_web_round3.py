@@ -22,6 +22,8 @@ from test_hostile_round3 import million_cells
 
 from budgetgen.web import create_app
 
+pytestmark = pytest.mark.slow  # runs a real server and its workers
+
 BUDGETGEN = Path(sys.executable).parent / "budgetgen"
 TOKEN = re.compile(r'name="csrf" value="([^"]+)"')
 VERSION = re.compile(r'name="version" value="([^"]*)"')

@@ -11,6 +11,8 @@ from expected_tables import corrected_expected_rows
 
 from budgetgen.tables import TABLE_KEYS
 
+pytestmark = pytest.mark.slow  # opens the workbooks in LibreOffice Calc
+
 
 @pytest.fixture(params=sorted(REFERENCE_EXAMPLES))
 def ref(request):
