@@ -196,6 +196,7 @@ def test_ctrl_c_stops_queued_work_at_once_and_names_what_was_written(tmp_path):
     built = sorted(p.parent.name for p in output.glob("*/*.pdf"))
     assert 0 < len(built) < 12
     assert f"已中止：{len(built)} 个部门的文件已完整写出" in err, err
+    assert "未生成文件，原有的输出文件未改动" not in err, "no second, contradicting account"
     assert all(name in err for name in built)
     assert not [p for p in output.rglob(".*") if p.name.endswith((".tmp", ".old"))]
 

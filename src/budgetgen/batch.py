@@ -283,6 +283,7 @@ class Run:
     rows: list[dict]
     notes: list[str]
     stopped: bool = False  # by SIGINT/SIGTERM
+    written: list[str] = field(default_factory=list)  # output folders holding every format of their department
 
 
 def run_batch(
@@ -299,6 +300,7 @@ def run_batch(
 ) -> Run:
     """Build every file, each into output/<its output_key below base>/ (base: the files' common folder)."""
     jobs = max(1, jobs or os.cpu_count() or 1)
+    started = time.time()
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     rows: list[dict] = []
     run = Run(rows, [])
@@ -361,7 +363,24 @@ def run_batch(
             signal.signal(number, handler)
         _sweep_temporary_files(output, {keys[p]: p for p in files}, formats)
     _name_duplicates(rows)
+    run.written = _written(output, keys, rows, formats, started)
     return run
+
+
+def _written(
+    output: Path, keys: dict[Path, str], rows: list[dict], formats: tuple[str, ...], started: float
+) -> list[str]:
+    """The departments whose every output is on disk, reported or not: a worker stopped between
+    renaming its files into place and sending its row still wrote them (write_all is all or none)."""
+    reported = {row["file"] for row in rows if row["status"] != "有错误"}
+    written = []
+    for path, key in keys.items():
+        files = [output / key / f"{path.stem}.{fmt}" for fmt in formats]
+        if all(f.is_file() for f in files) and (
+            str(path) in reported or min(f.stat().st_mtime for f in files) >= started
+        ):
+            written.append(key)
+    return written
 
 
 def _clashes(keys: dict[Path, str]) -> list[dict]:

@@ -17,7 +17,7 @@ from ..analysis import Analysis, analyse
 from ..model import json_schema
 from ..oserrors import os_reason
 from ..problems import InputRejected, Problem, Severity, has_errors
-from .frame import CONTEXT_SETTINGS, EXIT_USAGE, ChineseCommand, ChineseGroup, display_width, show_version
+from .frame import CONTEXT_SETTINGS, EXIT_USAGE, ChineseCommand, ChineseGroup, display_width, report_stop, show_version
 
 app = typer.Typer(
     cls=ChineseGroup,
@@ -431,13 +431,12 @@ def batch(
         + f"。汇总：{'、'.join(str(p) for p in written)}"
     )
     if run.stopped:
-        built = [r for r in rows if r["status"] != "有错误"]
-        listed = "、".join(f"{output / r['output']}" for r in built[:10]) + ("等" if len(built) > 10 else "")
-        typer.echo(
+        built = run.written
+        listed = "、".join(str(output / key) for key in built[:10]) + ("等" if len(built) > 10 else "")
+        report_stop(
             f"已中止：{len(built)} 个部门的文件已完整写出"
             + (f"（{listed}）" if built else "")
-            + f"；其余 {len(files) - len(built)} 个未生成或有错误，没有留下临时文件。",
-            err=True,
+            + f"；其余 {len(files) - len(built)} 个未生成或有错误，没有留下临时文件。"
         )
         raise typer.Exit(130)
     raise typer.Exit(EXIT_ERRORS if counts["有错误"] else EXIT_OK)

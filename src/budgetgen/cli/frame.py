@@ -165,11 +165,24 @@ class ChineseGroup(ChineseFrame, TyperGroup):
         except Terminated:
             typer.echo("已中止（收到终止信号）：未生成文件，原有的输出文件未改动。", err=True)
             code = 143
-        if code == 130:  # typer turns Ctrl-C into exit code 130 without a word
+        if code == 130 and not STOP.reported:  # typer turns Ctrl-C into exit code 130 without a word
             typer.echo("已中止（Ctrl-C）：未生成文件，原有的输出文件未改动。", err=True)
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+class _Stop:
+    reported = False  # a command that stopped on Ctrl-C has said what it wrote
+
+
+STOP = _Stop()
+
+
+def report_stop(message: str) -> None:
+    """A command's own account of a stop (what was written): the generic Ctrl-C line is then not printed."""
+    typer.echo(message, err=True)
+    STOP.reported = True
 
 
 # ---------------------------------------------------------------- usage errors
