@@ -33,7 +33,8 @@ def local_client(app) -> TestClient:
     return TestClient(app, base_url="http://127.0.0.1")
 
 
-def token_of(client: TestClient, path: str = "/") -> str:
+def token_of(client: TestClient, path: str = "/batch") -> str:
+    """The session's form token, from a page that checks no department (the list checks them all)."""
     return TOKEN.search(client.get(path).text).group(1)
 
 

@@ -21,8 +21,8 @@ from ..problems import InputRejected, error
 
 MAX_WORKBOOK_BYTES = 20 * 1024 * 1024  # an export of nine tables is a few hundred KB
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # the XML inside; a real export unpacks to a few MB
-MAX_CELLS = 200_000  # cells with a value; a department's tables hold a few thousand
-MAX_ELEMENTS = 2_000_000  # cells parsed, empty (styled) ones included
+MAX_CELLS = 100_000  # cells with a value; a department's tables hold a few thousand
+MAX_ELEMENTS = 1_000_000  # cells parsed, empty (styled) ones included
 MAX_MERGES = 20_000
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and also an encrypted .xlsx
