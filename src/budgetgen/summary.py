@@ -66,6 +66,22 @@ def _cells(row: dict) -> list:
     ]
 
 
+def _total_cells(rows: list[dict], blank: str | None) -> list:
+    """The city row: every department's figures added (by the statement's city_totals)."""
+    city = totals(rows)
+    return [
+        "",
+        "全市合计",
+        f"{len(rows)} 个部门",
+        "",
+        *[city.get(label) for label in FIGURE_LABELS],
+        sum(r["errors"] for r in rows),
+        sum(r["warnings"] for r in rows),
+        blank,
+        blank,
+    ]
+
+
 def _workbook(rows: list[dict]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -78,20 +94,7 @@ def _workbook(rows: list[dict]) -> bytes:
     sheet.append(COLUMNS)
     for row in rows:
         sheet.append([spreadsheet_text(c) for c in _cells(row)])
-    city = totals(rows)
-    sheet.append(
-        [
-            "",
-            "全市合计",
-            f"{len(rows)} 个部门",
-            "",
-            *[city.get(label) for label in FIGURE_LABELS],
-            sum(r["errors"] for r in rows),
-            sum(r["warnings"] for r in rows),
-            None,
-            None,
-        ]
-    )
+    sheet.append(_total_cells(rows, blank=None))
     for cell in sheet[1] + sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for column in "EFGHI":
@@ -131,22 +134,11 @@ def _workbook(rows: list[dict]) -> bytes:
 
 def _page(rows: list[dict]) -> str:
     escape = lambda value: html.escape("" if value is None else str(value))  # noqa: E731
-    city = totals(rows)
     body = "".join(
         f'<tr class="{escape(r["status"])}">' + "".join(f"<td>{escape(c)}</td>" for c in _cells(r)) + "</tr>"
         for r in rows
     )
-    total = [
-        "",
-        "全市合计",
-        f"{len(rows)} 个部门",
-        "",
-        *[city.get(label) for label in FIGURE_LABELS],
-        sum(r["errors"] for r in rows),
-        sum(r["warnings"] for r in rows),
-        "",
-        "",
-    ]
+    total = _total_cells(rows, blank="")
     problems = "".join(
         "<tr>"
         + "".join(
