@@ -57,8 +57,8 @@ def main() -> None:
     examples = sorted((ROOT / "examples").glob("*.yaml"))
     render_pdf(compose(analyse(examples[0])), analyse(examples[0]).theme)  # warm imports and fonts
     header = (
-        f"{'example':28} {'pages':>5} {'check':>8} {'pdf':>8} {'docx':>8} {'docx alone':>11} "
-        f"{'build pdf,docx (process)':>25} {'soffice docx→pdf':>17}"
+        f"{'example':28} {'pages':>5} {'check':>8} {'pdf':>8} {'docx':>8} {'docx alone':>11}"
+        f" {'build pdf,docx (process)':>25} {'soffice docx→pdf':>17}"
     )
     print(header)
     print("-" * len(header))
@@ -95,8 +95,8 @@ def main() -> None:
                 run(convert)  # first start creates the profile; not counted
                 converted = f"{median_seconds(partial(run, convert), args.runs):.2f} s"
             print(
-                f"{example.stem:28} {pages:>5} {check * 1000:>6.0f}ms {pdf:>7.2f}s {docx:>7.2f}s "
-                f"{alone:>10.2f}s {process:>24.2f}s {converted:>17}"
+                f"{example.stem:28} {pages:>5} {check * 1000:>6.0f}ms {pdf:>7.2f}s {docx:>7.2f}s {alone:>10.2f}s"
+                f" {process:>24.2f}s {converted:>17}"
             )
 
 

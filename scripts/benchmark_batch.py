@@ -83,20 +83,20 @@ def main() -> None:
         )
         n = len(files)
         print(
-            f"{n} departments, pdf+docx, on "
-            f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores"
+            f"{n} departments, pdf+docx, on"
+            f" {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores"
         )
         print(
-            f"  one `budgetgen build` process each, one after another: {sequential_wall:6.1f} s wall, "
-            f"{sequential_cpu / n:5.2f} s CPU per department"
+            f"  one `budgetgen build` process each, one after another: {sequential_wall:6.1f} s wall,"
+            f" {sequential_cpu / n:5.2f} s CPU per department"
         )
         print(
-            f"  `budgetgen batch -j 2`:                                 {batch_wall:6.1f} s wall, "
-            f"{batch_cpu / n:5.2f} s CPU per department"
+            f"  `budgetgen batch -j 2`:                                 {batch_wall:6.1f} s wall,"
+            f" {batch_cpu / n:5.2f} s CPU per department"
         )
         print(
-            f"  speed-up {sequential_wall / batch_wall:.2f}×; batch CPU per department "
-            f"{batch_cpu / sequential_cpu:.2f}× a CLI build's"
+            f"  speed-up {sequential_wall / batch_wall:.2f}×; batch CPU per department"
+            f" {batch_cpu / sequential_cpu:.2f}× a CLI build's"
         )
         report_memory(work / "batch" / "汇总.json")
         if args.memory:
@@ -129,8 +129,8 @@ def report_memory(summary: Path) -> None:
     for pid, peaks in sorted(by_worker.items()):
         # VmHWM never falls: its lowest reading is after the worker's first department, its highest at the end
         print(
-            f"  worker {pid}: {len(peaks)} departments, peak memory {min(peaks) / 1024:.0f} MiB after the firs"
-            f"t, {max(peaks) / 1024:.0f} MiB at the end"
+            f"  worker {pid}: {len(peaks)} departments, peak memory {min(peaks) / 1024:.0f} MiB after the first,"
+            f" {max(peaks) / 1024:.0f} MiB at the end"
         )
 
 

@@ -149,16 +149,10 @@ def test_check_takes_several_files_and_folders(tmp_path):
 
 def test_check_and_tables_never_import_weasyprint():
     probe = (
-        "import sys\n"
-        "from budgetgen.cli import main\n"
-        f"for args in (['check', {str(REFERENCE_EXAMPLES['000'])!r}], ['tables', "
-        f"{str(REFERENCE_EXAMPLES['000'])!r}, '--json']):\n"
-        "    sys.argv = ['budgetgen', *args]\n"
-        "    try:\n"
-        "        main()\n"
-        "    except SystemExit:\n"
-        "        pass\n"
-        "print('WEASYPRINT' if 'weasyprint' in sys.modules else 'CLEAN', file=sys.stderr)\n"
+        f"import sys\nfrom budgetgen.cli import main\nfor args in (['check', {str(REFERENCE_EXAMPLES['000'])!r}],"
+        f" ['tables', {str(REFERENCE_EXAMPLES['000'])!r}, '--json']):\n    sys.argv = ['budgetgen', *args]\n   "
+        " try:\n        main()\n    except SystemExit:\n        pass\nprint('WEASYPRINT' if 'weasyprint' in"
+        " sys.modules else 'CLEAN', file=sys.stderr)\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
     assert result.stderr.strip().endswith("CLEAN"), result.stderr[-300:]

@@ -9,8 +9,8 @@ from budgetgen.problems import Severity
 HEAD = '部门: {编码: "999", 名称: 测试局, 级次: 市}\n预算年度: 2023\n'
 PRIOR_YEAR = "\n上年: {基本支出: 0, 项目支出: 0, 三公经费合计: 0}\n"  # the explanatory part compares with last year
 BASIC = (
-    "支出:\n  - {科目: 2150501, 类型: 基本, 金额: 10.00}\n基本支出经济分类:\n  - {科目: 30231, 金额: 4.00}\n  - {"
-    "科目: 30101, 金额: 6.00}\n"
+    "支出:\n  - {科目: 2150501, 类型: 基本, 金额: 10.00}\n基本支出经济分类:\n  - {科目: 30231, 金额: 4.00}\n  -"
+    " {科目: 30101, 金额: 6.00}\n"
 )
 
 
@@ -97,8 +97,8 @@ def test_line_name_contradicting_catalog_is_a_warning(tmp_path):
 
 def test_basic_totals_apart_by_leaf_rounding_suggest_yuan_input(tmp_path):
     body = (
-        "支出:\n  - {科目: 2150501, 类型: 基本, 金额: 10.00}\n基本支出经济分类:\n  - {科目: 30101, 金额: 6.00}\n "
-        " - {科目: 30201, 金额: 4.01}\n"
+        "支出:\n  - {科目: 2150501, 类型: 基本, 金额: 10.00}\n基本支出经济分类:\n  - {科目: 30101, 金额: 6.00}\n  -"
+        " {科目: 30201, 金额: 4.01}\n"
     )
     (problem,) = problems_of(tmp_path, body)
     assert problem.check == "X3" and "舍入" in problem.message
@@ -107,8 +107,8 @@ def test_basic_totals_apart_by_leaf_rounding_suggest_yuan_input(tmp_path):
 
 def test_basic_totals_apart_beyond_rounding_name_no_rounding(tmp_path):
     body = (
-        "支出:\n  - {科目: 2150501, 类型: 基本, 金额: 10.00}\n基本支出经济分类:\n  - {科目: 30101, 金额: 6.00}\n "
-        " - {科目: 30201, 金额: 5.00}\n"
+        "支出:\n  - {科目: 2150501, 类型: 基本, 金额: 10.00}\n基本支出经济分类:\n  - {科目: 30101, 金额: 6.00}\n  -"
+        " {科目: 30201, 金额: 5.00}\n"
     )
     (problem,) = problems_of(tmp_path, body)
     assert problem.check == "X3" and "舍入" not in problem.message

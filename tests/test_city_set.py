@@ -139,8 +139,8 @@ def test_hiding_a_row_without_saying_what_includes_it_is_refused(tmp_path):
     folder = tmp_path / "templates" / "bad"
     folder.mkdir(parents=True)
     (folder / "theme.yaml").write_text(
-        "extends: base\ntables:\n  三公经费支出表:\n    rows:\n      合计: {remove: true}\n      公务接待费: "
-        "{remove: true}\n      因公出国: {includes: [公务接待费]}\n",
+        "extends: base\ntables:\n  三公经费支出表:\n    rows:\n      合计: {remove: true}\n      公务接待费:"
+        " {remove: true}\n      因公出国: {includes: [公务接待费]}\n",
         encoding="utf-8",
     )
     result = invoke("check", department(tmp_path, "bad"))

@@ -13,10 +13,10 @@ from budgetgen.cli import app
 
 # Words of click/typer's English frame; help texts may still name formats such as PDF or YAML.
 ENGLISH_FRAME = re.compile(
-    r"\b(Usage|Options?|Arguments?|Commands?|Error|Try|Show this message|required|default|TEXT|PATH|FILE|INTEG"
-    r"ER|BOOLEAN|"
-    r"No such|Missing|Got unexpected|extra argument|requires an|does not take|Aborted|Did you mean|OPTIONS|ARG"
-    r"S|COMMAND)\b"
+    r"\b(Usage|Options?|Arguments?|Commands?|Error|Try|Show this message|required|default|"
+    r"TEXT|PATH|FILE|INTEGER|BOOLEAN|"
+    r"No such|Missing|Got unexpected|extra argument|requires an|does not take|Aborted|Did you mean|"
+    r"OPTIONS|ARGS|COMMAND)\b"
 )
 
 

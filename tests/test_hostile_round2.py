@@ -444,8 +444,8 @@ def test_signal_while_writing_leaves_no_temporary_file(tmp_path, signum):
 def test_long_unbroken_text_stays_inside_the_page(tmp_path):
     long_word = "".join(chr(ord("A") + i % 26) for i in range(3000))
     extra = (
-        f"职责与机构:\n  职责: [{long_word}]\n  机构:\n    - {{单位名称: 测试局本级, 单位性质: 行政, 单位规格: 正"
-        f"科级, 经费保障形式: 财政拨款}}\n"
+        f"职责与机构:\n  职责: [{long_word}]\n  机构:\n    - {{单位名称: 测试局本级, 单位性质: 行政, 单位规格:"
+        f" 正科级, 经费保障形式: 财政拨款}}\n"
     )
     path = department(tmp_path, name="B" * 100, extra=extra)
     result = invoke("build", path, "-o", tmp_path / "out")

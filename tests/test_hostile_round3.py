@@ -71,19 +71,19 @@ def minimal_xlsx(target: Path, sheet_xml: bytes, shared_strings: bytes | None = 
     )
     parts = {
         "[Content_Types].xml": (
-            f'<?xml version="1.0"?><Types xmlns="{OOXML}/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            f'<Override PartName="/xl/workbook.xml" ContentType="{SHEET_TYPE}.sheet.main+xml"/>'
-            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{SHEET_TYPE}.worksheet+xml"/></Types>'
+            f'<?xml version="1.0"?><Types xmlns="{OOXML}/package/2006/content-types"><Default Extension="rels"'
+            ' ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml"'
+            ' ContentType="application/xml"/><Override PartName="/xl/workbook.xml"'
+            f' ContentType="{SHEET_TYPE}.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml"'
+            f' ContentType="{SHEET_TYPE}.worksheet+xml"/></Types>'
         ),
         "_rels/.rels": (
-            f'<?xml version="1.0"?><Relationships xmlns="{PACKAGE_RELS}">'
-            f'<Relationship Id="rId1" Type="{DOCUMENT_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+            f'<?xml version="1.0"?><Relationships xmlns="{PACKAGE_RELS}"><Relationship Id="rId1"'
+            f' Type="{DOCUMENT_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
         ),
         "xl/workbook.xml": (
-            f'<?xml version="1.0"?><workbook xmlns="{SPREADSHEET}" xmlns:r="{DOCUMENT_RELS}">'
-            '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+            f'<?xml version="1.0"?><workbook xmlns="{SPREADSHEET}" xmlns:r="{DOCUMENT_RELS}"><sheets><sheet'
+            ' name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
         ),
         "xl/_rels/workbook.xml.rels": (
             f'<?xml version="1.0"?><Relationships xmlns="{PACKAGE_RELS}">'
@@ -108,13 +108,10 @@ SHEET_CLOSE = b"</sheetData></worksheet>"
 def measured_import(workbook: Path, tmp_path: Path) -> tuple[subprocess.CompletedProcess, float, int]:
     """`budgetgen import` as its own process: (result, seconds, peak memory in MiB of that process)."""
     probe = (
-        "import resource, subprocess, sys, time;"
-        "started = time.monotonic();"
-        f"r = subprocess.run([{str(BUDGETGEN)!r}, 'import', {str(workbook)!r}, '-o', "
-        f"{str(tmp_path / 'out.yaml')!r}], capture_output=True, text=True, timeout=120);"
-        "print(r.returncode, time.monotonic() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxr"
-        "ss // 1024);"
-        "sys.stdout.write(r.stdout + r.stderr)"
+        f"import resource, subprocess, sys, time;started = time.monotonic();r = subprocess.run([{str(BUDGETGEN)!r},"
+        f" 'import', {str(workbook)!r}, '-o', {str(tmp_path / 'out.yaml')!r}], capture_output=True, text=True,"
+        " timeout=120);print(r.returncode, time.monotonic() - started,"
+        " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024);sys.stdout.write(r.stdout + r.stderr)"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=180)
     first, _, output = done.stdout.partition("\n")
@@ -287,13 +284,13 @@ def test_hidden_sheets_of_an_xls_are_skipped_as_in_an_xlsx(export_001, tmp_path)
     "content, said",
     [
         (
-            "<html><head><meta charset='utf-8'></head><body><table><tr><td>部门预算支出总表</td></tr></table>"
-            "</body></html>".encode(),
+            "<html><head><meta charset='utf-8'></head><body><table><tr><td>部门预算支出总表</td></tr></table></body>"
+            "</html>".encode(),
             "是网页（HTML）格式的表格",
         ),
         (
-            b'<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:schemas-micros'
-            b'oft-com:office:spreadsheet"></Workbook>',
+            b'<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook'
+            b' xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>',
             "是 Excel 2003 XML 表格",
         ),
         ("科目编码,科目名称,合计\n201,一般公共服务支出,12.5\n".encode("gb18030"), "是 CSV 或文本文件"),
@@ -327,11 +324,11 @@ def test_a_word_document_given_as_a_workbook(tmp_path):
         ),
         (
             SHEET_OPEN + b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>' + SHEET_CLOSE,
-            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a'
-            b';&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!'
-            b'ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;"><!ENTITY g'
-            b' "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">]><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-            b'2006/main"><si><t>&g;</t></si></sst>',
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+            b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e'
+            b' "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;"><!ENTITY g "&f;&f;&f;&f;'
+            b'&f;&f;&f;&f;&f;&f;">]><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>'
+            b"&g;</t></si></sst>",
         ),
     ],
     ids=["cut-short", "xxe", "billion-laughs"],

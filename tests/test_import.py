@@ -296,8 +296,9 @@ def test_a_city_catalog_learned_by_import_serves_every_department(workbooks, tmp
     assert invoke("check", target).output.count("[科目]") == 0
     other = city / "other.yaml"
     other.write_text(
-        '部门: {编码: "9", 名称: 另一个局, 级次: 区}\n预算年度: 2025\n上年: {基本支出: 0, 项目支出: 0, 三公经'
-        "费合计: 0}\n支出:\n  - {科目: 2060199, 类型: 项目, 金额: 1.00}\n",
+        '部门: {编码: "9", 名称: 另一个局, 级次: 区}\n预算年度: 2025\n'
+        "上年: {基本支出: 0, 项目支出: 0, 三公经费合计: 0}\n"
+        "支出:\n  - {科目: 2060199, 类型: 项目, 金额: 1.00}\n",
         encoding="utf-8",
     )
     assert "2060199 不在内置目录中" not in invoke("check", other).output
@@ -312,9 +313,10 @@ def test_a_city_name_contradicting_the_built_in_one_is_a_warning_naming_both(tmp
     )
     path = tmp_path / "dept.yaml"
     path.write_text(
-        '部门: {编码: "9", 名称: 测试局, 级次: 区}\n预算年度: 2025\n上年: {基本支出: 0, 项目支出: 0, 三公经费'
-        "合计: 0}\n支出:\n  - {科目: 2150501, 类型: 基本, 金额: 1.00}\n基本支出经济分类:\n  - {科目: 30101, "
-        "金额: 1.00}\n",
+        '部门: {编码: "9", 名称: 测试局, 级次: 区}\n预算年度: 2025\n'
+        "上年: {基本支出: 0, 项目支出: 0, 三公经费合计: 0}\n"
+        "支出:\n  - {科目: 2150501, 类型: 基本, 金额: 1.00}\n"
+        "基本支出经济分类:\n  - {科目: 30101, 金额: 1.00}\n",
         encoding="utf-8",
     )
     result = invoke("check", path)

@@ -189,9 +189,8 @@ def test_missing_prior_three_public_is_a_warning_and_the_sentence_degrades(tmp_p
         b.text for b in compose(analysis).blocks if isinstance(b, Paragraph) and "“三公”经费预算安排" in b.text
     )
     assert (
-        sentence
-        == "2022年，我局财政拨款“三公”经费预算安排8.00万元。其中：公务用车购置及运维费预算数6.00万元；公务接待费"
-        "预算数2.00万元，主要是因为今年增加了产业链项目；2022年未安排因公出国经费。"
+        sentence == "2022年，我局财政拨款“三公”经费预算安排8.00万元。其中：公务用车购置及运维费预算数6.00万元；"
+        "公务接待费预算数2.00万元，主要是因为今年增加了产业链项目；2022年未安排因公出国经费。"
     )
 
 

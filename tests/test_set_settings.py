@@ -42,10 +42,9 @@ def test_entry_edits_change_remove_insert_and_move(tmp_path):
     dirs = write_set(
         tmp_path,
         "edits",
-        "extends: hebei-city-2023\nnarrative:\n  sections:\n    glossary: {title: 名词解释说明}\n    other: {"
-        "remove: true}\n"
-        "    assets: {after: glossary}\n    extra: {title: 新的部分, before: duties}\n"
-        "  glossary:\n    事业收入: 新解释\n    新名词: {text: 新的, after: 事业收入}\n    上年结转: {remove: true}\n",
+        "extends: hebei-city-2023\nnarrative:\n  sections:\n    glossary: {title: 名词解释说明}\n    other:"
+        " {remove: true}\n    assets: {after: glossary}\n    extra: {title: 新的部分, before: duties}\n "
+        " glossary:\n    事业收入: 新解释\n    新名词: {text: 新的, after: 事业收入}\n    上年结转: {remove: true}\n",
     )
     theme = load_theme("edits", dirs)
     sections = [(s["key"], s["title"]) for s in theme.get("narrative.sections")]
@@ -63,8 +62,8 @@ def test_entry_edits_refuse_typos_with_the_line_and_the_names_there_are(tmp_path
     write_set(
         tmp_path,
         "typo",
-        "extends: base\nnarrative:\n  sections:\n    glosary: {title: 名词}\n    oth: {remove: true}\n    oth"
-        "er: {after: nowhere}\n  glossary:\n    不存在: {after: 事业收入}\n",
+        "extends: base\nnarrative:\n  sections:\n    glosary: {title: 名词}\n    oth: {remove: true}\n    other:"
+        " {after: nowhere}\n  glossary:\n    不存在: {after: 事业收入}\n",
     )
     messages = problems_of(tmp_path, "typo")
     assert any("theme.yaml:4" in m and "「glosary」不在上级模板集的列表中" in m and "glossary" in m for m in messages)
@@ -318,8 +317,8 @@ def test_remove_must_say_true_and_a_recursive_snippet_is_a_located_error(tmp_pat
             "资金来源「政府性基金」列在了 2 行",
         ),
         (
-            "  收支总表:\n    income_rows:\n      五、单位资金: {funds: [单位资金, 事业收入, 经营收入, 上级补"
-            "助, 附属单位上缴, 其他]}\n",
+            "  收支总表:\n    income_rows:\n      五、单位资金: {funds: [单位资金, 事业收入, 经营收入, 上级补助,"
+            " 附属单位上缴, 其他]}\n",
             "资金来源「经营收入」不存在",
         ),
         (

@@ -42,8 +42,8 @@ def test_readme_check_table_is_the_registry():
         readme.index("<!-- checks:begin -->") + len("<!-- checks:begin -->") : readme.index("<!-- checks:end -->")
     ]
     assert block.strip() == registry_table(), (
-        "README's check table is stale: paste `python -c 'from budgetgen.checks import registry_table; print("
-        "registry_table())'`"
+        "README's check table is stale: paste `python -c 'from budgetgen.checks import registry_table;"
+        " print(registry_table())'`"
     )
 
 
@@ -74,9 +74,9 @@ VALID = """部门: {编码: "999", 名称: 测试局, 级次: 区}
 科目名称: {2150599: 其他工业和信息产业监管支出}
 """
 PROCUREMENT = (
-    "政府采购:\n  - 单位: {unit}\n    来源:\n      - 名称: 日常公用经费\n        预算资金: 1.00\n        物品:\n "
-    "         - {{名称: 复印机, 目录序号: A02020100, 计量单位: 台, 数量: 1, 单价: {price}, 预留中小微企业份额: {s"
-    "hare}, 固定资产: {asset}}}\n"
+    "政府采购:\n  - 单位: {unit}\n    来源:\n      - 名称: 日常公用经费\n        预算资金: 1.00\n        物品:\n   "
+    "       - {{名称: 复印机, 目录序号: A02020100, 计量单位: 台, 数量: 1, 单价: {price}, 预留中小微企业份额:"
+    " {share}, 固定资产: {asset}}}\n"
 )
 
 # check id -> how to make it fire: (text to replace in VALID, replacement) pairs, and text to append
@@ -88,8 +88,8 @@ FIRING = {
         [
             (
                 "{科目: 2150501, 类型: 基本, 金额: 10.00}",
-                "{科目: 2150501, 类型: 基本, 金额: 10.00}\n  - {科目: 2150599, 类型: 项目, 金额: 1.00, 项目: "
-                "不存在的项目}",
+                "{科目: 2150501, 类型: 基本, 金额: 10.00}\n  - {科目: 2150599, 类型: 项目, 金额: 1.00, 项目:"
+                " 不存在的项目}",
             )
         ],
         "",
@@ -133,8 +133,8 @@ FIRING = {
     "P2": (
         [
             (
-                "  机构:\n    - {单位名称: 测试局本级, 单位性质: 行政, 单位规格: 正科级, 经费保障形式: 财政拨"
-                "款}\n    - {单位名称: 测试中心, 单位性质: 事业, 单位规格: 正科级, 经费保障形式: 财政拨款}\n",
+                "  机构:\n    - {单位名称: 测试局本级, 单位性质: 行政, 单位规格: 正科级, 经费保障形式: 财政拨款}\n "
+                "   - {单位名称: 测试中心, 单位性质: 事业, 单位规格: 正科级, 经费保障形式: 财政拨款}\n",
                 "",
             )
         ],

@@ -173,8 +173,8 @@ def test_the_real_server_refuses_a_200_mb_upload_before_it_arrives(server):
     sent = 0
     with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
         connection.sendall(
-            "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\nCon"
-            f"tent-Length: {200 * 1024 * 1024}\r\n\r\n".encode()
+            "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data;"
+            f" boundary=x\r\nContent-Length: {200 * 1024 * 1024}\r\n\r\n".encode()
         )
         connection.settimeout(0.05)
         answer = b""

@@ -88,8 +88,8 @@ class Server:
         body = (
             (
                 f'--{boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{self.token()}\r\n'
-                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\nContent-Ty'
-                "pe: application/octet-stream\r\n\r\n"
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n"
             ).encode()
             + data
             + f"\r\n--{boundary}--\r\n".encode()

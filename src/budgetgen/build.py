@@ -195,8 +195,8 @@ def _write_problem(folder: Path, exc: OSError) -> Problem:
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         reason, hint = (
             "没有写入权限，或原有文件被锁定",
-            "关闭正在打开这些文件的 Word、WPS 或 PDF 阅读器，或换一个可写的输出文件夹（-o 文件夹）；原有的输"
-            "出文件没有被改动。",
+            "关闭正在打开这些文件的 Word、WPS 或 PDF 阅读器，或换一个可写的输出文件夹（-o 文件夹）；"
+            "原有的输出文件没有被改动。",
         )
     else:
         reason, hint = os_reason(exc), "检查输出文件夹是否存在且可写；原有的输出文件没有被改动。"

@@ -200,8 +200,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str = "") -> Problem:  # no
             or not "".join(text.split("\n")[mark.line :]).strip()
         )
         message = (
-            f"YAML 格式错误：{'文件意外结束（可能被截断）：' if at_end else ''}这一行开始的{what}没有配对，{ended}"
-            "仍未闭合"
+            f"YAML 格式错误：{'文件意外结束（可能被截断）：' if at_end else ''}这一行开始的{what}没有配对，"
+            f"{ended}仍未闭合"
         )
         hint = (
             f"在第 {opener.line + 1} 行开始的文字末尾补上另一半引号。"

@@ -61,8 +61,8 @@ class NumberStyle:
             problems.append(
                 error(
                     "模板",
-                    f"{theme.where('narrative.numbers.amounts')} 的 narrative.numbers.amounts「{style.amounts}"
-                    "」不是可用的样式",
+                    f"{theme.where('narrative.numbers.amounts')} 的 narrative.numbers.amounts「{style.amounts}」"
+                    "不是可用的样式",
                     "可选：two_decimals（25.00）、trimmed（25、28.7）。",
                 )
             )
@@ -74,8 +74,8 @@ class NumberStyle:
             problems.append(
                 error(
                     "模板",
-                    f"{theme.where('narrative.numbers.percent_decimals')} 的 narrative.numbers.percent_decimal"
-                    "s 应为 0 到 4 的整数",
+                    f"{theme.where('narrative.numbers.percent_decimals')} 的 narrative.numbers.percent_decimals 应为"
+                    " 0 到 4 的整数",
                     "如 percent_decimals: 2。",
                 )
             )
@@ -373,8 +373,8 @@ class Narrator:
                     error(
                         "模板",
                         f"{where} 的片段名「{name}」不可用",
-                        "片段名只能由汉字、字母、数字和 _ 组成（不以数字开头），也不能与已有变量同名（见 budg"
-                        "etgen templates vars）。",
+                        "片段名只能由汉字、字母、数字和 _ 组成（不以数字开头），也不能与已有变量同名（见 budgetgen"
+                        " templates vars）。",
                     )
                 )
             elif isinstance(value, dict) and (

@@ -167,8 +167,8 @@ def three_public_rows(theme: Theme) -> tuple[PrintedRow, ...]:
                 error(
                     "模板",
                     f"{where} 的 {setting} 没有印「{label}」这一行，它的数额也没有计入印出的行",
-                    f"印出这一行，或在包含它的行写 includes: [{label}]（如合计与小计互相包含，因公出国包含其“"
-                    "其中”行）。",
+                    f"印出这一行，或在包含它的行写 includes: [{label}]（如合计与小计互相包含，"
+                    "因公出国包含其“其中”行）。",
                 )
             )
     if problems:

@@ -205,8 +205,8 @@ class DocxWriter:
         closely (same page, margins, fonts and column widths)."""
         body_font = escape(self.fonts["docx_body"], {'"': "&quot;"})
         run_props = (
-            f'<w:rPr><w:rFonts w:ascii="{body_font}" w:hAnsi="{body_font}" w:eastAsia="{body_font}" w:cs="'
-            f'{body_font}"/></w:rPr>'
+            f'<w:rPr><w:rFonts w:ascii="{body_font}" w:hAnsi="{body_font}" w:eastAsia="{body_font}"'
+            f' w:cs="{body_font}"/></w:rPr>'
         )
         right = round(available_mm(self.page, "portrait") * TWIPS_PER_MM)
 
@@ -234,8 +234,8 @@ class DocxWriter:
             )
             text = run('<w:t xml:space="preserve">' + escape(entry.text) + "</w:t>")
             paragraphs.append(
-                f'<w:p><w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{right}"/></w:tabs><w:ind w:l'
-                f'eft="{(entry.level - 1) * 420}"/></w:pPr>'
+                f'<w:p><w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{right}"/></w:tabs>'
+                f'<w:ind w:left="{(entry.level - 1) * 420}"/></w:pPr>'
                 f'{start}<w:hyperlink w:anchor="{escape(entry.anchor)}" w:history="1">{text}{run("<w:tab/>")}'
                 f"{page}</w:hyperlink></w:p>"
             )
@@ -332,8 +332,8 @@ class TableXml:
         half_points = int(round(size_pt * 2))
         name = escape(font, {'"': "&quot;"})
         return (
-            f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}" w:cs="{name}"/><w:sz w:val="'
-            f'{half_points}"/><w:szCs w:val="{half_points}"/>'
+            f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}" w:cs="{name}"/><w:sz'
+            f' w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
         )
 
     def xml(self) -> str:
@@ -360,8 +360,8 @@ class TableXml:
             f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
             f'<w:tblCellMar><w:top w:w="20" w:type="dxa"/><w:left w:w="{self.padding}" w:type="dxa"/><w:bottom'
             f' w:w="20" w:type="dxa"/><w:right w:w="{self.padding}" w:type="dxa"/></w:tblCellMar>'
-            '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBan'
-            'd="1" w:noVBand="1"/></w:tblPr>'
+            '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0"'
+            ' w:noHBand="1" w:noVBand="1"/></w:tblPr>'
             f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
         )
 
@@ -424,8 +424,8 @@ class TableXml:
         # in twips of the table's font size: LibreOffice does not read Word's character units
         indentation = f'<w:ind w:left="{round(indent * self.font_pt * 20)}"/>' if indent else ""
         paragraph = (
-            f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>{indentation}<w:jc w'
-            f':val="{jc}"/><w:rPr>{self.run_props}</w:rPr></w:pPr>{run}</w:p>'
+            f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>{indentation}<w:jc'
+            f' w:val="{jc}"/><w:rPr>{self.run_props}</w:rPr></w:pPr>{run}</w:p>'
         )
         return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraph}</w:tc>"
 

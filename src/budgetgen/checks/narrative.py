@@ -71,8 +71,8 @@ def check_prior_year(ctx: Context) -> list[Problem]:
         problems.append(
             error(
                 "比上年",
-                f"上年收支总计 {prior.total} 万元不等于上年基本支出 {prior.basic} 万元与项目支出 "
-                f"{prior.project} 万元之和 {prior.basic + prior.project} 万元，增减额将对不上",
+                f"上年收支总计 {prior.total} 万元不等于上年基本支出 {prior.basic} 万元与项目支出 {prior.project}"
+                f" 万元之和 {prior.basic + prior.project} 万元，增减额将对不上",
                 "核对上年的三个数；收支总计可以不写，由基本支出加项目支出得出。",
                 ("上年", "收支总计"),
             )
@@ -86,8 +86,8 @@ def check_prior_year(ctx: Context) -> list[Problem]:
         problems.append(
             error(
                 "比上年",
-                f"上年人员经费 {prior.personnel} 万元与公用经费 {prior.public} 万元之和不等于上年基本支出 "
-                f"{prior.basic} 万元",
+                f"上年人员经费 {prior.personnel} 万元与公用经费 {prior.public} 万元之和不等于上年基本支出"
+                f" {prior.basic} 万元",
                 "核对上年人员经费、公用经费和基本支出。",
                 ("上年", "人员经费"),
             )
@@ -237,8 +237,8 @@ def check_zero_printed_price(ctx: Context) -> list[Problem]:
             problems.append(
                 warning(
                     "E13",
-                    f"「{item.name}」单价 {item.price} 万元印出为 0.00，读者无法由数量 × 单价核对金额 "
-                    f"{format_text_amount(row.amount)} 万元",
+                    f"「{item.name}」单价 {item.price} 万元印出为 0.00，读者无法由数量 × 单价核对金额"
+                    f" {format_text_amount(row.amount)} 万元",
                     "可在物品名称或计量单位中注明实际单价（如“元/包”），或确认按预算系统原样公开。",
                     path + ("单价",),
                 )
@@ -320,8 +320,8 @@ def check_cost_indicator(ctx: Context) -> list[Problem]:
                 problems.append(
                     warning(
                         "成本指标",
-                        f"项目「{project.name}」成本指标为 {ind.value}，与项目预算 "
-                        f"{format_text_amount(figures.amount)} 万元不一致",
+                        f"项目「{project.name}」成本指标为 {ind.value}，与项目预算"
+                        f" {format_text_amount(figures.amount)} 万元不一致",
                         "核对成本指标或项目金额。",
                         path + ("绩效指标", k),
                     )
@@ -381,10 +381,10 @@ def check_assets_plausible(ctx: Context) -> list[Problem]:
             problems.append(
                 warning(
                     "E11",
-                    f"{label}平均每件 {format_text_amount(per_item)} 万元（{row.value} 万元 / {row.quantity}）"
-                    "，金额单位可能是元而不是万元",
-                    f"如果预算系统导出的是元，请除以 10000 后填写（{row.value} 元 = "
-                    f"{format_text_amount(row.value / 10000)} 万元）。",
+                    f"{label}平均每件 {format_text_amount(per_item)} 万元（{row.value} 万元 / {row.quantity}），"
+                    "金额单位可能是元而不是万元",
+                    f"如果预算系统导出的是元，请除以 10000 后填写（{row.value} 元 ="
+                    f" {format_text_amount(row.value / 10000)} 万元）。",
                     ("国有资产", label, "价值"),
                 )
             )
@@ -393,8 +393,8 @@ def check_assets_plausible(ctx: Context) -> list[Problem]:
         problems.append(
             warning(
                 "E11",
-                f"资产总额 {format_text_amount(assets_total)} 万元超过本年预算 "
-                f"{format_text_amount(budget_total)} 万元的 50 倍，请确认金额单位",
+                f"资产总额 {format_text_amount(assets_total)} 万元超过本年预算 {format_text_amount(budget_total)}"
+                " 万元的 50 倍，请确认金额单位",
                 "固定资产价值以万元填写。",
                 ("国有资产",),
             )
@@ -427,8 +427,8 @@ def check_subordinate_units_claim(ctx: Context) -> list[Problem]:
             warning(
                 "E10",
                 "总体情况的句子写“机关及所属事业单位的收支”，但机构设置只列了一个单位",
-                "如部门没有所属单位，在“职责与机构”下写“无所属单位: true”，句子将称“机关”；如有，在“机构”中列"
-                "出所属单位。",
+                "如部门没有所属单位，在“职责与机构”下写“无所属单位: true”，句子将称“机关”；如有，"
+                "在“机构”中列出所属单位。",
                 ("职责与机构", "机构"),
             )
         ]
@@ -465,8 +465,8 @@ def check_fixed_assets_vs_capital(ctx: Context) -> list[Problem]:
     return [
         note(
             "E6",
-            f"拟购置固定资产 {format_text_amount(purchases)} 万元多于基本支出中的资本性支出 "
-            f"{format_text_amount(capital)} 万元",
+            f"拟购置固定资产 {format_text_amount(purchases)} 万元多于基本支出中的资本性支出"
+            f" {format_text_amount(capital)} 万元",
             "部分设备可能在商品和服务支出或项目支出中安排；如无误可忽略。",
             ("政府采购",),
         )

@@ -111,8 +111,8 @@ def check_yuan_in_wan(ctx: Context) -> list[Problem]:
     return [
         warning(
             "P5",
-            f"金额单位为万元，但一半以上的支出明细不少于 1 亿元（中间值 {median} 万元，合计 "
-            f"{ctx.statement['expense.total']} 万元），像是把元填进了万元的文件",
+            f"金额单位为万元，但一半以上的支出明细不少于 1 亿元（中间值 {median} 万元，合计"
+            f" {ctx.statement['expense.total']} 万元），像是把元填进了万元的文件",
             "如金额是从预算系统按元导出的，写“金额单位: 元”（程序换算为万元）；否则核对金额。",
             ("金额单位",),
         )

@@ -142,14 +142,14 @@ def check_basic_economic(ctx: Context) -> list[Problem]:
     difference = by_economic - by_function
     hint = "两者必须相等：核对“基本支出经济分类”各行与“支出”中资金为一般公共预算、类型为基本的各行。"
     message = (
-        f"一般公共预算基本支出按功能分类合计 {_wan(ctx, by_function)} 万元，按经济分类合计 "
-        f"{_wan(ctx, by_economic)} 万元，相差 {_wan(ctx, difference)} 万元"
+        f"一般公共预算基本支出按功能分类合计 {_wan(ctx, by_function)} 万元，按经济分类合计 {_wan(ctx, by_economic)}"
+        f" 万元，相差 {_wan(ctx, difference)} 万元"
     )
     if _within_leaf_rounding(ctx, difference):
         message += "；差额不超过各明细舍入误差之和，很可能是各明细从元四舍五入到万元造成的"
         hint = (
-            "请改用预算系统导出的元金额：把“金额单位”改为“元”，并以元填写全部明细（每格由精确值四舍五入到 0.01 万"
-            "元，两边即可对上）。"
+            "请改用预算系统导出的元金额：把“金额单位”改为“元”，并以元填写全部明细（每格由精确值四舍五入到 0.01"
+            " 万元，两边即可对上）。"
         )
     return [error("X3", message, hint, ("基本支出经济分类",))]
 
@@ -214,8 +214,8 @@ def check_projects(ctx: Context) -> list[Problem]:
             problems.append(
                 warning(
                     "X16",
-                    f"项目支出 {_wan(ctx, line.amount)} 万元（科目 {line.code}）没有对应项目；未对应项目的项目"
-                    f"支出共 {format_text_amount(amount)} 万元",
+                    f"项目支出 {_wan(ctx, line.amount)} 万元（科目 {line.code}）没有对应项目；未对应项目的项目支出共"
+                    f" {format_text_amount(amount)} 万元",
                     "在该行加上“项目: 项目名称”，使项目预算与支出总表的项目支出一致。",
                     line.path[:-1],
                 )
@@ -251,8 +251,8 @@ def check_three_public(ctx: Context) -> list[Problem]:
             problems.append(
                 warning(
                     "X10",
-                    f"“三公”经费中{item} {format_text_amount(typed)} 万元，少于基本支出经济分类 "
-                    f"{'/'.join(codes)} 的 {format_text_amount(economic)} 万元",
+                    f"“三公”经费中{item} {format_text_amount(typed)} 万元，少于基本支出经济分类 {'/'.join(codes)} 的"
+                    f" {format_text_amount(economic)} 万元",
                     "“三公”经费应至少包含基本支出中的相应科目金额；核对两处填写。",
                     path,
                 )
@@ -261,8 +261,8 @@ def check_three_public(ctx: Context) -> list[Problem]:
             problems.append(
                 note(
                     "X10",
-                    f"“三公”经费中{item} {format_text_amount(typed)} 万元，多于基本支出经济分类 "
-                    f"{'/'.join(codes)} 的 {format_text_amount(economic)} 万元（差额应为项目支出安排）",
+                    f"“三公”经费中{item} {format_text_amount(typed)} 万元，多于基本支出经济分类 {'/'.join(codes)} 的"
+                    f" {format_text_amount(economic)} 万元（差额应为项目支出安排）",
                     "如差额不是项目支出安排的，请核对。",
                     path,
                 )
@@ -282,8 +282,8 @@ def check_year_end(ctx: Context) -> list[Problem]:
     return [
         warning(
             "X6",
-            f"填写了年终结转结余 {format_text_amount(ctx.statement['expense.carried_out'])} 万元：收支总表按资"
-            "金列示，但收入总表按功能科目列示，其中不含这部分收入",
+            f"填写了年终结转结余 {format_text_amount(ctx.statement['expense.carried_out'])} 万元："
+            "收支总表按资金列示，但收入总表按功能科目列示，其中不含这部分收入",
             "部门预算通常不安排年终结转结余；请确认该数。",
             ("年终结转结余",),
         )
@@ -348,15 +348,15 @@ def _compare_declared(ctx: Context, what: str, typed: Decimal, exact: Decimal, p
     if abs(typed_wan - exact_wan) <= _rounding_tolerance(ledger):
         return note(
             "申报",
-            f"{what}{typed_wan} 万元与计算值 {format_text_amount(printed)} 万元相差 "
-            f"{format_text_amount(typed_wan - printed)} 万元，在舍入误差范围内",
+            f"{what}{typed_wan} 万元与计算值 {format_text_amount(printed)} 万元相差"
+            f" {format_text_amount(typed_wan - printed)} 万元，在舍入误差范围内",
             "文件印出计算值。",
             path,
         )
     return error(
         "申报",
-        f"{what}{typed_wan} 万元与按明细计算的 {format_text_amount(printed)} 万元不符（相差 "
-        f"{format_text_amount(typed_wan - printed)} 万元）",
+        f"{what}{typed_wan} 万元与按明细计算的 {format_text_amount(printed)} 万元不符（相差"
+        f" {format_text_amount(typed_wan - printed)} 万元）",
         "核对明细行是否漏填、重填或填错，或更正申报数。",
         path,
     )

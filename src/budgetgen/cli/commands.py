@@ -88,8 +88,8 @@ def check(
         return
     if not files:
         typer.echo(
-            "用法：budgetgen check [选项] 部门文件…\n错误：缺少必填的参数「部门文件」。\n运行「budgetgen chec"
-            "k --help」查看说明。",
+            "用法：budgetgen check [选项] 部门文件…\n错误：缺少必填的参数「部门文件」。\n运行「budgetgen check"
+            " --help」查看说明。",
             err=True,
         )
         raise typer.Exit(2)
@@ -333,8 +333,8 @@ def new(
     as_workbook: bool = typer.Option(
         False,
         "--xlsx",
-        help="写填写用的 Excel 工作簿（支出明细、基本支出经济分类、三公经费、项目，带下拉列表），check 和 build 可"
-        "直接读取",
+        help="写填写用的 Excel 工作簿（支出明细、基本支出经济分类、三公经费、项目，带下拉列表），check 和 build"
+        " 可直接读取",
     ),
 ) -> None:
     """新建一个部门的源数据文件：各部分都已列出并附中文说明，原样即可通过检查并生成。
@@ -349,8 +349,8 @@ def new(
     suffix = "xlsx" if as_workbook else "yaml"
     if output is None and (problem := name_problem(name)):
         typer.echo(
-            f"部门名称「{name[:40]}」{problem}，无法用作文件名。用 -o 给出文件名，如：budgetgen new "
-            f"{name[:20]!r} -o 部门.{suffix}",
+            f"部门名称「{name[:40]}」{problem}，无法用作文件名。用 -o 给出文件名，如：budgetgen new {name[:20]!r} -o"
+            f" 部门.{suffix}",
             err=True,
         )
         raise typer.Exit(EXIT_USAGE)
@@ -552,14 +552,14 @@ def serve(
     names = tuple(allowed_hosts or ()) + (() if host in ("0.0.0.0", "::") else (host,))
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo(
-            f"注意：监听 {host}，本单位网络中的其他电脑都能打开此网页并修改文件夹中的部门文件；网页没有用户账"
-            "号，只在可信的网络中这样使用。",
+            f"注意：监听 {host}，本单位网络中的其他电脑都能打开此网页并修改文件夹中的部门文件；网页没有用户账号，"
+            "只在可信的网络中这样使用。",
             err=True,
         )
         if not allowed_hosts and host in ("0.0.0.0", "::"):
             typer.echo(
-                "其他电脑要打开网页，请用 --allowed-host 写出它们访问本机时用的名称或 IP（如 --allowed-host 1"
-                "92.168.1.20）；其他名称的请求会被拒绝。",
+                "其他电脑要打开网页，请用 --allowed-host 写出它们访问本机时用的名称或 IP（如 --allowed-host"
+                " 192.168.1.20）；其他名称的请求会被拒绝。",
                 err=True,
             )
     try:
@@ -600,8 +600,8 @@ templates_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
     context_settings=CONTEXT_SETTINGS,
-    help="模板集：列出、查看、新建城市模板集。\n\n示例：\nbudgetgen templates list\nbudgetgen templates new qinhua"
-    "ngdao-2026 --from hebei-city-2023",
+    help="模板集：列出、查看、新建城市模板集。\n\n示例：\nbudgetgen templates list\nbudgetgen templates new"
+    " qinhuangdao-2026 --from hebei-city-2023",
 )
 app.add_typer(templates_app, name="templates")
 TemplateDirs = typer.Option(None, "--dir", metavar="文件夹", help="额外的模板集目录")
@@ -821,9 +821,8 @@ def _print_summary(problems: list[Problem], analysis: Analysis) -> None:
     counts = {s: sum(1 for p in problems if p.severity is s) for s in Severity}
     mode = "元（每格由精确值四舍五入到 0.01 万元）" if analysis.budget.unit == "元" else "万元（上级数为所列明细之和）"
     typer.echo(
-        f"检查完成：{counts[Severity.ERROR]} 个错误，{counts[Severity.WARNING]} 个警告，"
-        f"{counts[Severity.NOTE]} 个提示。"
-        f"金额单位：{mode}；模板集：{analysis.theme.name}。"
+        f"检查完成：{counts[Severity.ERROR]} 个错误，{counts[Severity.WARNING]} 个警告，{counts[Severity.NOTE]}"
+        f" 个提示。金额单位：{mode}；模板集：{analysis.theme.name}。"
     )
 
 

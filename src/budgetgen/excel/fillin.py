@@ -272,8 +272,8 @@ def header_of(sheet: Sheet, columns: Columns) -> tuple[int, dict[str, int]]:
             error(
                 "工作簿",
                 f"工作表「{sheet.name}」中找不到表头行（应有 {first} 等列名）",
-                f"把表头行恢复为 {first}（可在其上方加标题行），或用 budgetgen new 部门名称 --xlsx 重新生成工"
-                "作簿后填写。",
+                f"把表头行恢复为 {first}（可在其上方加标题行），或用 budgetgen new 部门名称 --xlsx"
+                " 重新生成工作簿后填写。",
             )
         ],
         unreadable=True,

@@ -309,8 +309,8 @@ def _report_sums(result: Imported, rows: Rows, table: FoundTable) -> None:
                 result.problems.append(
                     warning(
                         "工作簿",
-                        f"{table.key}：{rows.where.get((parent, label))} 的“{label}” {value} 与其下级之和 "
-                        f"{summed} 不符（下级：{'、'.join(rows.where.get((c, label), c) for c in children)}）",
+                        f"{table.key}：{rows.where.get((parent, label))} 的“{label}” {value} 与其下级之和 {summed}"
+                        f" 不符（下级：{'、'.join(rows.where.get((c, label), c) for c in children)}）",
                         "导入时保留下级明细，表中印出的上级数记为申报数，check 会列出两者。",
                     )
                 )

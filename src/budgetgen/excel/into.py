@@ -128,8 +128,8 @@ def _restore_project_links(lines: list, links: list) -> list[Problem]:
     return [
         warning(
             "导入",
-            f"原文件中科目 {key[0]}（{key[1]}，{key[2]}）{amount} 的支出行属于项目「{_names(projects)}」，导入"
-            "的支出中没有金额相同的一行",
+            f"原文件中科目 {key[0]}（{key[1]}，{key[2]}）{amount} 的支出行属于项目「{_names(projects)}」，"
+            "导入的支出中没有金额相同的一行",
             "核对新导出的该科目金额；如项目仍由这笔资金安排，在相应的支出行上加“项目: 项目名称”。",
         )
         for key, amount, projects in remaining
@@ -180,8 +180,8 @@ def _move_project_money(document) -> list[Problem]:
             problems.append(
                 warning(
                     "导入",
-                    f"项目「{project['名称']}」的资金（科目 {code}，{project['金额']}）在导入的支出行中没有完"
-                    "全对应的一行",
+                    f"项目「{project['名称']}」的资金（科目 {code}，{project['金额']}）"
+                    "在导入的支出行中没有完全对应的一行",
                     "在相应的支出行上加“项目: 项目名称”；项目下的科目和金额已移除，以免重复计算。",
                 )
             )

@@ -91,8 +91,8 @@ def read_workbook(path: Path) -> list[Sheet]:
         if "EncryptedPackage".encode("utf-16-le") in raw:
             raise _refused(
                 f"{name} 设置了打开密码，无法读取",
-                "在 Excel 或 WPS 中打开后取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码），另"
-                "存后再导入。",
+                "在 Excel 或 WPS 中打开后取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码），"
+                "另存后再导入。",
             )
         return _read_xls(raw, name)
     raise _refused(

@@ -142,8 +142,8 @@ class HostGuard:
             return await plain(
                 send,
                 421,
-                f"此网页只接受以本机地址打开的请求（收到的地址：{host[:60] or '无'}）。请用启动时显示的地址打"
-                "开；在本单位网络中使用时，启动时用 --allowed-host 加上本机的名称或 IP。",
+                f"此网页只接受以本机地址打开的请求（收到的地址：{host[:60] or '无'}）。请用启动时显示的地址打开；"
+                "在本单位网络中使用时，启动时用 --allowed-host 加上本机的名称或 IP。",
             )
         if origin and origin != "null" and hostname(urlsplit(origin).netloc) not in self.allowed:
             return await plain(send, 403, "请求来自其他网站，已拒绝。")
@@ -530,8 +530,8 @@ async def build(request: Request) -> Response:
     if not result["ok"]:
         return to_department(
             name,
-            f"有 {sum(1 for p in result['problems'] if p['severity'] == '错误')} 个错误，未生成文件（原有输出"
-            "文件未改动）",
+            f"有 {sum(1 for p in result['problems'] if p['severity'] == '错误')} 个错误，"
+            "未生成文件（原有输出文件未改动）",
         )
     return to_department(name, "已生成 " + "、".join(result["written"]))
 

@@ -98,8 +98,8 @@ class Folder:
             except UnicodeDecodeError:
                 continue
         raise Refused(
-            "文件的编码无法识别（不是 UTF-8，也不是 GBK/GB18030），网页上不能编辑，以免损坏其中的文字。请用记"
-            "事本“另存为”UTF-8 后重新上传。",
+            "文件的编码无法识别（不是 UTF-8，也不是 GBK/GB18030），网页上不能编辑，以免损坏其中的文字。"
+            "请用记事本“另存为”UTF-8 后重新上传。",
             400,
         )
 
