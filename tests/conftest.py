@@ -28,6 +28,25 @@ def invoke(*args, **runner_options):
     return result
 
 
+def folder_of_examples(folder: Path) -> Path:
+    """A folder holding a copy of every example department, as a bureau's folder the web page serves."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for example in EXAMPLES.glob("*.yaml"):
+        shutil.copy(example, folder / example.name)
+    return folder
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 nothing listens on, for a real server in a test."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def load_expected(ref: str) -> dict:
     return json.loads((FIXTURES / "reference" / f"{ref}.json").read_text(encoding="utf-8"))
 

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, invoke
+from conftest import EXAMPLES, folder_of_examples, invoke
 from starlette.testclient import TestClient
 
 from budgetgen.web import create_app
@@ -19,10 +19,7 @@ TOKEN = re.compile(r'name="csrf" value="([^"]+)"')
 
 @pytest.fixture()
 def served(tmp_path):
-    folder = tmp_path / "部门"
-    folder.mkdir()
-    for example in EXAMPLES.glob("*.yaml"):
-        shutil.copy(example, folder / example.name)
+    folder = folder_of_examples(tmp_path / "部门")
     (tmp_path / "secret.yaml").write_text("部门: {编码: '1'}\n", encoding="utf-8")
     client = local_client(create_app(folder, check_seconds=60, build_seconds=120))
     return client, folder, tmp_path

@@ -13,7 +13,7 @@ import time
 
 import pytest
 import uvicorn
-from conftest import EXAMPLES
+from conftest import EXAMPLES, folder_of_examples, free_port
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -32,17 +32,9 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("served")
-    for example in EXAMPLES.glob("*.yaml"):
-        shutil.copy(example, folder / example.name)
+    folder = folder_of_examples(tmp_path_factory.mktemp("served"))
     port = free_port()
     running = uvicorn.Server(uvicorn.Config(create_app(folder), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=running.run, daemon=True)

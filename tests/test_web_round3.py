@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from conftest import EXAMPLES, REFERENCE_EXAMPLES
+from conftest import EXAMPLES, REFERENCE_EXAMPLES, folder_of_examples, free_port
 from test_hostile_round3 import million_cells
 
 from budgetgen.web import create_app
@@ -27,12 +27,6 @@ pytestmark = pytest.mark.slow  # runs a real server and its workers
 BUDGETGEN = Path(sys.executable).parent / "budgetgen"
 TOKEN = re.compile(r'name="csrf" value="([^"]+)"')
 VERSION = re.compile(r'name="version" value="([^"]*)"')
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Server:
@@ -105,10 +99,7 @@ class Server:
 
 @pytest.fixture()
 def served(tmp_path):
-    folder = tmp_path / "部门"
-    folder.mkdir()
-    for example in EXAMPLES.glob("*.yaml"):
-        shutil.copy(example, folder / example.name)
+    folder = folder_of_examples(tmp_path / "部门")
     server = Server(folder, check_seconds=60, build_seconds=120)
     yield server
     server.stop()

@@ -10,6 +10,7 @@ SIGTERM stop the run with every finished department complete and no temporary fi
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -22,6 +23,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .loading import read_limited
@@ -134,6 +136,21 @@ def input_digest(path: Path, template_dirs: tuple[Path, ...], formats: tuple[str
     return digest.hexdigest()
 
 
+def _worker_ends_on_termination(build: Callable[..., dict]) -> Callable[..., dict]:
+    """SIGTERM while writing: the temporary files are gone (write_all cleaned up) and the worker ends
+    here, rather than go on to the next queued department."""
+
+    @functools.wraps(build)
+    def run(*args: Any, **kwargs: Any) -> dict:
+        try:
+            return build(*args, **kwargs)
+        except Terminated:
+            os._exit(128 + signal.SIGTERM)
+
+    return run
+
+
+@_worker_ends_on_termination
 def build_department(
     source: str,
     output_root: str,
@@ -144,23 +161,6 @@ def build_department(
     strict: bool = False,
 ) -> dict:
     """Build one department into output_root/<key>/; the summary row as a plain dict."""
-    try:
-        return _build_department(source, output_root, key, formats, template_dirs, force, strict)
-    except Terminated:
-        # SIGTERM while writing: its temporary files are gone (write_all cleaned up); this worker ends
-        # here rather than go on to the next queued department.
-        os._exit(128 + signal.SIGTERM)
-
-
-def _build_department(
-    source: str,
-    output_root: str,
-    key: str,
-    formats: tuple[str, ...],
-    template_dirs: tuple[str, ...],
-    force: bool,
-    strict: bool,
-) -> dict:
     from .build import build, write_file
 
     path = Path(source)

@@ -90,6 +90,8 @@ def termination_raises() -> Iterator[None]:
 
 # A file system's 255 bytes, less what the temporary (.NAME.XXXXXXXX.tmp) and backup (.NAME.PID.old) add.
 MAX_WRITTEN_NAME_BYTES = 255 - 20
+# A department file name a user chooses (new, upload): room left for the web editor's time-stamped backups.
+MAX_NAME_BYTES = 200
 
 
 def write_all(output_dir: Path, stem: str, outputs: dict[str, bytes]) -> list[Path]:

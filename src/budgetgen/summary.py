@@ -66,6 +66,17 @@ def _cells(row: dict) -> list:
     ]
 
 
+def _problem_cells(row: dict, problem: dict) -> tuple:
+    return (
+        row["name"] or Path(row["file"]).name,
+        problem["where"],
+        problem["id"],
+        problem["severity"],
+        problem["message"],
+        problem.get("hint", ""),
+    )
+
+
 def _total_cells(rows: list[dict], blank: str | None) -> list:
     """The city row: every department's figures added (by the statement's city_totals)."""
     city = totals(rows)
@@ -107,19 +118,7 @@ def _workbook(rows: list[dict]) -> bytes:
     problems.append(PROBLEM_COLUMNS)
     for row in rows:
         for problem in row["problems"]:
-            problems.append(
-                [
-                    spreadsheet_text(c)
-                    for c in (
-                        row["name"] or Path(row["file"]).name,
-                        problem["where"],
-                        problem["id"],
-                        problem["severity"],
-                        problem["message"],
-                        problem.get("hint", ""),
-                    )
-                ]
-            )
+            problems.append([spreadsheet_text(c) for c in _problem_cells(row, problem)])
     for cell in problems[1]:
         cell.font = Font(bold=True)
     problems.auto_filter.ref = f"A1:F{max(problems.max_row, 1)}"
@@ -140,22 +139,11 @@ def _page(rows: list[dict]) -> str:
     )
     total = _total_cells(rows, blank="")
     problems = "".join(
-        "<tr>"
-        + "".join(
-            f"<td>{escape(c)}</td>"
-            for c in (
-                r["name"] or Path(r["file"]).name,
-                p["where"],
-                p["id"],
-                p["severity"],
-                p["message"],
-                p.get("hint", ""),
-            )
-        )
-        + "</tr>"
+        "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in _problem_cells(r, p)) + "</tr>"
         for r in rows
         for p in r["problems"]
     )
+
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>部门预算公开 汇总</title>
 <style>body{{font-family:sans-serif;margin:1.5em}}

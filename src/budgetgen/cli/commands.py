@@ -774,11 +774,10 @@ def _refuse(exc: InputRejected, file: Path, consequence: str = "") -> None:
     raise typer.Exit(EXIT_UNREADABLE if exc.unreadable else EXIT_ERRORS)
 
 
-MAX_NAME_BYTES = 200  # file systems allow 255 bytes: room for the temporary and backup names
-
-
 def name_problem(name: str) -> str | None:
     """Why a department name cannot be its own file name in the current folder, or None."""
+    from ..build import MAX_NAME_BYTES
+
     if any(mark in name for mark in ("/", "\\", "\x00")) or name.strip(" .") == "":
         return "含有 /、\\ 或只由点组成（会写到别的文件夹）"
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:

@@ -36,6 +36,7 @@ from .folder import (
     Conflict,
     Folder,
     Refused,
+    decode_text,
     safe_upload_name,
     upload_problem,
     version_of,
@@ -415,10 +416,7 @@ def source_lines(path: Path, problems: list[dict]) -> list[dict] | None:
         if problem.get("line"):
             marks.setdefault(problem["line"], problem["severity"])
     raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("gb18030", errors="replace")
+    text = (decode_text(raw) or (raw.decode("utf-8", errors="replace"), ""))[0]
     return [{"number": i, "text": line, "mark": marks.get(i, "")} for i, line in enumerate(text.splitlines(), start=1)]
 
 

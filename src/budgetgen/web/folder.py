@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..batch import DEPARTMENT_SUFFIXES, discover, output_key
-from ..build import write_file
+from ..build import MAX_NAME_BYTES, write_file
 from ..loading import character_name, hidden_characters
 from ..oserrors import os_reason
 from ..problems import InputRejected
 
-MAX_NAME_BYTES = 200  # the disk allows 255 bytes; backups add a time stamp
 OUTPUT = "output"  # built files, inside the served folder
 BACKUPS = ".budgetgen-backup"
 TEXT_SUFFIXES = (".yaml", ".yml")
@@ -92,11 +91,9 @@ class Folder:
     def read_text(self, name: str) -> Text:
         """A YAML file as text for the editor, in the encoding it was saved in, with its version."""
         raw = self.resolve(name).read_bytes()
-        for encoding, label in (("utf-8-sig", "UTF-8"), ("gb18030", "GB18030")):
-            try:
-                return Text(raw.decode(encoding), label, version_of(raw))
-            except UnicodeDecodeError:
-                continue
+        decoded = decode_text(raw)
+        if decoded is not None:
+            return Text(*decoded, version_of(raw))
         raise Refused(
             "文件的编码无法识别（不是 UTF-8，也不是 GBK/GB18030），网页上不能编辑，以免损坏其中的文字。"
             "请用记事本“另存为”UTF-8 后重新上传。",
@@ -141,6 +138,16 @@ class Folder:
 
 
 SAVING = threading.Lock()  # one save at a time: the version check and the write are one step
+
+
+def decode_text(raw: bytes) -> tuple[str, str] | None:
+    """A department file's text and the encoding it was saved in (UTF-8, else GB18030), or None."""
+    for encoding, label in (("utf-8-sig", "UTF-8"), ("gb18030", "GB18030")):
+        try:
+            return raw.decode(encoding), label
+        except UnicodeDecodeError:
+            continue
+    return None
 
 
 def version_of(data: bytes) -> str:
