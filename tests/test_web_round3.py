@@ -298,3 +298,11 @@ def test_serve_on_a_port_in_use_says_so_in_chinese_before_announcing(tmp_path):
         )
     assert result.returncode == 1 and "端口已被占用" in result.stderr and "已启动" not in result.stdout + result.stderr
     assert "Traceback" not in result.stderr and "error" not in result.stderr.lower()
+
+
+def test_an_html_table_uploaded_as_xls_is_named_for_what_it_is(served):
+    status, text, _ = served.upload(
+        "导出.xls", "<html><body><table><tr><td>部门预算支出总表</td></tr></table></body></html>".encode()
+    )
+    assert status == 400 and "是网页（HTML）格式的表格" in text and "另存为" in text
+    assert not (served.folder / "导出.xls").exists()

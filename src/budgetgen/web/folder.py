@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from ..batch import DEPARTMENT_SUFFIXES, discover, output_key
 from ..build import MAX_NAME_BYTES, write_file
+from ..excel.workbook import OLE_MAGIC, SAVE_AS_XLSX, ZIP_MAGIC, what_it_is
 from ..loading import character_name, hidden_characters
 from ..oserrors import os_reason
 from ..problems import InputRejected
@@ -25,7 +26,7 @@ OUTPUT = "output"  # built files, inside the served folder
 BACKUPS = ".budgetgen-backup"
 TEXT_SUFFIXES = (".yaml", ".yml")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # the loader's limit for a department file
-WORKBOOK_MAGIC = {".xlsx": b"PK\x03\x04", ".xls": b"\xd0\xcf\x11\xe0"}
+WORKBOOK_MAGIC = {".xlsx": ZIP_MAGIC, ".xls": OLE_MAGIC}
 
 
 class Refused(Exception):
@@ -177,7 +178,8 @@ def upload_problem(filename: str, data: bytes) -> str | None:
     if len(data) > MAX_UPLOAD_BYTES:
         return f"文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
     if suffix in WORKBOOK_MAGIC and not data.startswith(WORKBOOK_MAGIC[suffix]):
-        return "文件内容不是 Excel 工作簿"
+        # the reader's own words for what the file really is (an HTML table, Excel 2003 XML, CSV …)
+        return f"文件内容{what_it_is(data)}，不是 Excel 工作簿。{SAVE_AS_XLSX}"
     if suffix in TEXT_SUFFIXES:
         try:
             data.decode("utf-8")
