@@ -38,6 +38,14 @@ def folder_of_examples(folder: Path) -> Path:
     return folder
 
 
+def as_from_a_terminal() -> None:
+    """For a child the tests send Ctrl-C to: SIGINT handled as a terminal's process gets it, even
+    when the test run itself was started in the background (where SIGINT is inherited as ignored)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def free_port() -> int:
     """A port on 127.0.0.1 nothing listens on, for a real server in a test."""
     import socket

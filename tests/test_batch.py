@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import REFERENCE_EXAMPLES, ROOT, invoke
+from conftest import REFERENCE_EXAMPLES, ROOT, as_from_a_terminal, invoke
 
 pytestmark = pytest.mark.slow  # runs batches of departments in worker processes
 
@@ -121,6 +121,7 @@ def test_a_stopped_run_leaves_complete_departments_and_no_partial_files(tmp_path
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=as_from_a_terminal,
     )
     deadline = time.monotonic() + 120
     while not list(out.glob("*/.budgetgen-build.json")):

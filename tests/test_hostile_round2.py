@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, invoke
+from conftest import ROOT, as_from_a_terminal, invoke
 
 from budgetgen.analysis import analyse
 
@@ -426,6 +426,7 @@ def test_signal_while_writing_leaves_no_temporary_file(tmp_path, signum):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=as_from_a_terminal,
     )
     deadline = time.monotonic() + 60
     while not any(p.name.endswith(".tmp") for p in out.iterdir()):
