@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from budgetgen.tables import StandardTables
+from budgetgen.tables import PrintedTables as StandardTables
 
 ZERO = Decimal(0)
 
@@ -105,3 +105,16 @@ def assert_identities(tables: StandardTables) -> None:
     assert [a + b + c for a, b, c in zip(r9[2], r9[5], r9[8], strict=True)] == r9[1]
     assert [a + b for a, b in zip(r9[3], r9[4], strict=True)] == r9[2]
     assert [a + b for a, b in zip(r9[6], r9[7], strict=True)] == r9[5]
+
+# The nine tables of the Hebei references (000/001/004), by their keys in the shipped Hebei sets.
+TABLE_KEYS = (
+    "收支总表",
+    "收入总表",
+    "支出总表",
+    "财政拨款收支总表",
+    "一般公共预算财政拨款支出表",
+    "一般公共预算财政拨款基本支出表",
+    "政府性基金预算财政拨款支出表",
+    "国有资本经营预算财政拨款支出表",
+    "三公经费支出表",
+)

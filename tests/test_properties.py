@@ -14,9 +14,9 @@ from budgetgen.ledger import build_ledger
 from budgetgen.model import FISCAL_FUNDS, FUNDS, Budget
 from budgetgen.money import ZERO, to_wan
 from budgetgen.statement import build_statement
-from budgetgen.tables import standard_tables
+from budgetgen.tables import build_tables
 from budgetgen.theme import load_theme, search_dirs_for
-from budgetgen.wording import table_wording
+from budgetgen.wording import table_specs
 
 FUNCTION_CODES = [c for c in catalog.function_codes().codes() if len(c) == 7 and catalog.class_number(c)]
 ECONOMIC_CODES = [c for c in catalog.economic_codes().codes() if len(c) == 5 and c[:3] in ("301", "302", "303", "310")]
@@ -89,7 +89,7 @@ def budgets(draw, unit="万元"):
 def tables_of(data, theme_name):
     budget = Budget.model_validate(data, context={"unit": data["金额单位"]})
     ledger = build_ledger(budget)
-    return ledger, standard_tables(build_statement(budget, ledger), table_wording(THEMES[theme_name]))
+    return ledger, build_tables(build_statement(budget, ledger), table_specs(THEMES[theme_name]))
 
 
 @pytest.mark.slow
@@ -190,7 +190,7 @@ def _sentences_and_tables(data, theme_name):
     ledger = build_ledger(budget)
     statement = build_statement(budget, ledger)
     theme = THEMES[theme_name]
-    tables = standard_tables(statement, table_wording(theme))
+    tables = build_tables(statement, table_specs(theme))
     analysis = Analysis(None, None, budget, theme, ledger, statement, tables, [], [])
     narrator = Narrator(analysis, statement, sentence_environment())
     sentences = {key: narrator.say(key) for key in ("operating_costs.text", "overview.income", "three_public.text")}

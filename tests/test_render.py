@@ -13,7 +13,7 @@ from expected_tables import corrected_expected_rows
 from pypdf import PdfReader
 
 from budgetgen.build import build
-from budgetgen.tables import TABLE_KEYS
+from identities import TABLE_KEYS
 
 pytestmark = pytest.mark.slow  # lays out every reference as PDF and DOCX
 

@@ -277,8 +277,9 @@ def test_yuan_input_prints_one_302_figure_in_table_and_sentence(tmp_path):
     path = tmp_path / "yuan.yaml"
     path.write_text(YUAN_302, encoding="utf-8")
     analysis = analyse(path)
-    rows = {row.cells[0]: row.cells for row in analysis.tables["一般公共预算财政拨款基本支出表"].rows}
-    assert rows["302"][2] == Decimal("0.01") == analysis.statement["operating.goods"]
+    table = analysis.tables["一般公共预算财政拨款基本支出表"]
+    rows = {row.cells[0]: row.cells for row in table.rows}
+    assert table.printed_value(rows["302"][2]) == Decimal("0.01") == analysis.statement["operating.goods"]
     text = "".join(b.text for b in compose(analysis).blocks if isinstance(b, Paragraph))
     assert "机关运行经费共计安排0.01万元，主要商品和服务支出0.01万元" in text
 

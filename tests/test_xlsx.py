@@ -9,7 +9,7 @@ import pytest
 from conftest import REFERENCE_EXAMPLES, load_expected
 from expected_tables import corrected_expected_rows
 
-from budgetgen.tables import TABLE_KEYS
+from identities import TABLE_KEYS
 
 pytestmark = pytest.mark.slow  # opens the workbooks in LibreOffice Calc
 

@@ -14,10 +14,10 @@ from .loading import SourceMap, load_file
 from .model import Budget
 from .problems import InputRejected, Problem, Severity, error, has_errors, warning
 from .statement import Statement, build_statement
-from .tables import StandardTables, standard_tables
+from .tables import PrintedTables, build_tables
 from .theme import Theme, load_theme, search_dirs_for
 from .validation import parse_budget
-from .wording import table_wording
+from .wording import table_specs
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Analysis:
     theme: Theme
     ledger: Ledger
     statement: Statement  # every figure, computed and rounded once
-    tables: StandardTables  # the nine tables as the set prints them (views of the statement)
+    tables: PrintedTables  # the set's tables as it prints them (views of the statement)
     problems: list[Problem]  # everything found, ordered for reading
     table_problems: list[Problem]  # the subset that concerns the nine tables
 
@@ -67,7 +67,7 @@ def analyse(path: Path, template_dirs: tuple[Path, ...] = (), strict: bool = Fal
     if strict:
         table_problems, narrative_problems = strictly(table_problems), strictly(narrative_problems)
     problems = sorted(table_problems + narrative_problems, key=_order)
-    tables = standard_tables(statement, table_wording(theme))
+    tables = build_tables(statement, table_specs(theme))
     return Analysis(path, loaded.source, budget, theme, ledger, statement, tables, problems, table_problems)
 
 

@@ -27,14 +27,16 @@ from .document import (
 )
 from .layout import align_continued_tables, fit_columns, keep_headings_with_tables
 from .narrative import narrative_blocks
+from .numbering import number_label
 from .problems import InputRejected, error
-from .tables import Column, Table, printed_cell
+from .tables import Column, Table
 from .theme import Theme, set_file
-from .wording import fill, wording_values
+from .wording import NARRATIVE_PART, TABLES_PART, Part, document_parts, fill, wording_values
 
 
 def compose(analysis: Analysis, narrative: bool = True) -> Document:
-    """The whole disclosure; with narrative=False only the nine tables (for spreadsheets)."""
+    """The whole disclosure, its parts in the set's order; with narrative=False only the tables
+    (for spreadsheets)."""
     theme = analysis.theme
     values = wording_values(analysis.budget)
     text = lambda key: fill(theme.require(key), values)  # noqa: E731
@@ -45,12 +47,17 @@ def compose(analysis: Analysis, narrative: bool = True) -> Document:
         keywords=(analysis.budget.department.name, f"{analysis.budget.year}年", "部门预算", "预算公开"),
         year=analysis.budget.year,
     )
-    tables = [table_block(table, theme, values) for table in analysis.tables]
-    # The references print no heading above the tables; the part exists for navigation only.
-    tables[0] = replace(tables[0], new_page=False)
-    body = [Heading(text("document.tables_part"), 1, "part-tables", new_page=True, visible=False)] + tables
-    if narrative and analysis.theme.get("narrative.sections"):
-        body += narrative_blocks(analysis)
+    layout = document_parts(theme)
+    body: list = []
+    for number, part in enumerate(layout.parts, start=1):
+        label = "" if layout.part_numbering == "none" else number_label(layout.part_numbering, number)
+        if part.key == TABLES_PART:
+            body += tables_part(analysis, part, label, layout.table_numbering, values)
+        elif narrative and part.key == NARRATIVE_PART:
+            if theme.get("narrative.sections"):
+                body += narrative_blocks(analysis)
+        elif narrative:
+            body += section_part(analysis, part, label, number)
     body = _return_to_portrait(keep_headings_with_tables(body))
     page, font_pt, padding = (
         theme.require("page"),
@@ -62,11 +69,35 @@ def compose(analysis: Analysis, narrative: bool = True) -> Document:
     )
     document = Document(meta)
     document.blocks.append(CoverPage(text("document.cover_title"), text("document.cover_subtitle"), cover_image(theme)))
-    document.blocks.append(Contents(text("document.contents_title"), ()))
+    page_numbers = bool(theme.get("document.contents_page_numbers", True))
+    document.blocks.append(Contents(text("document.contents_title"), (), page_numbers))
     document.blocks.extend(body)
     entries = tuple(ContentsEntry(t, a, lvl) for t, a, lvl in document.headings())
-    document.blocks[1] = Contents(text("document.contents_title"), entries)
+    document.blocks[1] = Contents(text("document.contents_title"), entries, page_numbers)
     return document
+
+
+def tables_part(analysis: Analysis, part: Part, label: str, table_numbering: str, values: Mapping[str, object]) -> list:
+    """The tables part: its heading (a bookmark only where the references print none), then each
+    table; the contents may number the tables (1. 2. …) without the printed titles carrying it."""
+    title = fill(part.title or analysis.theme.require("document.tables_part"), values)
+    heading = Heading(f"{label}{title}", 1, "part-tables", new_page=True, visible=part.heading_visible)
+    blocks = [table_block(table, analysis.theme, values) for table in analysis.tables]
+    if blocks and not part.heading_visible:
+        blocks[0] = replace(blocks[0], new_page=False)
+    if table_numbering != "none":
+        blocks = [
+            replace(b, contents_text=f"{number_label(table_numbering, i)}{b.title}") for i, b in enumerate(blocks, start=1)
+        ]
+    return [heading, *blocks]
+
+
+def section_part(analysis: Analysis, part: Part, label: str, number: int) -> list:
+    """One section standing as a part of its own (Shanghai's 一、部门主要职能 …): its heading as
+    printed and its contents entry as the set words them, then the section's blocks."""
+    from .narrative import section_blocks
+
+    return section_blocks(analysis, part, label, number)
 
 
 def cover_image(theme: Theme) -> SetImage | None:
@@ -105,16 +136,20 @@ def _return_to_portrait(blocks: list) -> list:
 
 
 def table_block(table: Table, theme: Theme, values: Mapping[str, object]) -> TableBlock:
-    settings = theme.get(f"tables.{table.key}", {}) or {}
+    """A table as printed: the set's 序号 column and 栏次 row where its options keep them, its top
+    line with the unit line derived from the table's printed unit, every amount printed once."""
+    options = table.options
+    assert options is not None
     page_top = theme.require("page_top")
-    serial_label = theme.require("labels.serial")
-    columns = [Column(serial_label)] + list(table.columns)
+    line_values = {**values, "unit_line": table.unit_line(), "unit": table.numbers.unit}
+    serial = [Column(theme.require("labels.serial"))] if options.serial else []
+    columns = serial + list(table.columns)
     header, depth = header_grid(columns)
     rows = tuple(
         BodyRow(
-            (Cell(str(number), "number"),)
+            ((Cell(str(number), "number"),) if serial else ())
             + tuple(
-                _cell(value, column, row.indent if i == 0 else 0)
+                _cell(table, i, value, column, row.indent if i == 0 else 0)
                 for i, (value, column) in enumerate(zip(row.cells, table.columns, strict=True))
             ),
             role=row.role,
@@ -122,30 +157,34 @@ def table_block(table: Table, theme: Theme, values: Mapping[str, object]) -> Tab
         )
         for number, row in enumerate(table.rows, start=1)
     )
+    column_numbers = None
+    if options.column_numbers:
+        column_numbers = (theme.require("labels.column_numbers"),) + tuple(str(i) for i in range(1, len(columns)))
     return TableBlock(
         anchor=f"table-{_anchor(table.key)}",
         title=table.title,
         top_line=TopLine(
-            fill(page_top["left"], values),
-            fill(page_top.get("middle", ""), values),
-            fill(page_top.get("right", ""), values),
+            fill(page_top["left"], line_values),
+            fill(page_top.get("middle", ""), line_values),
+            fill(page_top.get("right", ""), line_values),
         ),
         header=tuple(header),
         header_rows=depth,
         column_count=len(columns),
-        column_numbers=(theme.require("labels.column_numbers"),) + tuple(str(i) for i in range(1, len(columns))),
+        column_numbers=column_numbers,
         rows=rows,
         align=tuple(_align(c) for c in columns),
         widths=tuple(_width(c) for c in columns),
         note=table.note,
-        orientation=settings.get("orientation", "portrait"),
+        orientation=options.orientation,
+        part_table=True,
     )
 
 
-def _cell(value, column: Column, indent: int = 0) -> Cell:
+def _cell(table: Table, index: int, value, column: Column, indent: int = 0) -> Cell:
     if isinstance(value, Decimal):
-        return Cell(printed_cell(value), "amount", value)
-    return Cell(printed_cell(value), column.kind if column.kind != "amount" else "text", indent=indent)
+        return Cell(table.printed(value, index), "amount", table.printed_value(value))
+    return Cell(table.printed(value, index), column.kind if column.kind != "amount" else "text", indent=indent)
 
 
 def header_grid(columns: list[Column]) -> tuple[list[HeaderCell], int]:
@@ -177,7 +216,7 @@ def header_grid(columns: list[Column]) -> tuple[list[HeaderCell], int]:
 def _align(column: Column) -> str:
     if column.numeric:
         return "right"
-    if column.label in ("科目编码",) or not column.group and column.label == "序号":
+    if column.kind == "code" or not column.group and column.label == "序号":
         return "center"
     return "left"
 
@@ -185,8 +224,8 @@ def _align(column: Column) -> str:
 def _width(column: Column) -> float:
     if column.numeric:
         return 1.25
-    if column.label == "科目编码":
-        return 1.2
+    if column.kind == "code":
+        return 1.2 if column.label == "科目编码" else 0.6
     if column.label in ("序号",):
         return 0.7
     return 3.0

@@ -52,6 +52,7 @@ class ContentsEntry:
 class Contents:
     title: str
     entries: tuple[ContentsEntry, ...]
+    page_numbers: bool = True  # Shanghai's contents list the parts without page numbers
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class Heading:
     orientation: Orientation = "portrait"
     in_contents: bool = True
     visible: bool = True  # False: a bookmark and contents entry only, nothing printed
+    contents_text: str = ""  # the contents entry when it differs from the printed heading
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,8 @@ class TableBlock:
     in_contents: bool = True
     merges: tuple[Merge, ...] = ()
     continues: bool = False  # sits directly under the previous table, as its lower part
+    part_table: bool = False  # one of the set's tables (the tables part), not a table inside a section
+    contents_text: str = ""  # the contents entry when it differs from the printed title (1. 表名)
 
     def covered(self) -> set[tuple[int, int]]:
         """Body cells hidden under a merge (the merge's own top-left cell excluded)."""
@@ -187,7 +191,7 @@ class Document:
         found = []
         for block in self.blocks:
             if isinstance(block, Heading) and block.in_contents:
-                found.append((block.text, block.anchor, block.level))
+                found.append((block.contents_text or block.text, block.anchor, block.level))
             elif isinstance(block, TableBlock) and block.in_contents and block.title:
-                found.append((block.title, block.anchor, block.title_level))
+                found.append((block.contents_text or block.title, block.anchor, block.title_level))
         return found

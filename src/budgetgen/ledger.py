@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from . import catalog
 from .model import THREE_PUBLIC_ITEMS, Budget
-from .money import Unit
+from .money import YUAN_PER_WAN, Unit
 from .problems import Path_
 
 
@@ -79,7 +79,10 @@ def build_ledger(budget: Budget, city_names: dict[str, str] | None = None) -> Le
     names.update(budget.code_names)
     names.update({item.code: item.name for item in budget.expenditures if item.name})
     names.update({e.code: e.name for e in budget.economic_lines if e.name})
-    three_public = {item: dict(amounts) for item, amounts in budget.three_public.by_item().items()}
+    three_public = {
+        item: {fund: _in_unit(amount, budget.three_public.unit or budget.unit, budget.unit) for fund, amount in amounts.items()}
+        for item, amounts in budget.three_public.by_item().items()
+    }
     assert tuple(three_public) == THREE_PUBLIC_ITEMS
     return Ledger(
         year=budget.year,
@@ -91,3 +94,11 @@ def build_ledger(budget: Budget, city_names: dict[str, str] | None = None) -> Le
         custom_names=names,
         city_names=dict(city_names or {}),
     )
+
+
+def _in_unit(amount: Decimal, typed: Unit, unit: Unit) -> Decimal:
+    """A block typed in its own unit, held in the file's unit: 万元 → 元 is exact; 元 → 万元 keeps
+    every digit (no rounding here, the statement rounds once)."""
+    if typed == unit:
+        return amount
+    return amount * YUAN_PER_WAN if unit == "元" else amount / YUAN_PER_WAN

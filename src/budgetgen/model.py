@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    NonNegativeInt,
     AfterValidator,
     BaseModel,
     BeforeValidator,
@@ -293,6 +294,9 @@ class ThreePublic(InputModel):
     vehicle_purchase: ThreePublicEntry = Field(default_factory=dict, alias="公务用车购置费")
     vehicle_operation: ThreePublicEntry = Field(default_factory=dict, alias="公务用车运行维护费")
     reception: ThreePublicEntry = Field(default_factory=dict, alias="公务接待费")
+    unit: Literal["万元", "元"] | None = Field(
+        None, alias="单位", description="本节金额的单位，与全文件不同时写（如上海“三公”经费以万元填报）"
+    )
 
     def by_item(self) -> dict[str, dict[str, Decimal]]:
         return dict(
@@ -363,6 +367,17 @@ Lines = Annotated[
 IndicatorRow = Annotated[list[str | float | None], Field(min_length=5, max_length=6)]
 
 
+class ProjectDescription(InputModel):
+    """项目经费情况说明（上海等地逐项目说明）。"""
+
+    overview: Text = Field(alias="项目概述")
+    basis: Text = Field(alias="立项依据")
+    implementer: Text = Field(alias="实施主体")
+    plan: Text = Field(alias="实施方案")
+    period: Text = Field(alias="实施周期")
+    goal: Text = Field(alias="绩效目标")
+
+
 class Project(InputModel):
     """项目：资金写在项目下（科目、金额），或写在“支出”中注明该项目的行。"""
 
@@ -374,6 +389,7 @@ class Project(InputModel):
     carried_over: Flag = Field(False, alias="上年结转")
     purpose: Text | None = Field(None, alias="资金用途", description="预算规模及资金用途（2025 版式）")
     goals: Lines = Field(default_factory=list, alias="绩效目标", description="绩效目标，每条一行（编号自动加）")
+    description: ProjectDescription | None = Field(None, alias="经费情况说明", description="项目经费情况说明各部分")
     indicators: list[
         Annotated[Indicator, BeforeValidator(_indicator_row, json_schema_input_type=IndicatorRow | Indicator)]
     ] = Field(default_factory=list, alias="绩效指标")
@@ -429,6 +445,9 @@ class PriorYear(InputModel):
         None, alias="三公经费", description="上年“三公”经费分项；不分项时可只写 合计"
     )
     three_public_total: Money | None = Field(None, alias="三公经费合计")
+    fiscal: dict[FiscalFund, Money] | None = Field(
+        None, alias="财政拨款", description="上年财政拨款预算，按资金来源（编制说明比较财政拨款收支时用）"
+    )
 
 
 class Reasons(InputModel):
@@ -437,7 +456,10 @@ class Reasons(InputModel):
     basic: Text | None = Field(None, alias="基本支出", description="如：主要为增加人员经费支出")
     project: Text | None = Field(None, alias="项目支出")
     three_public: Text | None = Field(None, alias="三公经费")
-    three_public_items: dict[Literal["因公出国（境）费", "公务用车购置及运维费", "公务接待费"], Text] = Field(
+    fiscal: Text | None = Field(None, alias="财政拨款", description="财政拨款收支增减的主要原因")
+    three_public_items: dict[
+        Literal["因公出国（境）费", "公务用车购置及运维费", "公务用车购置费", "公务用车运行维护费", "公务接待费"], Text
+    ] = Field(
         default_factory=dict, alias="三公经费分项"
     )
 
@@ -572,6 +594,70 @@ class Declared(InputModel):
     three_public: Money | None = Field(None, alias="三公经费")
 
 
+class ItemNote(InputModel):
+    """编制说明中一个“项”级科目的说明（上海等地逐项列示财政拨款支出）。"""
+
+    purpose: Text | None = Field(None, alias="主要用于", description="如：行政单位的基本支出。")
+    prior_execution: Money | None = Field(None, alias="上年执行数", description="上年当年预算执行数")
+    reason: Text | None = Field(None, alias="增减原因", description="如：部分人员退休。")
+
+
+class VehicleCounts(InputModel):
+    """车辆按用途八类的数量（辆）；合计由程序计算。"""
+
+    ministerial: NonNegativeInt = Field(0, alias="部级领导干部用车")
+    principal: NonNegativeInt = Field(0, alias="主要领导干部用车")
+    confidential: NonNegativeInt = Field(0, alias="机要通信用车")
+    emergency: NonNegativeInt = Field(0, alias="应急保障用车")
+    enforcement: NonNegativeInt = Field(0, alias="执法执勤用车")
+    special: NonNegativeInt = Field(0, alias="特种专业技术用车")
+    retired: NonNegativeInt = Field(0, alias="离退休干部用车")
+    other: NonNegativeInt = Field(0, alias="其他用车")
+
+    def by_use(self) -> dict[str, int]:
+        return {VEHICLE_USES[name]: value for name, value in self if name in VEHICLE_USES}
+
+
+VEHICLE_USES = {
+    "ministerial": "部级领导干部用车",
+    "principal": "主要领导干部用车",
+    "confidential": "机要通信用车",
+    "emergency": "应急保障用车",
+    "enforcement": "执法执勤用车",
+    "special": "特种专业技术用车",
+    "retired": "离退休干部用车",
+    "other": "其他用车",
+}
+
+
+class AssetHoldings(InputModel):
+    """国有资产占有使用情况（车辆按用途、单价100万元以上设备），及本年拟购置。"""
+
+    as_of: Text = Field(alias="截至", description="如：2025年8月31日")
+    vehicles: VehicleCounts = Field(default_factory=VehicleCounts, alias="车辆")
+    large_equipment: NonNegativeInt = Field(0, alias="单价100万元以上设备", description="台（套），不含车辆")
+    vehicles_to_buy: VehicleCounts = Field(default_factory=VehicleCounts, alias="拟购置车辆")
+    large_equipment_to_buy: NonNegativeInt = Field(0, alias="拟购置单价100万元以上设备")
+
+
+class ProcurementSummary(InputModel):
+    """政府采购预算按货物、工程、服务的金额及预留中小企业份额（未逐项填写采购物品时填写）。"""
+
+    goods: Money = Field(0, alias="货物")
+    works: Money = Field(0, alias="工程")
+    services: Money = Field(0, alias="服务")
+    sme_reserved: Money = Field(0, alias="面向中小企业预留")
+    small_micro_reserved: Money = Field(0, alias="预留给小型和微型企业")
+
+
+class PerformanceSummary(InputModel):
+    """绩效目标设置情况：编报绩效目标的预算单位数、项目数及其项目预算资金。"""
+
+    units: NonNegativeInt = Field(alias="预算单位数")
+    projects: NonNegativeInt = Field(alias="项目数")
+    amount: Money = Field(alias="项目预算资金")
+
+
 class Budget(InputModel):
     """一个部门一个预算年度的源数据。"""
 
@@ -597,6 +683,16 @@ class Budget(InputModel):
     procurement: list[PurchaseUnit] = Field(default_factory=list, alias="政府采购")
     assets: Assets = Field(default_factory=Assets, alias="国有资产")
     narrative: Narrative = Field(default_factory=Narrative, alias="说明")
+    item_notes: dict[FunctionCode, ItemNote] = Field(
+        default_factory=dict, alias="科目说明", description="编制说明逐项列示的“项”级科目：主要用于、上年执行数、增减原因"
+    )
+    functions_text: Lines = Field(
+        default_factory=list, alias="主要职能", description="部门主要职能，每段一行（上海等地版式）"
+    )
+    organisation: Lines = Field(default_factory=list, alias="机构设置", description="机构设置说明，每段一行")
+    procurement_summary: ProcurementSummary | None = Field(None, alias="政府采购预算")
+    performance_summary: PerformanceSummary | None = Field(None, alias="绩效目标设置")
+    asset_holdings: AssetHoldings | None = Field(None, alias="资产占有")
 
 
 def json_schema() -> dict:

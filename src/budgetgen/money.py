@@ -72,3 +72,26 @@ def format_percent(ratio: Decimal, decimals: int = 2, style: str = "two_decimals
 
 def _trim(text: str) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# ---------------------------------------------------------------- printed units
+
+PrintUnit = Literal["万元", "元"]
+PRINT_UNITS: tuple[PrintUnit, ...] = ("万元", "元")
+
+
+def in_print_unit(exact: Decimal, input_unit: Unit, print_unit: PrintUnit, decimals: int = 2) -> Decimal:
+    """The printed figure of an exact amount: converted exactly to the printed unit, then rounded
+    once, half-up, to `decimals` places. 万元 input printed in 元 is exact; 元 input printed in 万元
+    rounds as `to_wan` does, so a 万元 table prints the statement's own figures."""
+    if input_unit != print_unit:
+        exact = exact / YUAN_PER_WAN if print_unit == "万元" else exact * YUAN_PER_WAN
+    return round_half_up(exact, Decimal(1).scaleb(-decimals))
+
+
+def format_number(printed: Decimal, decimals: int = 2, thousands: bool = False, zero: str = "") -> str:
+    """A printed figure as text: `zero` for a zero (blank, "0.00", "0" …), else with `decimals`
+    places and, if asked, thousands separators (96,282,213.44)."""
+    if printed == ZERO:
+        return zero
+    return f"{printed:,.{decimals}f}" if thousands else f"{printed:.{decimals}f}"

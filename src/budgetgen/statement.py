@@ -17,7 +17,17 @@ from decimal import Decimal
 
 from . import catalog
 from .ledger import EconomicAmount, Ledger, Line
-from .model import FISCAL_FUNDS, FUNDS, KINDS, THREE_PUBLIC_ITEMS, Budget, PriorThreePublicItem, Project, PurchaseItem
+from .model import (
+    FISCAL_FUNDS,
+    FUNDS,
+    KINDS,
+    THREE_PUBLIC_ITEMS,
+    Budget,
+    PriorThreePublicItem,
+    Project,
+    PurchaseItem,
+    VehicleCounts,
+)
 from .money import ZERO, Unit, round_half_up, to_wan, total
 
 Vector = tuple[Decimal, ...]
@@ -81,7 +91,8 @@ class Node:
     code: str
     name: str
     level: int
-    values: Vector
+    values: Vector  # printed 万元
+    exact: Vector = ()  # the same columns, exact in the input unit (for tables printed in another unit)
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,7 @@ class Hierarchy:
     columns: tuple[str, ...]
     total: Vector
     nodes: tuple[Node, ...]
+    total_exact: Vector = ()
 
     def __bool__(self) -> bool:
         return bool(self.nodes)
@@ -135,10 +147,10 @@ def _hierarchy(
         for node in parents(code) + [code]:
             sums[node] = _add(sums.get(node, zero), vector)
     nodes = tuple(
-        Node(code, name_of(code) or "", len(parents(code)), tuple(map(printed, sums[code])))
+        Node(code, name_of(code) or "", len(parents(code)), tuple(map(printed, sums[code])), sums[code])
         for code in sorted(sums)  # plain text order of codes is depth-first: 208 < 20805 < 2080501 < 20806
     )
-    return Hierarchy(columns, tuple(map(printed, grand)), nodes)
+    return Hierarchy(columns, tuple(map(printed, grand)), nodes, grand)
 
 
 def _unit_vector(width: int, index: int, amount: Decimal) -> Vector:
@@ -208,6 +220,8 @@ class ProjectFigures:
     fiscal: Decimal | None
     other: Decimal | None
     plan: tuple[Decimal, ...] | None
+    exact: tuple[Decimal, Decimal, Decimal] | None = None  # amount, fiscal, other — exact in the input unit
+    codes: tuple[str, ...] = ()  # the 项 its money is on
 
 
 @dataclass(frozen=True)
@@ -265,6 +279,7 @@ class Statement:
     expense_by_class: dict[int, Decimal]
     fiscal_by_class: dict[str, dict[int, Decimal]]
     fiscal_class_total: dict[int, Decimal]  # Σ of the three fiscal funds per class, rounded once
+    class_exact: dict[str, dict[int, Decimal]]  # "expense" / "fiscal" / a fiscal fund -> class -> exact
     figures: dict[str, Decimal]  # every named total, printed (万元, 0.01)
     exact: dict[str, Decimal]  # the same names, exact in the input unit (for checks)
     exact_codes: dict[str, Decimal]  # every 类/款/项 (支出总表 合计) and economic 类/款 (基本支出表 合计), exact
@@ -285,6 +300,23 @@ class Statement:
     def income_of(self, funds: Iterable[str]) -> Decimal:
         """This year's income of a group of funds the set prints in one row: its exact sum, rounded once."""
         return self.printed(_income_this_year(self._ledger, funds))
+
+    def income_of_exact(self, funds: Iterable[str]) -> Decimal:
+        return _income_this_year(self._ledger, funds)
+
+    def three_public_exact(self, row: str, fund: str | None = None) -> Decimal:
+        items = THREE_PUBLIC_ROWS[row]
+        keep = (fund,) if fund is not None else FISCAL_FUNDS
+        return total(self._ledger.three_public[item].get(f, ZERO) for item in items for f in keep)
+
+    def vehicle_count(self, counts: VehicleCounts) -> int:
+        """All vehicles of the eight uses (counts, not money, but a total all the same)."""
+        return sum(counts.by_use().values())
+
+    def project_totals(self) -> tuple[Decimal, Decimal, Decimal]:
+        """合计, 财政拨款, 其他 of the projects whose own amount is known, exact."""
+        known = [p.exact for p in self.projects.values() if p.exact is not None]
+        return (total(k[0] for k in known), total(k[1] for k in known), total(k[2] for k in known))
 
     def expense_by_class_fiscal(self, number: int) -> Decimal:
         return self.fiscal_class_total.get(number, ZERO)
@@ -441,6 +473,11 @@ def build_statement(budget: Budget, ledger: Ledger) -> Statement:
         fiscal_class_total={
             n: printed(v) for n, v in _class_amounts(ledger, lambda entry: entry.fund in FISCAL_FUNDS).items()
         },
+        class_exact={
+            "expense": _class_amounts(ledger),
+            "fiscal": _class_amounts(ledger, lambda entry: entry.fund in FISCAL_FUNDS),
+            **{fund: _class_amounts(ledger, _in_fund(fund)) for fund in FISCAL_FUNDS},
+        },
         figures=figures,
         exact=exact,
         exact_codes=exact_codes,
@@ -472,17 +509,20 @@ def _projects(budget: Budget, ledger: Ledger, printed: Callable[[Decimal], Decim
     for project in budget.projects:
         exact = amounts.get(project.name)
         amount = printed(exact) if exact is not None else None
-        fiscal = other = None
+        fiscal = other = exact_parts = None
+        lines = [entry for entry in ledger.lines if entry.projects == (project.name,)]
         if exact is not None:
-            lines = [entry for entry in ledger.lines if entry.projects == (project.name,)]
-            fiscal = printed(total(entry.amount for entry in lines if entry.fund in FISCAL_FUNDS))
-            other = printed(total(entry.amount for entry in lines if entry.fund not in FISCAL_FUNDS))
+            fiscal_exact = total(entry.amount for entry in lines if entry.fund in FISCAL_FUNDS)
+            other_exact = total(entry.amount for entry in lines if entry.fund not in FISCAL_FUNDS)
+            fiscal, other = printed(fiscal_exact), printed(other_exact)
+            exact_parts = (exact, fiscal_exact, other_exact)
         plan = None
         if project.spending_plan is not None:
             plan = tuple(project.spending_plan)
         elif amount is not None:
             plan = tuple(round_half_up(amount * share) for share in SPENDING_PLAN_SHARES)  # X17
-        result.append(ProjectFigures(project.name, project, amount, fiscal, other, plan))
+        codes = tuple(dict.fromkeys(entry.code for entry in lines))
+        result.append(ProjectFigures(project.name, project, amount, fiscal, other, plan, exact_parts, codes))
     return result
 
 

@@ -358,16 +358,28 @@ _EXPECTED = {
 }
 
 
+# Settings whose keys are the set's own names (snippets, glossary edits, tables, sentence needs), or
+# that a typed model checks instead (tables: by their kind's options).
+FREE_KEYS = {("tables",), ("narrative", "snippets"), ("narrative", "glossary_changes"), ("narrative", "needs")}
+TOP_LEVEL_ONLY = {"extends", "description"}
+
+
 def shape_problems(reference: Any, value: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
     """Where `value` differs in kind from the base setting at the same place: a text where a list
-    is needed, a list entry missing a key every base entry has. Keys base lacks are not judged."""
-    if reference is None or value is None and _kind(reference) == "text":
+    is needed, a list entry missing a key every base entry has, a key base does not have (with the
+    nearest known key, for a misspelling)."""
+    if reference is None or value is None and _kind(reference) == "text" or path in FREE_KEYS:
         return []
     wanted, got = _kind(reference), _kind(value)
     if wanted != got:
         return [(path, _EXPECTED[wanted])]
     if wanted == "mapping":
-        return [
+        unknown = [
+            (path + (key,), f"不是可用的设置{did_you_mean(str(key), [str(k) for k in reference])}")
+            for key in value
+            if key not in reference and reference and not (not path and key in TOP_LEVEL_ONLY)
+        ]
+        return unknown + [
             found
             for key in value
             if key in reference
@@ -389,6 +401,57 @@ def _item_problems(reference: list, item: Any, path: tuple) -> list[tuple[tuple,
         example = next((entry[key] for entry in reference if key in entry), None)
         found += shape_problems(example, value, path + (key,))
     return found
+
+
+def did_you_mean(word: str, known: list[str]) -> str:
+    """"（是不是「…」？）" for the nearest known name, or nothing."""
+    import difflib
+
+    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
+    return f"（是不是「{close[0]}」？）" if close else ""
+
+
+def model_problems(theme: Theme, base: tuple, exc: Any, model: Any) -> list:
+    """A pydantic ValidationError of typed set settings, as located errors in Chinese."""
+    problems = []
+    for item in exc.errors():
+        loc = tuple(item["loc"])
+        path = base + loc
+        name = _dotted(path)
+        kind = item["type"]
+        if kind == "extra_forbidden":
+            known = _known_fields(model, loc[:-1])
+            message = f"不是可用的设置{did_you_mean(str(loc[-1]), known)}"
+            hint = f"可用的设置：{'、'.join(known)}。" if known else "删去这一行。"
+        elif kind == "missing":
+            message = "缺少这一设置"
+            hint = "补上它（对照 docs/城市模板指南.md）。"
+        elif kind in ("literal_error", "enum"):
+            message = f"「{item.get('input')}」不是可选的值"
+            hint = f"可选：{item.get('ctx', {}).get('expected', '')}。"
+        else:
+            message = f"{_PYDANTIC_KINDS.get(kind.split('_')[0], '的写法不对')}（写的是「{item.get('input')}」）"
+            hint = "对照 docs/城市模板指南.md 中该设置的写法修改。"
+        problems.append(error("模板", f"{theme.where(path)} 的设置 {name} {message}", hint))
+    return problems
+
+
+_PYDANTIC_KINDS = {"bool": "应为 true 或 false", "int": "应为整数", "string": "应为文字", "tuple": "应为列表", "dict": "应为一组“键: 值”", "model": "应为一组“键: 值”"}
+
+
+def _known_fields(model: Any, loc: tuple) -> list[str]:
+    """The field names of the (nested) model at `loc`, for a did-you-mean."""
+    import typing
+
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        candidates = [a for a in typing.get_args(field.annotation) if hasattr(a, "model_fields")]
+        model = candidates[0] if candidates else field.annotation
+    return list(getattr(model, "model_fields", {}))
 
 
 def _dotted(path: tuple) -> str:

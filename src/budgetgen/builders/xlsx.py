@@ -32,11 +32,11 @@ FORBIDDEN_IN_SHEET_NAMES = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
 def standard_tables(document: Document) -> list[TableBlock]:
-    """The nine tables: the table blocks with a 栏次 row (the explanatory part's tables have none)."""
+    """The set's tables (the tables part), not the tables inside the explanatory sections."""
     found = []
     for block in document.blocks:
         if isinstance(block, TableBlock):
-            if block.column_numbers is not None:
+            if block.part_table:
                 found.append(block)
         elif not isinstance(block, (CoverPage, Contents, Heading, Paragraph)):
             raise TypeError(f"the XLSX builder has no layout for {type(block).__name__}")

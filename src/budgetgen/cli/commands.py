@@ -208,9 +208,10 @@ def tables(
         return
     printed = analysis.tables
     if neutral:
-        from ..tables import TableWording, standard_tables
+        from ..tables import build_tables
+        from ..wording import neutral_specs
 
-        printed = standard_tables(analysis.statement, TableWording.neutral())
+        printed = build_tables(analysis.statement, neutral_specs())
     if as_json:
         typer.echo(json.dumps(printed.to_json(), ensure_ascii=False, indent=1))
         return
