@@ -1,10 +1,24 @@
 """SPEC §3 identities asserted on computed tables (printed values, 万元 mode: exact)."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 from budgetgen.tables import PrintedTables as StandardTables
 
 ZERO = Decimal(0)
+
+
+def printed_tables(tables: StandardTables) -> StandardTables:
+    """The tables with every amount cell as printed (a table holds exact amounts in the input
+    unit and prints each once, in its own unit)."""
+    copies = {}
+    for key, table in tables.tables.items():
+        rows = [
+            replace(row, cells=tuple(table.printed_value(c) if isinstance(c, Decimal) else c for c in row.cells))
+            for row in table.rows
+        ]
+        copies[key] = replace(table, rows=rows, options=None)
+    return StandardTables(copies)
 
 
 def value(cell) -> Decimal:

@@ -7,7 +7,7 @@ import pytest
 from conftest import REFERENCE_EXAMPLES, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from identities import assert_identities, value
+from identities import assert_identities, printed_tables, value
 
 from budgetgen import catalog
 from budgetgen.ledger import build_ledger
@@ -89,7 +89,7 @@ def budgets(draw, unit="万元"):
 def tables_of(data, theme_name):
     budget = Budget.model_validate(data, context={"unit": data["金额单位"]})
     ledger = build_ledger(budget)
-    return ledger, build_tables(build_statement(budget, ledger), table_specs(THEMES[theme_name]))
+    return ledger, printed_tables(build_tables(build_statement(budget, ledger), table_specs(THEMES[theme_name])))
 
 
 @pytest.mark.slow
@@ -190,7 +190,7 @@ def _sentences_and_tables(data, theme_name):
     ledger = build_ledger(budget)
     statement = build_statement(budget, ledger)
     theme = THEMES[theme_name]
-    tables = build_tables(statement, table_specs(theme))
+    tables = printed_tables(build_tables(statement, table_specs(theme)))
     analysis = Analysis(None, None, budget, theme, ledger, statement, tables, [], [])
     narrator = Narrator(analysis, statement, sentence_environment())
     sentences = {key: narrator.say(key) for key in ("operating_costs.text", "overview.income", "three_public.text")}

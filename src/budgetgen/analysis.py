@@ -104,7 +104,9 @@ def check_context(budget: Budget, ledger: Ledger, statement: Statement, theme: T
         budget,
         ledger,
         statement,
-        narrative=bool(theme.get("narrative.sections")),
+        # Hebei's explanatory part (and the checks of what its sentences need) only where the set prints it
+        narrative=bool(theme.get("narrative.sections"))
+        and any(isinstance(p, dict) and p.get("key") == "narrative" for p in theme.get("document.parts", []) or []),
         needs=frozenset(str(n) for listed in needs.values() for n in (listed or [])),
         procurement_funds=frozenset(f for column in columns for f in column.get("funds", [])) or None,
     )

@@ -598,7 +598,7 @@ class ItemNote(InputModel):
     """编制说明中一个“项”级科目的说明（上海等地逐项列示财政拨款支出）。"""
 
     purpose: Text | None = Field(None, alias="主要用于", description="如：行政单位的基本支出。")
-    prior_execution: Money | None = Field(None, alias="上年执行数", description="上年当年预算执行数")
+    prior_execution: Money | None = Field(None, alias="上年执行数", description="上年当年预算执行数（万元，同“上年”）")
     reason: Text | None = Field(None, alias="增减原因", description="如：部分人员退休。")
 
 
@@ -641,7 +641,7 @@ class AssetHoldings(InputModel):
 
 
 class ProcurementSummary(InputModel):
-    """政府采购预算按货物、工程、服务的金额及预留中小企业份额（未逐项填写采购物品时填写）。"""
+    """政府采购预算按货物、工程、服务的金额及预留中小企业份额（万元，与公开文件所印一致）。"""
 
     goods: Money = Field(0, alias="货物")
     works: Money = Field(0, alias="工程")
@@ -651,7 +651,7 @@ class ProcurementSummary(InputModel):
 
 
 class PerformanceSummary(InputModel):
-    """绩效目标设置情况：编报绩效目标的预算单位数、项目数及其项目预算资金。"""
+    """绩效目标设置情况：编报绩效目标的预算单位数、项目数及其项目预算资金（万元）。"""
 
     units: NonNegativeInt = Field(alias="预算单位数")
     projects: NonNegativeInt = Field(alias="项目数")

@@ -18,7 +18,7 @@ from jinja2.exceptions import SecurityError, TemplateNotFound, TemplateRuntimeEr
 
 from .analysis import Analysis
 from .document import Block, BodyRow, Cell, HeaderCell, Heading, Merge, Paragraph, TableBlock, TopLine
-from .model import INDICATOR_LEVELS, Indicator
+from .model import FISCAL_FUNDS, INDICATOR_LEVELS, Indicator
 from .money import AMOUNT_STYLES, ZERO, format_amount, format_percent, format_sentence_amount, format_text_amount
 from .numbering import number_label
 from .problems import InputRejected, error
@@ -451,6 +451,7 @@ class Narrator:
                 "project": budget.reasons.project or "",
                 "three_public": budget.reasons.three_public or "",
                 "three_public_items": dict(budget.reasons.three_public_items),
+                "fiscal": budget.reasons.fiscal or "",
             },
             "operating": {
                 "total": s["expense.public"],
@@ -477,6 +478,29 @@ class Narrator:
                 "changed_items": tp_changes,
             },
             "procurement": {"total": s["procurement.total"]},
+            "income_other": s.income_of(("其他", "单位资金", "上级补助", "附属单位上缴", "财政专户")),
+            "income_sources": dict(zip(s.income.columns, (s.printed(v) for v in s.income.total_exact), strict=True))
+            if s.income.total_exact
+            else {},
+            "fiscal": {
+                "total": s["fiscal.spent"],
+                "income": s["fiscal.income"],
+                "change": change.get("fiscal"),
+                "funds": {
+                    fund: {"amount": s[f"fiscal.{fund}.spent"], "change": change.get(f"fiscal.{fund}")}
+                    for fund in FISCAL_FUNDS
+                },
+            },
+            "tp_changes": {
+                name: change.get(f"three_public.{row}")
+                for name, row in (
+                    ("因公出国（境）费", "abroad"),
+                    ("公务用车购置及运维费", "vehicles"),
+                    ("公务用车购置费", "vehicles.purchase"),
+                    ("公务用车运行维护费", "vehicles.operation"),
+                    ("公务接待费", "reception"),
+                )
+            },
             "assets": {"total": s.figures.get("assets.total", ZERO), "purchases": s["procurement.fixed_assets"]},
         }
 
@@ -1004,3 +1028,28 @@ def _example(value, numbers: NumberStyle) -> str:
 
 def narrative_blocks(analysis: Analysis) -> list[Block]:
     return Narrator(analysis, analysis.statement, sentence_environment(analysis.theme)).blocks()
+
+
+def section_blocks(analysis: Analysis, part, label: str, number: int) -> list[Block]:
+    """A registered section standing as a part of the document: its heading as printed (the
+    part's `heading`, else its numbered title), its contents entry, then its blocks."""
+    from .sections import SECTIONS
+    from .theme import did_you_mean
+
+    section = SECTIONS.get(part.key)
+    if section is None:
+        raise InputRejected(
+            [
+                error(
+                    "模板",
+                    f"{analysis.theme.where('document.parts')} 的 document.parts 中有未知的部分「{part.key}」"
+                    f"{did_you_mean(part.key, [*SECTIONS, 'tables', 'narrative'])}",
+                    f"可用：tables、narrative、{'、'.join(SECTIONS)}（见 budgetgen templates sections）。",
+                )
+            ]
+        )
+    n = Narrator(analysis, analysis.statement, sentence_environment(analysis.theme))
+    title = f"{label}{n.render(part.title, 'document.parts')}"
+    printed = n.render(part.heading, "document.parts") if part.heading else title
+    heading = Heading(printed, 1, f"part-{part.key}", new_page=True, contents_text=title)
+    return [heading, *section.blocks(n)]

@@ -28,7 +28,7 @@ from .model import (
     PurchaseItem,
     VehicleCounts,
 )
-from .money import ZERO, Unit, round_half_up, to_wan, total
+from .money import YUAN_PER_WAN, ZERO, Unit, round_half_up, to_wan, total
 
 Vector = tuple[Decimal, ...]
 
@@ -433,6 +433,9 @@ def build_statement(budget: Budget, ledger: Ledger) -> Statement:
     procurement = _procurement(budget, ledger, printed)
     figures["procurement.total"] = procurement.amount()
     figures["procurement.fixed_assets"] = procurement.fixed_assets
+    if budget.procurement_summary is not None:
+        typed = budget.procurement_summary
+        figures["procurement.by_kind"] = typed.goods + typed.works + typed.services  # typed in 万元
     assets = _assets_total(budget)
     if assets is not None:
         figures["assets.total"] = assets
@@ -570,6 +573,15 @@ def _changes(budget: Budget, statement: Statement) -> dict[str, Change]:
             )
     elif prior.three_public_total is not None:
         result["three_public.total"] = Change(figures["three_public.total"], prior.three_public_total)
+    if prior.fiscal is not None:
+        result["fiscal"] = Change(figures["fiscal.spent"], total(prior.fiscal.values()))
+        for fund in FISCAL_FUNDS:
+            result[f"fiscal.{fund}"] = Change(figures[f"fiscal.{fund}.spent"], prior.fiscal.get(fund, ZERO))
+    for code, note in budget.item_notes.items():
+        if note.prior_execution is not None:
+            # against the exact amount, so the % is not skewed by the cent the amount is printed to
+            exact = statement.exact_codes.get(code, ZERO)
+            result[f"item.{code}"] = Change(exact / YUAN_PER_WAN if statement.unit == "元" else exact, note.prior_execution)
     return result
 
 

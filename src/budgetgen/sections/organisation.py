@@ -1,0 +1,17 @@
+"""部门机构设置: the department's own text on its units, or a sentence over the unit list."""
+
+from __future__ import annotations
+
+from ..document import Block, Paragraph
+from .base import Section
+
+
+def blocks(n) -> list[Block]:
+    budget = n.analysis.budget
+    if budget.organisation:
+        return [Paragraph(text) for text in budget.organisation]
+    units = [unit.name for unit in budget.duties.units]
+    return [Paragraph(n.say("organisation.text", units=units))]
+
+
+SECTION = Section("organisation", "部门机构设置：说明文字，或按机构列表成句", blocks, ("机构设置",))
