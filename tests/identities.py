@@ -120,6 +120,7 @@ def assert_identities(tables: StandardTables) -> None:
     assert [a + b for a, b in zip(r9[3], r9[4], strict=True)] == r9[2]
     assert [a + b for a, b in zip(r9[6], r9[7], strict=True)] == r9[5]
 
+
 # The nine tables of the Hebei references (000/001/004), by their keys in the shipped Hebei sets.
 TABLE_KEYS = (
     "收支总表",

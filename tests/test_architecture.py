@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("statement", {"statement"}),  # every figure, computed and rounded once
     ("views", {"tables", "checks"}),  # the nine tables and the checks: views of the statement
     ("template set", {"theme", "wording", "fonts"}),  # wording and settings of a city's set
-    ("composition", {"analysis", "narrative", "compose", "layout"}),  # statement + set → Document
+    ("composition", {"analysis", "narrative", "sections", "compose", "layout"}),  # statement + set → Document
     ("builders", {"builders"}),  # Document → bytes, one module per format
     ("orchestration", {"build", "batch", "summary", "starter"}),
     ("interfaces", {"cli", "web", "__main__"}),

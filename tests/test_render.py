@@ -10,10 +10,10 @@ import pytest
 from conftest import REFERENCE_EXAMPLES, load_expected
 from docx import Document as open_docx
 from expected_tables import corrected_expected_rows
+from identities import TABLE_KEYS
 from pypdf import PdfReader
 
 from budgetgen.build import build
-from identities import TABLE_KEYS
 
 pytestmark = pytest.mark.slow  # lays out every reference as PDF and DOCX
 

@@ -8,7 +8,6 @@ import openpyxl
 import pytest
 from conftest import REFERENCE_EXAMPLES, load_expected
 from expected_tables import corrected_expected_rows
-
 from identities import TABLE_KEYS
 
 pytestmark = pytest.mark.slow  # opens the workbooks in LibreOffice Calc

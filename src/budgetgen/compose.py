@@ -87,7 +87,8 @@ def tables_part(analysis: Analysis, part: Part, label: str, table_numbering: str
         blocks[0] = replace(blocks[0], new_page=False)
     if table_numbering != "none":
         blocks = [
-            replace(b, contents_text=f"{number_label(table_numbering, i)}{b.title}") for i, b in enumerate(blocks, start=1)
+            replace(b, contents_text=f"{number_label(table_numbering, i)}{b.title}")
+            for i, b in enumerate(blocks, start=1)
         ]
     return [heading, *blocks]
 

@@ -80,7 +80,10 @@ def build_ledger(budget: Budget, city_names: dict[str, str] | None = None) -> Le
     names.update({item.code: item.name for item in budget.expenditures if item.name})
     names.update({e.code: e.name for e in budget.economic_lines if e.name})
     three_public = {
-        item: {fund: _in_unit(amount, budget.three_public.unit or budget.unit, budget.unit) for fund, amount in amounts.items()}
+        item: {
+            fund: _in_unit(amount, budget.three_public.unit or budget.unit, budget.unit)
+            for fund, amount in amounts.items()
+        }
         for item, amounts in budget.three_public.by_item().items()
     }
     assert tuple(three_public) == THREE_PUBLIC_ITEMS

@@ -14,12 +14,12 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    NonNegativeInt,
     AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    NonNegativeInt,
     Strict,
     ValidationInfo,
     field_validator,
@@ -459,9 +459,7 @@ class Reasons(InputModel):
     fiscal: Text | None = Field(None, alias="财政拨款", description="财政拨款收支增减的主要原因")
     three_public_items: dict[
         Literal["因公出国（境）费", "公务用车购置及运维费", "公务用车购置费", "公务用车运行维护费", "公务接待费"], Text
-    ] = Field(
-        default_factory=dict, alias="三公经费分项"
-    )
+    ] = Field(default_factory=dict, alias="三公经费分项")
 
 
 class GoalItem(InputModel):
@@ -684,7 +682,9 @@ class Budget(InputModel):
     assets: Assets = Field(default_factory=Assets, alias="国有资产")
     narrative: Narrative = Field(default_factory=Narrative, alias="说明")
     item_notes: dict[FunctionCode, ItemNote] = Field(
-        default_factory=dict, alias="科目说明", description="编制说明逐项列示的“项”级科目：主要用于、上年执行数、增减原因"
+        default_factory=dict,
+        alias="科目说明",
+        description="编制说明逐项列示的“项”级科目：主要用于、上年执行数、增减原因",
     )
     functions_text: Lines = Field(
         default_factory=list, alias="主要职能", description="部门主要职能，每段一行（上海等地版式）"

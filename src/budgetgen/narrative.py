@@ -23,6 +23,7 @@ from .money import AMOUNT_STYLES, ZERO, format_amount, format_percent, format_se
 from .numbering import number_label
 from .problems import InputRejected, error
 from .sandbox import BoundedSandbox, RenderLimit, render_bounded, time_limit
+from .sections.glossary import glossary
 from .statement import Change, Statement
 from .theme import Theme
 from .wording import fill, wording_values
@@ -228,6 +229,36 @@ def _jinja_message(exc: TemplateError) -> str:
 # means. `budgetgen templates vars` lists these with example values taken from a real context, and a
 # test holds this table and the context built below to the same set of paths.
 VARIABLES = {
+    "fiscal.total": "财政拨款支出（三种财政拨款资金合计）",
+    "fiscal.income": "财政拨款收入",
+    "fiscal.change": "财政拨款支出与上年比较（输入“上年 → 财政拨款”时）",
+    "fiscal.funds.一般公共预算.amount": "一般公共预算拨款支出",
+    "fiscal.funds.一般公共预算.change": "一般公共预算拨款支出与上年比较",
+    "fiscal.funds.政府性基金.amount": "政府性基金拨款支出",
+    "fiscal.funds.政府性基金.change": "政府性基金拨款支出与上年比较",
+    "fiscal.funds.国有资本经营.amount": "国有资本经营预算拨款支出",
+    "fiscal.funds.国有资本经营.change": "国有资本经营预算拨款支出与上年比较",
+    "income_other": "其他收入（其他、单位资金、上级补助、附属单位上缴、财政专户）",
+    **{
+        f"income_sources.{name}": f"收入总表合计行的“{name}”"
+        for name in (
+            "合计",
+            "小计",
+            "财政拨款收入",
+            "财政专户收入",
+            "事业收入",
+            "经营收入",
+            "上级补助收入",
+            "附属单位上缴收入",
+            "其他收入",
+            "上年结转",
+        )
+    },
+    "reasons.fiscal": "财政拨款收支增减的主要原因（输入“增减原因 → 财政拨款”）",
+    **{
+        f"tp_changes.{name}": f"“三公”经费中{name}与上年比较"
+        for name in ("因公出国（境）费", "公务用车购置及运维费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
+    },
     "name": "部门全称",
     "short_name": "部门简称（输入“部门 → 简称”；不写时为全称）",
     "place": "部门所在的市、区或县（输入“部门 → 地区”）",
@@ -941,29 +972,6 @@ def assets(n: Narrator) -> list[Block]:
         top_line=top,
     )
     return [Paragraph(n.say("assets.text")), table]
-
-
-def glossary(n: Narrator) -> list[Block]:
-    style = n.setting("glossary_numbering", "arabic_comma")
-    bold = n.setting("glossary_bold_terms", False)
-    blocks: list[Block] = []
-    for index, (term, definition) in enumerate(glossary_entries(n.theme), start=1):
-        text = n.render(definition, "glossary")
-        lead = f"{number_label(style, index)}{term}："
-        blocks.append(Paragraph(text, lead=lead) if bold else Paragraph(lead + text))
-    return blocks
-
-
-def glossary_entries(theme: Theme) -> list[tuple[str, str]]:
-    """The set's glossary with `glossary_changes` applied: a city rewrites, adds (at the end) or,
-    with an empty definition, removes single terms without restating the whole list."""
-    entries = dict((str(term), str(definition)) for term, definition in theme.get("narrative.glossary", []) or [])
-    for term, definition in (theme.get("narrative.glossary_changes", {}) or {}).items():
-        if definition in (None, ""):
-            entries.pop(str(term), None)
-        else:
-            entries[str(term)] = str(definition)
-    return list(entries.items())
 
 
 def other(n: Narrator) -> list[Block]:

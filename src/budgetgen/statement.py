@@ -575,13 +575,16 @@ def _changes(budget: Budget, statement: Statement) -> dict[str, Change]:
         result["three_public.total"] = Change(figures["three_public.total"], prior.three_public_total)
     if prior.fiscal is not None:
         result["fiscal"] = Change(figures["fiscal.spent"], total(prior.fiscal.values()))
+        prior_by_fund: dict[str, Decimal] = {str(fund): value for fund, value in prior.fiscal.items()}
         for fund in FISCAL_FUNDS:
-            result[f"fiscal.{fund}"] = Change(figures[f"fiscal.{fund}.spent"], prior.fiscal.get(fund, ZERO))
+            result[f"fiscal.{fund}"] = Change(figures[f"fiscal.{fund}.spent"], prior_by_fund.get(fund, ZERO))
     for code, note in budget.item_notes.items():
         if note.prior_execution is not None:
             # against the exact amount, so the % is not skewed by the cent the amount is printed to
             exact = statement.exact_codes.get(code, ZERO)
-            result[f"item.{code}"] = Change(exact / YUAN_PER_WAN if statement.unit == "元" else exact, note.prior_execution)
+            result[f"item.{code}"] = Change(
+                exact / YUAN_PER_WAN if statement.unit == "元" else exact, note.prior_execution
+            )
     return result
 
 

@@ -404,7 +404,7 @@ def _item_problems(reference: list, item: Any, path: tuple) -> list[tuple[tuple,
 
 
 def did_you_mean(word: str, known: list[str]) -> str:
-    """"（是不是「…」？）" for the nearest known name, or nothing."""
+    """ "（是不是「…」？）" for the nearest known name, or nothing."""
     import difflib
 
     close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
@@ -436,7 +436,14 @@ def model_problems(theme: Theme, base: tuple, exc: Any, model: Any) -> list:
     return problems
 
 
-_PYDANTIC_KINDS = {"bool": "应为 true 或 false", "int": "应为整数", "string": "应为文字", "tuple": "应为列表", "dict": "应为一组“键: 值”", "model": "应为一组“键: 值”"}
+_PYDANTIC_KINDS = {
+    "bool": "应为 true 或 false",
+    "int": "应为整数",
+    "string": "应为文字",
+    "tuple": "应为列表",
+    "dict": "应为一组“键: 值”",
+    "model": "应为一组“键: 值”",
+}
 
 
 def _known_fields(model: Any, loc: tuple) -> list[str]:

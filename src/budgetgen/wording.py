@@ -22,6 +22,7 @@ from .theme import Theme, did_you_mean, model_problems
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
+
 def fill(template: str, values: Mapping[str, object]) -> str:
     """Substitute `{name}` placeholders of theme wording; unknown names stay as written.
 
@@ -42,7 +43,6 @@ def wording_values(budget: Budget) -> dict[str, object]:
         "level": department.level,
         "unit": "万元",
     }
-
 
 
 # ---------------------------------------------------------------- the document's parts
@@ -87,7 +87,13 @@ def document_parts(theme: Theme) -> DocumentParts:
     keys = [p.key for p in parts.parts]
     for key in dict.fromkeys(keys):
         if keys.count(key) > 1:
-            problems.append(error("模板", f"{theme.where('document.parts')} 的 document.parts 中「{key}」列了 {keys.count(key)} 次", "每个部分只列一次。"))
+            problems.append(
+                error(
+                    "模板",
+                    f"{theme.where('document.parts')} 的 document.parts 中「{key}」列了 {keys.count(key)} 次",
+                    "每个部分只列一次。",
+                )
+            )
     if TABLES_PART not in keys:
         problems.append(
             error(
@@ -113,7 +119,13 @@ def table_specs(theme: Theme) -> tuple[TableSpec, ...]:
     where_order = theme.where("document.parts")
     for key in dict.fromkeys(order):
         if order.count(key) > 1:
-            problems.append(error("模板", f"{where_order} 的表格部分中表「{key}」列了 {order.count(key)} 次", "每张表只列一次；同类的表用不同的键。"))
+            problems.append(
+                error(
+                    "模板",
+                    f"{where_order} 的表格部分中表「{key}」列了 {order.count(key)} 次",
+                    "每张表只列一次；同类的表用不同的键。",
+                )
+            )
     for key in dict.fromkeys(order):
         raw = theme.get(f"tables.{key}")
         if not isinstance(raw, dict):
@@ -174,15 +186,17 @@ def _unit_line_problems(theme: Theme) -> list:
         error(
             "模板",
             f"{theme.where(('page_top', side))} 的 page_top.{side}「{text}」写死了金额单位",
-            "单位由各表的 numbers.unit 决定，这里写 {unit_line}（如 right: \"{unit_line}\"），"
-            "单位行的样式写在表的 unit_line（如 \"单位：{unit}\"）。",
+            '单位由各表的 numbers.unit 决定，这里写 {unit_line}（如 right: "{unit_line}"），'
+            '单位行的样式写在表的 unit_line（如 "单位：{unit}"）。',
         )
         for side, text in page_top.items()
         if isinstance(text, str) and _TYPED_UNIT.search(text)
     ]
 
 
-def income_row_problems(theme: Theme, setting: str, funds: tuple[str, ...], rows: list[tuple[str, tuple[str, ...]]]) -> list:
+def income_row_problems(
+    theme: Theme, setting: str, funds: tuple[str, ...], rows: list[tuple[str, tuple[str, ...]]]
+) -> list:
     """Every fund is gathered by exactly one printed row (detail rows under a parent aside): a fund
     left out would vanish from the rows while the 合计 still holds it, and one listed twice would
     be printed twice."""

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
-if TYPE_CHECKING:
-    from ..document import Block
-    from ..narrative import Narrator
+from ..document import Block
 
 
 @dataclass(frozen=True)
 class Section:
     key: str
     description: str
-    blocks: Callable[[Narrator], list[Block]]
+    blocks: Callable[[Any], list[Block]]  # the sentence machinery (narrative.Narrator) → blocks
     reads: tuple[str, ...] = ()  # the input fields it prints, by their Chinese names

@@ -1,15 +1,37 @@
-"""名词解释 as a part of its own: the set's glossary, numbered as the set says."""
+"""名词解释: the set's glossary (with `glossary_changes` applied), numbered as the set says; a part
+of its own in Shanghai's layout, a section of the explanatory part in Hebei's."""
 
 from __future__ import annotations
 
-from ..document import Block
+from typing import Any
+
+from ..document import Block, Paragraph
+from ..numbering import number_label
+from ..theme import Theme
 from .base import Section
 
 
-def blocks(n) -> list[Block]:
-    from ..narrative import glossary
+def glossary(n: Any) -> list[Block]:
+    style = n.setting("glossary_numbering", "arabic_comma")
+    bold = n.setting("glossary_bold_terms", False)
+    blocks: list[Block] = []
+    for index, (term, definition) in enumerate(glossary_entries(n.theme), start=1):
+        text = n.render(definition, "glossary")
+        lead = f"{number_label(style, index)}{term}："
+        blocks.append(Paragraph(text, lead=lead) if bold else Paragraph(lead + text))
+    return blocks
 
-    return glossary(n)
+
+def glossary_entries(theme: Theme) -> list[tuple[str, str]]:
+    """The set's glossary with `glossary_changes` applied: a city rewrites, adds (at the end) or,
+    with an empty definition, removes single terms without restating the whole list."""
+    entries = dict((str(term), str(definition)) for term, definition in theme.get("narrative.glossary", []) or [])
+    for term, definition in (theme.get("narrative.glossary_changes", {}) or {}).items():
+        if definition in (None, ""):
+            entries.pop(str(term), None)
+        else:
+            entries[str(term)] = str(definition)
+    return list(entries.items())
 
 
-SECTION = Section("glossary", "名词解释（模板集的名词表）", blocks)
+SECTION = Section("glossary", "名词解释（模板集的名词表）", glossary)

@@ -14,10 +14,19 @@ def facts(n) -> dict:
     """The department's own facts the sentences quote; a missing one is named with its field."""
     budget = n.analysis.budget
     problems = []
-    for field, value in (("政府采购预算", budget.procurement_summary), ("绩效目标设置", budget.performance_summary), ("资产占有", budget.asset_holdings)):
+    for field, value in (
+        ("政府采购预算", budget.procurement_summary),
+        ("绩效目标设置", budget.performance_summary),
+        ("资产占有", budget.asset_holdings),
+    ):
         if value is None:
             problems.append(
-                error("说明", f"其他相关情况说明要印“{field}”，文件中没有这一项", f"在文件中写 {field}: …（见示例 examples/putuo-sfj-2026.yaml）。", (field,))
+                error(
+                    "说明",
+                    f"其他相关情况说明要印“{field}”，文件中没有这一项",
+                    f"在文件中写 {field}: …（见示例 examples/putuo-sfj-2026.yaml）。",
+                    (field,),
+                )
             )
     if problems:
         raise InputRejected(problems)
@@ -43,7 +52,14 @@ def blocks(n) -> list[Block]:
     style = n.setting("other_info.numbering", "chinese")
     found: list[Block] = []
     for index, part in enumerate(n.setting("other_info.parts", []), start=1):
-        found.append(Heading(f"{number_label(style, index)}{n.render(part['title'], 'other_info.parts')}", 3, f"other-{index}", in_contents=False))
+        found.append(
+            Heading(
+                f"{number_label(style, index)}{n.render(part['title'], 'other_info.parts')}",
+                3,
+                f"other-{index}",
+                in_contents=False,
+            )
+        )
         for sentence in part.get("sentences", []):
             text = n.render(sentence, "other_info.parts", **values)
             if text:
@@ -51,4 +67,9 @@ def blocks(n) -> list[Block]:
     return found
 
 
-SECTION = Section("other_info", "其他相关情况说明：三公、机关运行经费、政府采购、绩效目标、国有资产", blocks, ("政府采购预算", "绩效目标设置", "资产占有"))
+SECTION = Section(
+    "other_info",
+    "其他相关情况说明：三公、机关运行经费、政府采购、绩效目标、国有资产",
+    blocks,
+    ("政府采购预算", "绩效目标设置", "资产占有"),
+)

@@ -28,4 +28,9 @@ def blocks(n) -> list[Block]:
     return found
 
 
-SECTION = Section("project_notes", "项目经费情况说明：逐个项目的概述、依据、主体、方案、周期、预算和目标", blocks, ("项目.经费情况说明",))
+SECTION = Section(
+    "project_notes",
+    "项目经费情况说明：逐个项目的概述、依据、主体、方案、周期、预算和目标",
+    blocks,
+    ("项目.经费情况说明",),
+)

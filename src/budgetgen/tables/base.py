@@ -108,9 +108,11 @@ class Table:
         return frozenset(
             i
             for i, column in enumerate(self.columns)
-            if column.kind == "amount"
-            and all(not isinstance(r.cells[i], Decimal) or self.printed_value(r.cells[i]) == 0 for r in self.rows)
+            if column.kind == "amount" and all(self._printed_zero(r.cells[i]) for r in self.rows)
         )
+
+    def _printed_zero(self, cell: Cell) -> bool:
+        return not isinstance(cell, Decimal) or self.printed_value(cell) == 0
 
     def as_printed(self) -> list[list[str]]:
         return [[self.printed(c, i) for i, c in enumerate(row.cells)] for row in self.rows]
@@ -221,7 +223,9 @@ def hierarchy_rows(
     return body + [total] if options.total == "last" else [total] + body
 
 
-def columns_picker(available: Sequence[str], chosen: Sequence[str]) -> Callable[[tuple[Decimal, ...]], tuple[Decimal, ...]]:
+def columns_picker(
+    available: Sequence[str], chosen: Sequence[str]
+) -> Callable[[tuple[Decimal, ...]], tuple[Decimal, ...]]:
     indexes = [available.index(c) for c in chosen]
     return lambda vector: tuple(vector[i] for i in indexes)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..model import FISCAL_FUNDS, FiscalFund
-from .base import Column, Context, Options, Row, Table, TableKind, TableOptions, fill_year
+from .base import Cell, Column, Context, Options, Row, Table, TableKind, TableOptions, fill_year
 from .summary import class_rows, refuse_hidden_carry_over
 
 FISCAL_LABELS = {
@@ -34,7 +34,12 @@ class FiscalSummaryOptions(TableOptions):
     income_header: str = "收入"
     expense_header: str = "支出"
     amount_label: str = "金额"
-    fund_labels: tuple[str, str, str, str] = ("合计", "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款")
+    fund_labels: tuple[str, str, str, str] = (
+        "合计",
+        "一般公共预算财政拨款",
+        "政府性基金预算财政拨款",
+        "国有资本经营预算财政拨款",
+    )
 
 
 def build(key: str, options: FiscalSummaryOptions, context: Context) -> Table:
@@ -43,10 +48,11 @@ def build(key: str, options: FiscalSummaryOptions, context: Context) -> Table:
     exact = s.exact
     income = [(row.label, s.income_of_exact([row.fund])) for row in options.income_rows]
     zero = Decimal(0)
-    rows = []
+    rows: list[Row] = []
     expense = class_rows(context, s.class_exact["fiscal"], options.classes, options.class_31_label)
     for index in range(max(len(income), len(expense))):
-        left = income[index] if index < len(income) else ("", None)
+        left: tuple[str, Decimal | None] = income[index] if index < len(income) else ("", None)
+        right: tuple[Cell, ...]
         if index < len(expense):
             label, number = expense[index]
             by_fund = [s.class_exact[f].get(number, zero) for f in FISCAL_FUNDS]
@@ -65,7 +71,15 @@ def build(key: str, options: FiscalSummaryOptions, context: Context) -> Table:
     if options.carried_rows:
         carried_out = [exact[f"fiscal.{f}.carried_out"] for f in FISCAL_FUNDS]
         rows.append(
-            Row((labels["年初结转"], exact["fiscal.carried_in"], labels["年末结转"], exact["fiscal.carried_out"], *carried_out))
+            Row(
+                (
+                    labels["年初结转"],
+                    exact["fiscal.carried_in"],
+                    labels["年末结转"],
+                    exact["fiscal.carried_out"],
+                    *carried_out,
+                )
+            )
         )
         for row in options.income_rows:
             rows.append(Row((row.label, exact[f"fiscal.{row.fund}.carried_in"], "", None, None, None, None)))
@@ -74,7 +88,13 @@ def build(key: str, options: FiscalSummaryOptions, context: Context) -> Table:
     out_total = [exact[f"fiscal.{f}.expense_total"] for f in FISCAL_FUNDS]
     rows.append(
         Row(
-            (labels["收入总计"], exact["fiscal.income_total"], labels["支出总计"], exact["fiscal.expense_total"], *out_total),
+            (
+                labels["收入总计"],
+                exact["fiscal.income_total"],
+                labels["支出总计"],
+                exact["fiscal.expense_total"],
+                *out_total,
+            ),
             role="total",
         )
     )

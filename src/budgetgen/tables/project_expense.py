@@ -7,7 +7,14 @@ from .base import Column, Context, Row, Table, TableKind, TableOptions, fill_yea
 
 
 class ProjectExpenseOptions(TableOptions):
-    labels: tuple[str, str, str, str, str, str] = ("项目编码", "项目名称", "功能分类科目", "合计", "财政拨款", "其他资金")
+    labels: tuple[str, str, str, str, str, str] = (
+        "项目编码",
+        "项目名称",
+        "功能分类科目",
+        "合计",
+        "财政拨款",
+        "其他资金",
+    )
 
 
 def build(key: str, options: ProjectExpenseOptions, context: Context) -> Table:

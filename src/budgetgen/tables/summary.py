@@ -33,11 +33,17 @@ class SummaryOptions(TableOptions):
     amount_label: str = "预算数"
 
 
-def class_rows(context: Context, by_class: dict[int, Decimal], classes: str, class_31_label: str) -> list[tuple[str, int]]:
+def class_rows(
+    context: Context, by_class: dict[int, Decimal], classes: str, class_31_label: str
+) -> list[tuple[str, int]]:
     """(printed label, class number) of the expenditure rows."""
     listed = [c for c in catalog.expenditure_classes() if classes == "all" or by_class.get(c.number)]
     return [
-        (f"{chinese_numeral(i if classes != 'all' else cls.number)}、{class_31_label if cls.code is None else cls.name}", cls.number)
+        (
+            f"{chinese_numeral(i if classes != 'all' else cls.number)}、"
+            f"{class_31_label if cls.code is None else cls.name}",
+            cls.number,
+        )
         for i, cls in enumerate(listed, start=1)
     ]
 
@@ -78,7 +84,14 @@ def build(key: str, options: SummaryOptions, context: Context) -> Table:
         )
     if options.carried_rows:
         rows.append(
-            Row((labels["上年结转结余"], exact["income.carried_in"], labels["年终结转结余"], exact["expense.carried_out"]))
+            Row(
+                (
+                    labels["上年结转结余"],
+                    exact["income.carried_in"],
+                    labels["年终结转结余"],
+                    exact["expense.carried_out"],
+                )
+            )
         )
     else:
         refuse_hidden_carry_over(key, [exact["income.carried_in"], exact["expense.carried_out"]])

@@ -20,7 +20,13 @@ THREE_PUBLIC_KEYS = {
     "公务用车运行维护费": "vehicles.operation",
     "公务接待费": "reception",
 }
-THREE_PUBLIC_ROLES = {"total": "total", "subtotal": "total", "abroad": "section", "vehicles": "section", "reception": "section"}
+THREE_PUBLIC_ROLES = {
+    "total": "total",
+    "subtotal": "total",
+    "abroad": "section",
+    "vehicles": "section",
+    "reception": "section",
+}
 SAME_AS = {"subtotal": "total"}  # printed rows that show another row's figure
 # Which rows each row's amount includes: a set may leave a row unprinted only where a printed row
 # includes it (合计 and 小计 are the same sum, so each includes the other).
@@ -42,7 +48,12 @@ class ThreePublicRow(Options):
 class ThreePublicOptions(TableOptions):
     rows: tuple[ThreePublicRow, ...]
     fund_group: str = "资金性质"
-    fund_labels: tuple[str, str, str, str] = ("合计", "一般公共预算财政拨款", "政府性基金预算拨款", "国有资本经营预算财政拨款")
+    fund_labels: tuple[str, str, str, str] = (
+        "合计",
+        "一般公共预算财政拨款",
+        "政府性基金预算拨款",
+        "国有资本经营预算财政拨款",
+    )
 
 
 def amounts(context: Context, row: str) -> tuple[Decimal, ...]:
