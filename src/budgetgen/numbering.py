@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 _DIGITS = "零一二三四五六七八九"
 
-STYLES = ("chinese", "paren_chinese", "arabic_comma", "arabic_dot", "paren_arabic", "yishi", "none")
+NumberingStyle = Literal["chinese", "paren_chinese", "arabic_comma", "arabic_dot", "paren_arabic", "yishi", "none"]
+STYLES: tuple[str, ...] = get_args(NumberingStyle)
 
 
 def chinese_numeral(number: int) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .model import FISCAL_FUNDS, FUNDS, Budget
+from .numbering import NumberingStyle
 from .problems import InputRejected, error
 from .statement import THREE_PUBLIC_ROWS
 from .tables import TABLE_KINDS, TableSpec
@@ -65,8 +66,8 @@ class DocumentParts(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     parts: tuple[Part, ...]
-    part_numbering: str = "none"  # none, or a numbering style (chinese: 一、) for the parts
-    table_numbering: str = "none"  # none, or a style (arabic_dot: 1.) for the tables in the contents
+    part_numbering: NumberingStyle = "none"  # or a numbering style (chinese: 一、) for the parts
+    table_numbering: NumberingStyle = "none"  # or a style (arabic_dot: 1.) for the tables in the contents
 
 
 TABLES_PART = "tables"

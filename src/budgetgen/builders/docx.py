@@ -222,7 +222,7 @@ class DocxWriter:
                 if index == 0
                 else ""
             )
-            number = self.pages.get(entry.anchor)
+            number = self.pages.get(entry.anchor) if block.page_numbers else None
             page = (
                 run('<w:fldChar w:fldCharType="begin"/>')
                 + run(f'<w:instrText xml:space="preserve"> PAGEREF {escape(entry.anchor)} \\h </w:instrText>')

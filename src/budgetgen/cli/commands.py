@@ -691,6 +691,46 @@ def templates_vars(
         )
 
 
+@templates_app.command("kinds", cls=ChineseCommand)
+def templates_kinds() -> None:
+    """列出可用的表的种类及每种表的设置（写在 theme.yaml 的 tables 下）。
+
+    示例：
+    budgetgen templates kinds
+    """
+    from ..tables import KINDS
+
+    for kind in KINDS:
+        typer.echo(f"{kind.key}　{kind.description}")
+        for name, field in kind.options.model_fields.items():
+            if name == "kind":
+                continue
+            default = "（必填）" if field.is_required() else f"默认 {_plain(field.default)}"
+            typer.echo(f"    {name}　{default}")
+
+
+def _plain(value) -> str:
+    if hasattr(value, "model_dump"):
+        return json.dumps(value.model_dump(), ensure_ascii=False, default=str)
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+@templates_app.command("sections", cls=ChineseCommand)
+def templates_sections() -> None:
+    """列出可单独成为一部分的节（写在 theme.yaml 的 document.parts 中），及其印出的输入。
+
+    示例：
+    budgetgen templates sections
+    """
+    from ..sections import SECTIONS
+
+    typer.echo("tables　表格部分：tables 列出要印的表（见 budgetgen templates kinds）")
+    typer.echo("narrative　情况说明部分：标题、引言及 narrative.sections 中的各节（河北等地版式）")
+    for section in SECTIONS.values():
+        reads = f"　读取：{'、'.join(section.reads)}" if section.reads else ""
+        typer.echo(f"{section.key}　{section.description}{reads}")
+
+
 def _example_for(theme, folder: Path) -> Path:
     """The shipped example department written for the closest set of the chain."""
     examples = sorted(folder.glob("*.yaml"))

@@ -4,6 +4,7 @@ fixed rows the set keeps (本年合计, 年初/年末结转) and 总计."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 from ..model import FISCAL_FUNDS, FiscalFund
 from .base import Cell, Column, Context, Options, Row, Table, TableKind, TableOptions, fill_year
@@ -27,7 +28,7 @@ class FundRow(Options):
 class FiscalSummaryOptions(TableOptions):
     income_rows: tuple[FundRow, ...]
     labels: dict[str, str] = FISCAL_LABELS
-    classes: str = "all"
+    classes: Literal["all", "with_money"] = "all"
     class_31_label: str = "人行科目"
     this_year_row: bool = True
     carried_rows: bool = True

@@ -5,6 +5,7 @@ set keeps (本年合计, 结转) and 总计."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 from .. import catalog
 from ..numbering import chinese_numeral
@@ -24,7 +25,7 @@ class IncomeRow(Options):
 class SummaryOptions(TableOptions):
     income_rows: tuple[IncomeRow, ...]
     labels: dict[str, str] = {label: label for label in SUMMARY_LABELS}
-    classes: str = "all"  # all: the 31 类 of the catalog; with_money: only those with money, numbered in order
+    classes: Literal["all", "with_money"] = "all"  # all 31 类, or only those with money, numbered in order
     class_31_label: str = "人行科目"
     this_year_row: bool = True  # 本年收入合计 | 本年支出合计
     carried_rows: bool = True  # 上年结转结余 | 年终结转结余
