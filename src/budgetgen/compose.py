@@ -26,9 +26,9 @@ from .document import (
     TopLine,
 )
 from .layout import align_continued_tables, fit_columns, keep_headings_with_tables
-from .narrative import narrative_blocks
 from .numbering import number_label
 from .problems import InputRejected, error
+from .sections import narrative_blocks, section_blocks
 from .tables import Column, Table
 from .theme import Theme, set_file
 from .wording import NARRATIVE_PART, TABLES_PART, Part, document_parts, fill, wording_values
@@ -96,9 +96,7 @@ def tables_part(analysis: Analysis, part: Part, label: str, table_numbering: str
 def section_part(analysis: Analysis, part: Part, label: str, number: int) -> list:
     """One section standing as a part of its own (Shanghai's 一、部门主要职能 …): its heading as
     printed and its contents entry as the set words them, then the section's blocks."""
-    from .narrative import section_blocks
-
-    return section_blocks(analysis, part, label, number)
+    return section_blocks(analysis, part, label)
 
 
 def cover_image(theme: Theme) -> SetImage | None:
