@@ -63,3 +63,30 @@ def test_a_new_table_kind_is_one_module_plus_one_registry_line():
     for section in sections.SECTIONS.values():
         module = section.blocks.__module__.rsplit(".", 1)[1]
         assert section_init.count(f"        {module}.SECTION,\n") == 1
+
+
+UNIT_SAMPLE = ROOT / "tests" / "fixtures" / "shanghai" / "unit-sample.yaml"
+
+
+def test_the_unit_caliber_set_splits_the_summary_into_personnel_public_and_project():
+    from budgetgen.analysis import analyse
+    from budgetgen.compose import compose
+    from budgetgen.document import CoverPage
+
+    analysis = analyse(UNIT_SAMPLE)
+    assert analysis.ok, [p.message for p in analysis.problems]
+    summary = analysis.tables["收支总表"]
+    assert [c.label for c in summary.columns] == ["项目", "预算数", "项目", "合计", "人员经费", "公用经费", "项目支出"]
+    printed = summary.as_printed()
+    assert printed[0][2:] == ["一、公共安全支出", "2,000,000.00", "700,000.00", "500,000.00", "800,000.00"]
+    assert printed[-1][2:] == ["支出总计", "2,150,000.00", "850,000.00", "500,000.00", "800,000.00"]
+    cover = compose(analysis).blocks[0]
+    assert isinstance(cover, CoverPage) and cover.subtitle == "预算单位：普陀区示例中心"
+
+
+def test_the_split_without_function_codes_names_the_field(tmp_path):
+    path = tmp_path / "unit.yaml"
+    path.write_text(UNIT_SAMPLE.read_text(encoding="utf-8").replace(", 功能科目: 2040601", ""), encoding="utf-8")
+    result = invoke("check", path)
+    assert result.exit_code == 1
+    assert "功能科目" in result.output and "基本支出经济分类" in result.output

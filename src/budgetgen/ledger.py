@@ -33,6 +33,7 @@ class EconomicAmount:
     category: str  # 人员经费 | 公用经费
     amount: Decimal
     path: Path_
+    function_code: str | None = None  # the 项 it is spent under, where the department says so
 
 
 @dataclass
@@ -72,7 +73,7 @@ def build_ledger(budget: Budget, city_names: dict[str, str] | None = None) -> Le
         if p.code is not None and p.amount is not None
     ]
     economic = [
-        EconomicAmount(e.code, e.resolved_category, e.amount, ("基本支出经济分类", i, "金额"))
+        EconomicAmount(e.code, e.resolved_category, e.amount, ("基本支出经济分类", i, "金额"), e.function_code)
         for i, e in enumerate(budget.economic_lines)
     ]
     names = dict(city_names or {})

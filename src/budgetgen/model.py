@@ -262,6 +262,11 @@ class EconomicLine(AdjustableAmount):
     category: Literal["人员经费", "公用经费"] | None = Field(
         None, alias="经费类别", description="默认：301、303 为人员经费，其余为公用经费"
     )
+    function_code: FunctionCode | None = Field(
+        None,
+        alias="功能科目",
+        description="这笔基本支出所在的功能分类科目（项）；单位预算收支总表按类分列人员经费、公用经费时必填",
+    )
 
     @property
     def resolved_category(self) -> str:

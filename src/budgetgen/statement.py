@@ -329,6 +329,21 @@ class Statement:
         return by_fund[fund] if fund is not None else self.figures[f"three_public.{row}"]
 
 
+def _economic_by_class(ledger: Ledger) -> dict[str, dict[int, Decimal]]:
+    """人员经费 and 公用经费 by 类, where every economic line names the 项 it is spent under;
+    nothing where any line does not (the split cannot then be known)."""
+    if not ledger.economic or any(item.function_code is None for item in ledger.economic):
+        return {}
+    numbers = {cls.code: cls.number for cls in catalog.expenditure_classes() if cls.code}
+    found: dict[str, dict[int, Decimal]] = {"人员经费": {}, "公用经费": {}}
+    for item in ledger.economic:
+        number = numbers.get((item.function_code or "")[:3])
+        if number is not None:
+            by_class = found[item.category]
+            by_class[number] = by_class.get(number, ZERO) + item.amount
+    return found
+
+
 def _sum_lines(ledger: Ledger, keep: Callable[[Line], bool] = lambda line: True) -> Decimal:
     return total(line.amount for line in ledger.lines if keep(line))
 
@@ -478,6 +493,9 @@ def build_statement(budget: Budget, ledger: Ledger) -> Statement:
         },
         class_exact={
             "expense": _class_amounts(ledger),
+            "basic": _class_amounts(ledger, lambda entry: entry.kind == "基本"),
+            "project": _class_amounts(ledger, lambda entry: entry.kind == "项目"),
+            **_economic_by_class(ledger),
             "fiscal": _class_amounts(ledger, lambda entry: entry.fund in FISCAL_FUNDS),
             **{fund: _class_amounts(ledger, _in_fund(fund)) for fund in FISCAL_FUNDS},
         },

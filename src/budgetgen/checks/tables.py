@@ -154,6 +154,42 @@ def check_basic_economic(ctx: Context) -> list[Problem]:
     return [error("X3", message, hint, ("基本支出经济分类",))]
 
 
+@check(
+    "X3b",
+    (ERROR,),
+    "基本支出经济分类写了功能科目时，每个功能科目的经济分类合计 = 该科目一般公共预算基本支出",
+    ("支出", "基本支出经济分类"),
+)
+def check_basic_economic_by_function(ctx: Context) -> list[Problem]:
+    """Where the economic lines name the 项 they are spent under (for the 单位 收支总表's 人员经费 /
+    公用经费 by 类), each 项's economic lines add up to its 一般公共预算 基本 lines."""
+    economic = ctx.ledger.economic
+    if not economic or any(item.function_code is None for item in economic):
+        return []
+    by_economic: dict[str, Decimal] = {}
+    for item in economic:
+        code = item.function_code or ""
+        by_economic[code] = by_economic.get(code, Decimal(0)) + item.amount
+    by_function: dict[str, Decimal] = {}
+    for line in ctx.ledger.lines:
+        if line.kind == "基本" and line.fund == "一般公共预算":
+            by_function[line.code] = by_function.get(line.code, Decimal(0)) + line.amount
+    problems = []
+    for code in sorted(set(by_economic) | set(by_function)):
+        typed, spent = by_economic.get(code, Decimal(0)), by_function.get(code, Decimal(0))
+        if typed != spent:
+            problems.append(
+                error(
+                    "X3b",
+                    f"功能科目 {code} 的基本支出经济分类合计 {_wan(ctx, typed)} 万元，"
+                    f"而“支出”中该科目的一般公共预算基本支出为 {_wan(ctx, spent)} 万元",
+                    "核对“基本支出经济分类”各行的 功能科目 与金额。",
+                    ("基本支出经济分类",),
+                )
+            )
+    return problems
+
+
 def _within_leaf_rounding(ctx: Context, difference: Decimal) -> bool:
     """万元 leaves each rounded from 元 can leave two totals apart by up to half a cent per leaf."""
     if ctx.ledger.unit != "万元":

@@ -61,4 +61,5 @@ def section_blocks(analysis: Analysis, sections: dict[str, Section], part, label
     n = narrator(analysis, sections)
     title = f"{label}{n.render(part.title, 'document.parts')}"
     printed = n.render(part.heading, "document.parts") if part.heading else title
-    return [Heading(printed, 1, f"part-{part.key}", new_page=True, contents_text=title), *section.blocks(n)]
+    heading = Heading(printed, 1, f"part-{part.key}", new_page=True, contents_text=title, visible=part.heading_visible)
+    return [heading, *section.blocks(n)]

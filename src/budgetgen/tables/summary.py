@@ -10,7 +10,7 @@ from typing import Literal
 from .. import catalog
 from ..numbering import chinese_numeral
 from ..problems import InputRejected, error
-from .base import Column, Context, Options, Row, Table, TableKind, TableOptions, fill_year
+from .base import Cell, Column, Context, Options, Row, Table, TableKind, TableOptions, fill_year
 
 SUMMARY_LABELS = ("本年收入合计", "本年支出合计", "上年结转结余", "年终结转结余", "收入总计", "支出总计")
 
@@ -32,6 +32,9 @@ class SummaryOptions(TableOptions):
     income_header: str = "收入"
     expense_header: str = "支出"
     amount_label: str = "预算数"
+    # unit caliber (Shanghai 单位预算): the expense side split 合计 | 基本支出 (人员经费, 公用经费) | 项目支出
+    expense_split: bool = False
+    split_labels: tuple[str, str, str, str, str] = ("合计", "基本支出", "人员经费", "公用经费", "项目支出")
 
 
 def class_rows(
@@ -62,50 +65,92 @@ def refuse_hidden_carry_over(key: str, amounts: list[Decimal]) -> None:
         )
 
 
+SPLIT = ("expense", "人员经费", "公用经费", "project")
+
+
+def expense_amounts(key: str, options: SummaryOptions, context: Context, number: int | None) -> tuple[Decimal, ...]:
+    """A class's expenditure (number None: all classes): its total, or 合计, 人员经费, 公用经费, 项目支出."""
+    s, zero = context.statement, Decimal(0)
+    if not options.expense_split:
+        return (s.class_exact["expense"].get(number, zero) if number else s.exact["expense.total"],)
+    if "人员经费" not in s.class_exact:
+        raise InputRejected(
+            [
+                error(
+                    "输入",
+                    f"表「{key}」按类分列人员经费和公用经费（expense_split: true），"
+                    "而“基本支出经济分类”有的行没有写 功能科目",
+                    "在“基本支出经济分类”每一行写它所在的功能分类科目，如 {科目: 30101, 功能科目: 2040601, 金额: …}。",
+                    ("基本支出经济分类",),
+                )
+            ]
+        )
+    if number is None:
+        exact = s.exact
+        return (exact["expense.total"], exact["expense.personnel"], exact["expense.public"], exact["expense.project"])
+    return tuple(s.class_exact[name].get(number, zero) for name in SPLIT)
+
+
 def build(key: str, options: SummaryOptions, context: Context) -> Table:
-    s = context.statement
+    s, exact = context.statement, context.statement.exact
     labels = {**{label: label for label in SUMMARY_LABELS}, **options.labels}
     income = [(row.label, s.income_of_exact(row.funds), row.indent) for row in options.income_rows]
-    expense = [
-        (label, s.class_exact["expense"].get(number, Decimal(0)))
+    expense: list[tuple[Cell, ...]] = [
+        (label, *expense_amounts(key, options, context, number))
         for label, number in class_rows(context, s.class_exact["expense"], options.classes, options.class_31_label)
     ]
+    width = 4 if options.expense_split else 1
     rows = []
     for index in range(max(len(income), len(expense))):
-        left = income[index] if index < len(income) else ("", None, 0)
-        right = expense[index] if index < len(expense) else ("", None)
-        rows.append(Row((left[0], left[1], right[0], right[1]), indent=left[2]))
-    exact = s.exact
-    if options.this_year_row:
-        rows.append(
-            Row(
-                (labels["本年收入合计"], exact["income.this_year"], labels["本年支出合计"], exact["expense.this_year"]),
-                role="total",
-            )
+        left: tuple[str, Decimal | None, int] = income[index] if index < len(income) else ("", None, 0)
+        right: tuple[Cell, ...] = expense[index] if index < len(expense) else ("", *(None,) * width)
+        rows.append(Row((left[0], left[1], *right), indent=left[2]))
+    fixed_rows = not options.expense_split  # the split has no 本年合计 or 结转 rows to print
+    if options.this_year_row and fixed_rows:
+        this_year = (
+            labels["本年收入合计"],
+            exact["income.this_year"],
+            labels["本年支出合计"],
+            exact["expense.this_year"],
         )
-    if options.carried_rows:
-        rows.append(
-            Row(
-                (
-                    labels["上年结转结余"],
-                    exact["income.carried_in"],
-                    labels["年终结转结余"],
-                    exact["expense.carried_out"],
-                )
-            )
+        rows.append(Row(this_year, role="total"))
+    if options.carried_rows and fixed_rows:
+        carried = (
+            labels["上年结转结余"],
+            exact["income.carried_in"],
+            labels["年终结转结余"],
+            exact["expense.carried_out"],
         )
+        rows.append(Row(carried))
     else:
         refuse_hidden_carry_over(key, [exact["income.carried_in"], exact["expense.carried_out"]])
-    rows.append(
-        Row((labels["收入总计"], exact["income.total"], labels["支出总计"], exact["expense.total"]), role="total")
+    totals: tuple[Cell, ...] = (
+        labels["收入总计"],
+        exact["income.total"],
+        labels["支出总计"],
+        *expense_amounts(key, options, context, None),
     )
+    rows.append(Row(totals, role="total"))
+    return Table(key, fill_year(options.title, context.year), summary_columns(options), rows, None, options, s.unit)
+
+
+def summary_columns(options: SummaryOptions) -> list[Column]:
+    income_side, expense_side = (options.income_header,), (options.expense_header,)
     columns = [
-        Column("项目", (options.income_header,)),
-        Column(options.amount_label, (options.income_header,), True, "amount"),
-        Column("项目", (options.expense_header,)),
-        Column(options.amount_label, (options.expense_header,), True, "amount"),
+        Column("项目", income_side),
+        Column(options.amount_label, income_side, True, "amount"),
+        Column("项目", expense_side),
     ]
-    return Table(key, fill_year(options.title, context.year), columns, rows, None, options, s.unit)
+    if not options.expense_split:
+        return columns + [Column(options.amount_label, expense_side, True, "amount")]
+    total, basic, personnel, public, project = options.split_labels
+    group = expense_side + (options.amount_label,)
+    return columns + [
+        Column(total, group, True, "amount"),
+        Column(personnel, group + (basic,), True, "amount"),
+        Column(public, group + (basic,), True, "amount"),
+        Column(project, group, True, "amount"),
+    ]
 
 
 KIND = TableKind("收支总表", "收入按资金来源、支出按功能分类“类”的总表", SummaryOptions, build)
