@@ -90,3 +90,38 @@ def test_the_split_without_function_codes_names_the_field(tmp_path):
     result = invoke("check", path)
     assert result.exit_code == 1
     assert "功能科目" in result.output and "基本支出经济分类" in result.output
+
+
+@pytest.mark.slow
+def test_a_beijing_style_set_prints_fourteen_tables_after_the_explanation(tmp_path):
+    """说明 first, then 14 tables (the nine, 项目支出表, 政府采购预算明细表, 政府购买服务预算财政拨款明细表,
+    项目支出绩效目标表, 部门整体支出绩效目标表), in PDF, DOCX and XLSX from the same document."""
+    import openpyxl
+    from docx import Document as Word
+
+    source = (ROOT / "examples" / "qinhuangdao-gxj-2023.yaml").read_text(encoding="utf-8")
+    department = tmp_path / "bj.yaml"
+    department.write_text(source.replace("模板: hebei-city-2023", "模板: beijing-style-2025"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("build", department, "-o", out, "--format", "pdf,docx")
+    assert result.exit_code == 0, result.output
+    assert invoke("tables", department, "--xlsx", out / "t.xlsx").exit_code == 0
+    sheets = openpyxl.load_workbook(out / "t.xlsx").sheetnames
+    assert len(sheets) == 14 and sheets[-5:] == [
+        "部门预算项目支出表",
+        "部门预算政府采购预算明细表",
+        "部门预算政府购买服务预算财政拨款明细表",
+        "部门预算项目支出绩效目标表",
+        "部门整体支出绩效目标表",
+    ]
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", out / "bj.pdf", "-"], capture_output=True, text=True).stdout
+    assert (
+        text.index("第一部分")
+        < text.index("第二部分 部门预算表")
+        < text.index("部门预算收支总表", text.index("第二部分"))
+    )
+    assert "158.41" in text and "3014.23" in text  # 政府采购 and 项目支出 totals
+    word = "\n".join(p.text for p in Word(out / "bj.docx").paragraphs)
+    assert "部门整体支出绩效目标表" in word

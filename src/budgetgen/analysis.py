@@ -67,7 +67,7 @@ def analyse(path: Path, template_dirs: tuple[Path, ...] = (), strict: bool = Fal
     if strict:
         table_problems, narrative_problems = strictly(table_problems), strictly(narrative_problems)
     problems = sorted(table_problems + narrative_problems, key=_order)
-    tables = build_tables(statement, table_specs(theme))
+    tables = build_tables(statement, table_specs(theme), budget)
     return Analysis(path, loaded.source, budget, theme, ledger, statement, tables, problems, table_problems)
 
 

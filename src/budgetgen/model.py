@@ -516,6 +516,14 @@ class PurchaseItem(InputModel):
     fixed_asset: Flag = Field(
         False, alias="固定资产", description="购置的是固定资产时写 true（计入拟购置固定资产总额）"
     )
+    purchased_service: Flag = Field(
+        False, alias="政府购买服务", description="属于政府购买服务的事项写 true（列入政府购买服务预算表）"
+    )
+
+    @property
+    def procurement_kind(self) -> str:
+        """货物 / 工程 / 服务, from the 政府采购目录 code's letter (A / B / C)."""
+        return {"A": "货物", "B": "工程", "C": "服务"}.get(self.catalogue.strip()[:1].upper(), "货物")
 
 
 class PurchaseSource(InputModel):

@@ -264,6 +264,44 @@ class Procurement:
     def fixed_assets(self) -> Decimal:
         return total(r.amount for r in self.rows if r.item.fixed_asset)
 
+    def by_source(self) -> list[SourceProcurement]:
+        """Each purchase source (a project, or a named source) of each unit: its 货物, 工程 and 服务
+        amounts, their total and the share reserved for SMEs (万元, from the item leaves)."""
+        found = []
+        for unit in self.units:
+            for source in dict.fromkeys(r.source for r in self._rows(unit)):
+                rows = [r for r in self._rows(unit) if r.source == source]
+                kinds = tuple(total(r.amount for r in rows if r.item.procurement_kind == k) for k in PROCUREMENT_KINDS)
+                found.append(
+                    SourceProcurement(
+                        unit, source, kinds, total(r.amount for r in rows), total(r.sme_amount for r in rows)
+                    )
+                )
+        return found
+
+    def totals(self) -> SourceProcurement:
+        rows = self.rows
+        kinds = tuple(total(r.amount for r in rows if r.item.procurement_kind == k) for k in PROCUREMENT_KINDS)
+        return SourceProcurement("", "合计", kinds, self.amount(), self.share())
+
+    def purchased_services(self) -> list[PurchaseRow]:
+        return [r for r in self.rows if r.item.purchased_service]
+
+    def purchased_services_total(self) -> Decimal:
+        return total(r.amount for r in self.purchased_services())
+
+
+PROCUREMENT_KINDS = ("货物", "工程", "服务")
+
+
+@dataclass(frozen=True)
+class SourceProcurement:
+    unit: str
+    source: str
+    by_kind: tuple[Decimal, ...]  # 货物, 工程, 服务
+    amount: Decimal
+    sme: Decimal
+
 
 # ---------------------------------------------------------------- the statement
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..model import Budget
 from ..statement import Statement
 from . import (
     economic,
@@ -17,7 +18,11 @@ from . import (
     fiscal_summary,
     fund,
     income,
+    overall_goals,
+    procurement,
     project_expense,
+    project_goals,
+    purchased_services,
     summary,
     three_public,
     three_public_row,
@@ -34,6 +39,10 @@ KINDS: tuple[TableKind, ...] = (
     three_public.KIND,
     three_public_row.KIND,
     project_expense.KIND,
+    procurement.KIND,
+    purchased_services.KIND,
+    project_goals.KIND,
+    overall_goals.KIND,
 )
 TABLE_KINDS: dict[str, TableKind] = {kind.key: kind for kind in KINDS}
 
@@ -47,8 +56,8 @@ class TableSpec:
     options: TableOptions
 
 
-def build_tables(statement: Statement, specs: Sequence[TableSpec]) -> PrintedTables:
-    context = Context(statement, statement.year)
+def build_tables(statement: Statement, specs: Sequence[TableSpec], budget: Budget | None = None) -> PrintedTables:
+    context = Context(statement, statement.year, budget)
     return PrintedTables({spec.key: spec.kind.build(spec.key, spec.options, context) for spec in specs})
 
 

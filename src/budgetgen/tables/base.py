@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from ..money import PrintUnit, Unit, format_number, in_print_unit
 
 if TYPE_CHECKING:
+    from ..model import Budget, Performance
     from ..statement import Hierarchy, Statement
 
 Cell = str | Decimal | None  # a Decimal is an exact amount in the input unit
@@ -154,10 +155,18 @@ class PrintedTables:
 
 @dataclass(frozen=True)
 class Context:
-    """What a kind reads besides its options: the statement and the budget year."""
+    """What a kind reads besides its options: the statement, the budget year, and the input's
+    texts that a table prints (goals)."""
 
     statement: Statement
     year: int
+    budget: Budget | None = None
+
+    @property
+    def performance(self) -> Performance:
+        from ..model import Performance
+
+        return self.budget.performance if self.budget is not None else Performance()
 
 
 Build = Callable[[str, Any, Context], Table]
