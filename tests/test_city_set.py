@@ -152,22 +152,35 @@ def test_hiding_a_row_without_saying_what_includes_it_is_refused(tmp_path):
 # ---------------------------------------------------------------- every example of the guide works
 
 
-def guide_blocks() -> list[str]:
-    blocks = re.findall(r"```yaml\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S)
-    return [b for b in blocks if "extends:" not in b and not b.startswith("部门:")]
+NEW_PROVINCE = "## 新省份的版式"
+
+
+def guide_blocks() -> list[tuple[str, bool]]:
+    """Each settings example of the guide, and whether it belongs to the new-province section
+    (those are written over the Shanghai set and its example department)."""
+    text = GUIDE.read_text(encoding="utf-8")
+    start = text.index(NEW_PROVINCE)
+    found = [(m.group(1), m.start() > start) for m in re.finditer(r"```yaml\n(.*?)```", text, re.S)]
+    return [(b, province) for b, province in found if "extends:" not in b and not b.startswith("部门:")]
 
 
 @pytest.mark.parametrize("index", range(len(guide_blocks())))
 def test_each_settings_example_of_the_guide_builds(tmp_path, index):
-    block = guide_blocks()[index]
+    block, province = guide_blocks()[index]
     folder = tmp_path / "templates" / "from-guide"
     folder.mkdir(parents=True)
-    (folder / "theme.yaml").write_text("extends: hebei-district-2025\n" + block, encoding="utf-8")
+    parent = "shanghai-putuo-2026" if province else "hebei-district-2025"
+    (folder / "theme.yaml").write_text(f"extends: {parent}\n" + block, encoding="utf-8")
     if "logo.png" in block:
         from PIL import Image
 
         Image.new("RGB", (4, 4), "red").save(folder / "logo.png")
-    path = department(tmp_path, "from-guide")
+    if province:
+        path = tmp_path / "dept.yaml"
+        source = (EXAMPLES / "putuo-sfj-2026.yaml").read_text(encoding="utf-8")
+        path.write_text(source.replace("模板: shanghai-putuo-2026", "模板: from-guide"), encoding="utf-8")
+    else:
+        path = department(tmp_path, "from-guide")
     try:
         html = render_html(compose(analyse(path)), load_theme("from-guide", (tmp_path / "templates",)))
     except InputRejected as exc:

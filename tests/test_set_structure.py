@@ -51,6 +51,14 @@ def test_a_set_listing_a_table_twice_or_an_unknown_part_is_refused(tmp_path):
     assert "表「收入总表」列了 2 次" in result.output
 
 
+def test_an_unknown_section_is_refused_at_its_line_before_anything_is_composed(tmp_path):
+    result = checked_with(
+        tmp_path, "document:\n  parts:\n    - {key: functons, title: 职能}\n    - {key: tables, tables: [收入总表]}\n"
+    )
+    assert result.exit_code == 1
+    assert "theme.yaml:4" in result.output and "未知的部分「functons」（是不是「functions」？）" in result.output
+
+
 def test_a_new_table_kind_is_one_module_plus_one_registry_line():
     from budgetgen import sections, tables
 

@@ -13,6 +13,7 @@ from .ledger import Ledger, build_ledger
 from .loading import SourceMap, load_file
 from .model import Budget
 from .problems import InputRejected, Problem, Severity, error, has_errors, warning
+from .sections import structure_problems
 from .statement import Statement, build_statement
 from .tables import PrintedTables, build_tables
 from .theme import Theme, load_theme, search_dirs_for
@@ -67,7 +68,11 @@ def analyse(path: Path, template_dirs: tuple[Path, ...] = (), strict: bool = Fal
     if strict:
         table_problems, narrative_problems = strictly(table_problems), strictly(narrative_problems)
     problems = sorted(table_problems + narrative_problems, key=_order)
-    tables = build_tables(statement, table_specs(theme), budget)
+    specs = table_specs(theme)
+    structure = structure_problems(theme)
+    if structure:
+        raise InputRejected(structure)
+    tables = build_tables(statement, specs, budget)
     return Analysis(path, loaded.source, budget, theme, ledger, statement, tables, problems, table_problems)
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import Protocol
 
 from jinja2 import DictLoader, StrictUndefined, TemplateError
 from jinja2.exceptions import SecurityError, TemplateNotFound, TemplateRuntimeError
 
-from .analysis import Analysis
-from .model import FISCAL_FUNDS
+from .model import FISCAL_FUNDS, Budget
 from .money import AMOUNT_STYLES, ZERO, format_percent, format_sentence_amount
 from .problems import InputRejected, error
 from .sandbox import BoundedSandbox, RenderLimit, render_bounded, time_limit
@@ -332,6 +332,14 @@ def variable_paths(values, prefix: str = "") -> dict[str, object]:
     else:
         found[prefix] = values
     return found
+
+
+class Analysis(Protocol):
+    """What the sentences read of an analysed department (analysis.Analysis has it)."""
+
+    budget: Budget
+    theme: Theme
+    statement: Statement
 
 
 @dataclass

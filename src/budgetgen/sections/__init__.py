@@ -10,8 +10,8 @@ plus one line in SECTIONS below.
 
 from __future__ import annotations
 
-from ..analysis import Analysis
 from ..document import Block
+from ..narrative import Analysis
 from . import (
     assets,
     duties,
@@ -69,3 +69,33 @@ def section_blocks(analysis: Analysis, part, label: str) -> list[Block]:
 
 
 __all__ = ["SECTIONS", "Section", "narrative_blocks", "section_blocks"]
+
+
+def structure_problems(theme) -> list:
+    """Section keys the set names that no module registers — in document.parts, narrative.sections
+    and narrative.performance.parts — located at their theme.yaml line, before anything is composed."""
+    from ..problems import error
+    from ..theme import did_you_mean
+
+    found = []
+    places = (
+        ("document", "parts", {"tables", "narrative"}),
+        ("narrative", "sections", set()),
+        ("narrative", "performance", "parts", set()),
+    )
+    for *path, allowed in places:
+        entries = theme.get(".".join(path), []) or []
+        for index, entry in enumerate(entries):
+            key = str(entry.get("key", "")) if isinstance(entry, dict) else ""
+            if key in SECTIONS or key in allowed:
+                continue
+            known = [*allowed, *SECTIONS]
+            found.append(
+                error(
+                    "模板",
+                    f"{theme.where((*path, index, 'key'))} 的 {'.'.join(path)} 中有未知的部分「{key}」"
+                    f"{did_you_mean(key, known)}",
+                    f"可用：{'、'.join(known)}（见 budgetgen templates sections）。",
+                )
+            )
+    return found

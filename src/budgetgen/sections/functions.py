@@ -8,11 +8,15 @@ from .base import Section
 
 
 def blocks(n) -> list[Block]:
-    duties = n.analysis.budget.duties
+    """The department's free text (主要职能), or its 职责引言 and numbered 职责."""
+    budget = n.analysis.budget
+    if budget.functions_text:
+        return [Paragraph(text) for text in budget.functions_text]
+    duties = budget.duties
     style = n.setting("functions.numbering", "paren_chinese")
     found: list[Block] = [Paragraph(text) for text in duties.intro]
     found += [Paragraph(f"{number_label(style, i)}{text}") for i, text in enumerate(duties.duties, start=1)]
     return found
 
 
-SECTION = Section("functions", "部门主要职能：职责引言与逐条职责", blocks, ("职责与机构.职责",))
+SECTION = Section("functions", "部门主要职能：自由文字，或职责引言与逐条职责", blocks, ("主要职能", "职责与机构.职责"))

@@ -4,9 +4,8 @@ lists under narrative.sections) and a single section standing as a part of its o
 
 from __future__ import annotations
 
-from ..analysis import Analysis
 from ..document import Block, Heading, Paragraph
-from ..narrative import Narrator, sentence_environment
+from ..narrative import Analysis, Narrator, sentence_environment
 from ..numbering import number_label
 from ..problems import InputRejected, error
 from ..theme import did_you_mean
