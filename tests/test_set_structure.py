@@ -133,3 +133,29 @@ def test_a_beijing_style_set_prints_fourteen_tables_after_the_explanation(tmp_pa
     assert "158.41" in text and "3014.23" in text  # 政府采购 and 项目支出 totals
     word = "\n".join(p.text for p in Word(out / "bj.docx").paragraphs)
     assert "部门整体支出绩效目标表" in word
+
+
+def test_procurement_by_kind_is_derived_from_the_items_when_not_typed(tmp_path):
+    from budgetgen.analysis import analyse
+    from budgetgen.compose import compose
+    from budgetgen.document import Paragraph
+
+    items = (
+        "政府采购:\n  - 单位: 普陀区示例中心\n    来源:\n      - 名称: 日常公用经费\n        预算资金: 5.00\n"
+        "        物品:\n          - {名称: 复印机, 目录序号: A02020100, 计量单位: 台, 数量: 1, 单价: 1.20,"
+        " 预留中小微企业份额: true}\n"
+        "          - {名称: 物业服务, 目录序号: C21040000, 计量单位: 项, 数量: 1, 单价: 3.05}\n"
+    )
+    text = UNIT_SAMPLE.read_text(encoding="utf-8")
+    text = text.replace(
+        "政府采购预算: {货物: 0, 工程: 0, 服务: 80.00, 面向中小企业预留: 80.00, 预留给小型和微型企业: 80.00}\n", items
+    )
+    path = tmp_path / "unit.yaml"
+    path.write_text(text, encoding="utf-8")
+    analysis = analyse(path)
+    words = "".join(b.text for b in compose(analysis).blocks if isinstance(b, Paragraph))
+    assert (
+        "政府采购预算4.25万元，其中：政府采购货物预算1.2万元、政府采购工程预算0万元、政府采购服务预算3.05万元。"
+        in words
+    )
+    assert "面向中小企业预留政府采购项目预算金额1.2万元。" in words

@@ -422,8 +422,12 @@ class OrgUnit(InputModel):
 
     name: Text = Field(alias="单位名称")
     nature: Text = Field(alias="单位性质", description="行政 / 事业 / 参公")
-    rank: Text = Field(alias="单位规格", description="如 正处（县）级、正科级")
-    funding: Text = Field(alias="经费保障形式", description="如 财政拨款、财政性资金基本保证")
+    rank: Text | None = Field(
+        None, alias="单位规格", description="如 正处（县）级、正科级（印机构设置情况表的版式需要）"
+    )
+    funding: Text | None = Field(
+        None, alias="经费保障形式", description="如 财政拨款、财政性资金基本保证（印机构设置情况表的版式需要）"
+    )
 
 
 class Duties(InputModel):
@@ -664,7 +668,7 @@ class ProcurementSummary(InputModel):
 class PerformanceSummary(InputModel):
     """绩效目标设置情况：编报绩效目标的预算单位数、项目数及其项目预算资金（万元）。"""
 
-    units: NonNegativeInt = Field(alias="预算单位数")
+    units: NonNegativeInt | None = Field(None, alias="预算单位数", description="不写时为“职责与机构 → 机构”的单位数")
     projects: NonNegativeInt = Field(alias="项目数")
     amount: Money = Field(alias="项目预算资金")
 

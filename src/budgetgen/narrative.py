@@ -223,6 +223,10 @@ def _jinja_message(exc: TemplateError) -> str:
 # means. `budgetgen templates vars` lists these with example values taken from a real context, and a
 # test holds this table and the context built below to the same set of paths.
 VARIABLES = {
+    "units.count": "机构设置中的单位数（输入“职责与机构 → 机构”）",
+    "units.list[].name": "机构设置中的单位：名称",
+    "units.list[].nature": "机构设置中的单位：性质（行政 / 事业 / 参公）",
+    "units.by_nature": "各性质的单位数，如 units.by_nature['行政']",
     "fiscal.total": "财政拨款支出（三种财政拨款资金合计）",
     "fiscal.income": "财政拨款收入",
     "fiscal.change": "财政拨款支出与上年比较（输入“上年 → 财政拨款”时）",
@@ -468,6 +472,14 @@ class Narrator:
         return {
             **wording_values(budget),  # name, code, year, previous_year, level, unit: as titles have them
             "level_name": f"{department.level}级",
+            "units": {
+                "count": len(budget.duties.units),
+                "list": [{"name": u.name, "nature": u.nature} for u in budget.duties.units],
+                "by_nature": {
+                    nature: [u.nature for u in budget.duties.units].count(nature)
+                    for nature in dict.fromkeys(u.nature for u in budget.duties.units)
+                },
+            },
             "units_scope": "机关" if budget.duties.no_subordinate_units else "机关及所属事业单位",
             "income": {"total": s["income.total"], "parts": self.income_parts()},
             "expense": {

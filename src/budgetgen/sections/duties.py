@@ -25,7 +25,7 @@ def duties(n: Narrator) -> list[Block]:
     blocks.append(Paragraph(n.say("duties.units_label"), style="label"))
     if part.organisation_text:
         blocks.append(Paragraph(part.organisation_text))
-    rows = [BodyRow((u.name, u.nature, u.rank, u.funding)) for u in part.units]
+    rows = [BodyRow((u.name, u.nature, u.rank or "", u.funding or "")) for u in part.units]
     labels = ("单位名称", "单位性质", "单位规格", "经费保障形式")
     blocks.append(
         embedded_table(

@@ -10,8 +10,7 @@ def blocks(n) -> list[Block]:
     budget = n.analysis.budget
     if budget.organisation:
         return [Paragraph(text) for text in budget.organisation]
-    units = [unit.name for unit in budget.duties.units]
-    return [Paragraph(n.say("organisation.text", units=units))]
+    return [Paragraph(n.say("organisation.text"))]
 
 
-SECTION = Section("organisation", "部门机构设置：说明文字，或按机构列表成句", blocks, ("机构设置",))
+SECTION = Section("organisation", "部门机构设置：说明文字，或按机构列表成句", blocks, ("机构设置", "职责与机构.机构"))

@@ -14,8 +14,9 @@ def facts(n) -> dict:
     """The department's own facts the sentences quote; a missing one is named with its field."""
     budget = n.analysis.budget
     problems = []
+    from_items = bool(n.statement.procurement.rows)  # 政府采购 by kind can be derived from the items
     for field, value in (
-        ("政府采购预算", budget.procurement_summary),
+        ("政府采购预算", budget.procurement_summary or from_items or None),
         ("绩效目标设置", budget.performance_summary),
         ("资产占有", budget.asset_holdings),
     ):
@@ -24,7 +25,8 @@ def facts(n) -> dict:
                 error(
                     "说明",
                     f"其他相关情况说明要印“{field}”，文件中没有这一项",
-                    f"在文件中写 {field}: …（见示例 examples/putuo-sfj-2026.yaml）。",
+                    f"在文件中写 {field}: …（见示例 examples/putuo-sfj-2026.yaml）"
+                    + ("，或在“政府采购”中逐项填写采购物品。" if field == "政府采购预算" else "。"),
                     (field,),
                 )
             )
@@ -33,8 +35,13 @@ def facts(n) -> dict:
     holdings = budget.asset_holdings
     s = n.statement
     return {
-        "purchase": {**budget.procurement_summary.model_dump(), "total": s["procurement.by_kind"]},
-        "goals": budget.performance_summary,
+        "purchase": purchase(n),
+        "goals": {
+            **budget.performance_summary.model_dump(),
+            "units": budget.performance_summary.units
+            if budget.performance_summary.units is not None
+            else len(budget.duties.units),
+        },
         "assets": {
             "as_of": holdings.as_of,
             "vehicles": holdings.vehicles.by_use(),
@@ -44,6 +51,24 @@ def facts(n) -> dict:
             "to_buy_total": s.vehicle_count(holdings.vehicles_to_buy),
             "equipment_to_buy": holdings.large_equipment_to_buy,
         },
+    }
+
+
+def purchase(n) -> dict:
+    """政府采购 by 货物/工程/服务 and the SME reservation: as typed, or from the procurement items
+    (their 目录序号 letter gives the kind; the items do not tell the 小微 part, which is then absent)."""
+    typed, s = n.analysis.budget.procurement_summary, n.statement
+    if typed is not None:
+        return {**typed.model_dump(), "total": s["procurement.by_kind"]}
+    totals = s.procurement.totals()
+    goods, works, services = totals.by_kind
+    return {
+        "goods": goods,
+        "works": works,
+        "services": services,
+        "total": totals.amount,
+        "sme_reserved": totals.sme,
+        "small_micro_reserved": None,
     }
 
 
