@@ -226,7 +226,9 @@ VARIABLES = {
     "units.count": "机构设置中的单位数（输入“职责与机构 → 机构”）",
     "units.list[].name": "机构设置中的单位：名称",
     "units.list[].nature": "机构设置中的单位：性质（行政 / 事业 / 参公）",
-    "units.by_nature": "各性质的单位数，如 units.by_nature['行政']",
+    "units.by_nature.行政": "行政单位数（其他性质写法相同，如 units.by_nature['参公']）",
+    "units.by_nature.参公": "参照公务员法管理的事业单位数",
+    "units.by_nature.事业": "事业单位数",
     "fiscal.total": "财政拨款支出（三种财政拨款资金合计）",
     "fiscal.income": "财政拨款收入",
     "fiscal.change": "财政拨款支出与上年比较（输入“上年 → 财政拨款”时）",
@@ -477,7 +479,7 @@ class Narrator:
                 "list": [{"name": u.name, "nature": u.nature} for u in budget.duties.units],
                 "by_nature": {
                     nature: [u.nature for u in budget.duties.units].count(nature)
-                    for nature in dict.fromkeys(u.nature for u in budget.duties.units)
+                    for nature in dict.fromkeys(("行政", "参公", "事业", *(u.nature for u in budget.duties.units)))
                 },
             },
             "units_scope": "机关" if budget.duties.no_subordinate_units else "机关及所属事业单位",
