@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("input", {"catalog", "model", "validation", "ledger", "excel"}),
     ("statement", {"statement"}),  # every figure, computed and rounded once
     ("views", {"tables", "checks"}),  # the nine tables and the checks: views of the statement
-    ("template set", {"theme", "wording", "fonts"}),  # wording and settings of a city's set
+    ("template set", {"settings", "theme", "wording", "fonts"}),  # wording and settings of a city's set
     ("composition", {"analysis", "narrative", "sections", "compose", "layout"}),  # statement + set → Document
     ("builders", {"builders"}),  # Document → bytes, one module per format
     ("orchestration", {"build", "batch", "summary", "starter"}),

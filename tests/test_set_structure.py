@@ -159,3 +159,18 @@ def test_procurement_by_kind_is_derived_from_the_items_when_not_typed(tmp_path):
         in words
     )
     assert "面向中小企业预留政府采购项目预算金额1.2万元。" in words
+
+
+def test_typed_settings_report_every_mistake_at_once_at_its_line(tmp_path):
+    settings = "page:\n  margin_left_mm: 90\n  size: A9\nfonts:\n  size_body_pt: abc\ndocx:\n  heading_align: middle\n"
+    result = checked_with(tmp_path, settings)
+    assert result.exit_code == 1
+    for text in (
+        "theme.yaml:3（模板集「city」） 的设置 page.margin_left_mm 「90」应不大于 60",
+        "theme.yaml:4（模板集「city」） 的设置 page.size 「A9」不是可选的值",
+        "可选：A4、A3、B5、Letter",
+        "theme.yaml:6（模板集「city」） 的设置 fonts.size_body_pt 应为数字",
+        "theme.yaml:8（模板集「city」） 的设置 docx.heading_align 「middle」不是可选的值",
+    ):
+        assert text in result.output, (text, result.output)
+    assert "共 4 个错误" in result.output

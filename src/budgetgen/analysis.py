@@ -111,7 +111,7 @@ def check_context(budget: Budget, ledger: Ledger, statement: Statement, theme: T
         statement,
         # Hebei's explanatory part (and the checks of what its sentences need) only where the set prints it
         narrative=bool(theme.get("narrative.sections"))
-        and any(isinstance(p, dict) and p.get("key") == "narrative" for p in theme.get("document.parts", []) or []),
+        and any(part.key == "narrative" for part in theme.config.document.parts),
         needs=frozenset(str(n) for listed in needs.values() for n in (listed or [])),
         procurement_funds=frozenset(f for column in columns for f in column.get("funds", [])) or None,
     )

@@ -29,9 +29,10 @@ from .layout import align_continued_tables, fit_columns, keep_headings_with_tabl
 from .numbering import number_label
 from .problems import InputRejected, error
 from .sections import narrative_blocks, section_blocks
+from .settings import Part
 from .tables import Column, Table
 from .theme import Theme, set_file
-from .wording import NARRATIVE_PART, TABLES_PART, Part, document_parts, fill, wording_values
+from .wording import NARRATIVE_PART, TABLES_PART, document_parts, fill, wording_values
 
 
 def compose(analysis: Analysis, narrative: bool = True) -> Document:
@@ -39,11 +40,12 @@ def compose(analysis: Analysis, narrative: bool = True) -> Document:
     (for spreadsheets)."""
     theme = analysis.theme
     values = wording_values(analysis.budget)
-    text = lambda key: fill(theme.require(key), values)  # noqa: E731
+    settings = theme.config.document
+    text = lambda value: fill(value, values)  # noqa: E731
     meta = Meta(
-        title=text("document.title"),
+        title=text(settings.title),
         author=analysis.budget.department.name,
-        subject=text("document.subject"),
+        subject=text(settings.subject),
         keywords=(analysis.budget.department.name, f"{analysis.budget.year}年", "部门预算", "预算公开"),
         year=analysis.budget.year,
     )
@@ -59,28 +61,24 @@ def compose(analysis: Analysis, narrative: bool = True) -> Document:
         elif narrative:
             body += section_part(analysis, part, label, number)
     body = _return_to_portrait(keep_headings_with_tables(body))
-    page, font_pt, padding = (
-        theme.require("page"),
-        float(theme.require("fonts.size_table_pt")),
-        float(theme.get("docx.cell_padding_mm", 1.0)),
-    )
+    page, font_pt, padding = theme.config.page, theme.config.fonts.size_table_pt, theme.config.docx.cell_padding_mm
     body = align_continued_tables(
         [fit_columns(b, page, font_pt, padding) if isinstance(b, TableBlock) else b for b in body]
     )
     document = Document(meta)
-    document.blocks.append(CoverPage(text("document.cover_title"), text("document.cover_subtitle"), cover_image(theme)))
-    page_numbers = bool(theme.get("document.contents_page_numbers", True))
-    document.blocks.append(Contents(text("document.contents_title"), (), page_numbers))
+    document.blocks.append(CoverPage(text(settings.cover_title), text(settings.cover_subtitle), cover_image(theme)))
+    page_numbers = settings.contents_page_numbers
+    document.blocks.append(Contents(text(settings.contents_title), (), page_numbers))
     document.blocks.extend(body)
     entries = tuple(ContentsEntry(t, a, lvl) for t, a, lvl in document.headings())
-    document.blocks[1] = Contents(text("document.contents_title"), entries, page_numbers)
+    document.blocks[1] = Contents(text(settings.contents_title), entries, page_numbers)
     return document
 
 
 def tables_part(analysis: Analysis, part: Part, label: str, table_numbering: str, values: Mapping[str, object]) -> list:
     """The tables part: its heading (a bookmark only where the references print none), then each
     table; the contents may number the tables (1. 2. …) without the printed titles carrying it."""
-    title = fill(part.title or analysis.theme.require("document.tables_part"), values)
+    title = fill(part.title or analysis.theme.config.document.tables_part, values)
     heading = Heading(f"{label}{title}", 1, "part-tables", new_page=True, visible=part.heading_visible)
     blocks = [table_block(table, analysis.theme, values) for table in analysis.tables]
     if blocks and not part.heading_visible:
@@ -100,7 +98,7 @@ def section_part(analysis: Analysis, part: Part, label: str, number: int) -> lis
 
 
 def cover_image(theme: Theme) -> SetImage | None:
-    name = theme.get("document.cover_image") or ""
+    name = theme.config.document.cover_image
     if not name:
         return None
     path = set_file(theme, str(name))
@@ -114,8 +112,7 @@ def cover_image(theme: Theme) -> SetImage | None:
                 )
             ]
         )
-    width = theme.get("document.cover_image_width_mm", 40)
-    return SetImage(str(name), path, float(width))
+    return SetImage(name, path, theme.config.document.cover_image_width_mm)
 
 
 def _return_to_portrait(blocks: list) -> list:
@@ -139,9 +136,9 @@ def table_block(table: Table, theme: Theme, values: Mapping[str, object]) -> Tab
     line with the unit line derived from the table's printed unit, every amount printed once."""
     options = table.options
     assert options is not None
-    page_top = theme.require("page_top")
+    page_top = theme.config.page_top
     line_values = {**values, "unit_line": table.unit_line(), "unit": table.numbers.unit}
-    serial = [Column(theme.require("labels.serial"))] if options.serial else []
+    serial = [Column(theme.config.labels.serial)] if options.serial else []
     columns = serial + list(table.columns)
     header, depth = header_grid(columns)
     rows = tuple(
@@ -158,14 +155,14 @@ def table_block(table: Table, theme: Theme, values: Mapping[str, object]) -> Tab
     )
     column_numbers = None
     if options.column_numbers:
-        column_numbers = (theme.require("labels.column_numbers"),) + tuple(str(i) for i in range(1, len(columns)))
+        column_numbers = (theme.config.labels.column_numbers,) + tuple(str(i) for i in range(1, len(columns)))
     return TableBlock(
         anchor=f"table-{_anchor(table.key)}",
         title=table.title,
         top_line=TopLine(
-            fill(page_top["left"], line_values),
-            fill(page_top.get("middle", ""), line_values),
-            fill(page_top.get("right", ""), line_values),
+            fill(page_top.left, line_values),
+            fill(page_top.middle, line_values),
+            fill(page_top.right, line_values),
         ),
         header=tuple(header),
         header_rows=depth,

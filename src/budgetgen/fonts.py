@@ -21,7 +21,7 @@ FALLBACK = {"body": ("Noto Serif CJK SC", "serif"), "heading": ("Noto Sans CJK S
 
 def css_fonts(theme: Theme) -> dict:
     """The set's font settings with `body` and `heading` as CSS font-family lists."""
-    fonts = dict(theme.require("fonts"))
+    fonts = theme.config.fonts.model_dump()
     for key, fallback in FALLBACK.items():
         names = list(dict.fromkeys([*map(str, fonts[key]), *fallback[:-1]]))
         fonts[key] = ", ".join(_css_string(name) for name in names) + f", {fallback[-1]}"
@@ -39,7 +39,7 @@ def installed_cjk_font(theme: Theme) -> bool:
 
 
 def _wanted(theme: Theme) -> list[str]:
-    return [str(n) for n in theme.require("fonts.body")] + [str(n) for n in theme.require("fonts.heading")]
+    return [*theme.config.fonts.body, *theme.config.fonts.heading]
 
 
 def require_installed_cjk_font(theme: Theme) -> None:

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import replace
 
 from .document import Heading, TableBlock
+from .settings import PageSettings
 
 PAGE_MM = {"A4": (210, 297), "A3": (297, 420), "B5": (176, 250), "Letter": (215.9, 279.4)}
 MM_PER_PT = 25.4 / 72
@@ -40,13 +41,13 @@ def _char_units(ch: str) -> float:
     return LATIN_UNITS if ch.isalnum() else 1
 
 
-def available_mm(page: dict, orientation: str) -> float:
-    short, long = PAGE_MM.get(page.get("size", "A4"), PAGE_MM["A4"])
+def available_mm(page: PageSettings, orientation: str) -> float:
+    short, long = PAGE_MM.get(page.size, PAGE_MM["A4"])
     width = long if orientation == "landscape" else short
-    return float(width) - float(page.get("margin_left_mm", 20)) - float(page.get("margin_right_mm", 20))
+    return float(width) - page.margin_left_mm - page.margin_right_mm
 
 
-def fit_columns(block: TableBlock, page: dict, font_pt: float, docx_padding_mm: float = 1.0) -> TableBlock:
+def fit_columns(block: TableBlock, page: PageSettings, font_pt: float, docx_padding_mm: float = 1.0) -> TableBlock:
     """The block with widths (in mm, summing to the text width) that keep its unbreakable cells
     whole in the PDF and in the DOCX (whose cell padding the set chooses)."""
     padding = max(PDF_CELL_PADDING_MM, 2 * docx_padding_mm) + SPARE_MM
@@ -212,7 +213,7 @@ def balanced_lines(text: str, units_per_line: float) -> list[str]:
     return result
 
 
-def units_per_line(page: dict, font_pt: float, orientation: str = "portrait") -> float:
+def units_per_line(page: PageSettings, font_pt: float, orientation: str = "portrait") -> float:
     return available_mm(page, orientation) / (font_pt * MM_PER_PT / 2)
 
 

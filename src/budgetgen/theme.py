@@ -17,12 +17,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from .loading import SourceMap, load_bytes, read_limited
 from .problems import InputRejected, error, format_path
+from .settings import SetSettings
 
 SET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 THEME_FILE = "theme.yaml"
-PAGE_SIZES = ("A4", "A3", "B5", "Letter")
 
 
 def builtin_templates_dir() -> Path:
@@ -59,7 +61,14 @@ class Layer:
 class Theme:
     name: str
     layers: tuple[Layer, ...]  # most specific first
-    settings: dict[str, Any]
+    settings: dict[str, Any]  # merged, as written (for `templates show`, and the kinds' own options)
+    parsed: SetSettings | None = None  # the same, parsed at load
+
+    @property
+    def config(self) -> SetSettings:
+        """The set's typed settings: what every consumer reads."""
+        assert self.parsed is not None, "a Theme is parsed by load_theme"
+        return self.parsed
 
     @property
     def chain(self) -> tuple[Path, ...]:
@@ -165,8 +174,16 @@ def _load_theme(name: str, search_dirs: tuple[Path, ...]) -> Theme:
             raise InputRejected(problems)
     merged.pop("extends", None)
     theme = Theme(name, tuple(layers), merged)
-    _validate(theme)
-    return theme
+    shapes = shape_problems(_reference_settings(), merged)
+    problems = [_shape_error(theme, path, expected) for path, expected in shapes]
+    try:
+        typed = SetSettings.model_validate(merged)
+    except ValidationError as exc:  # all at once, each setting named once
+        problems += model_problems(theme, (), exc, SetSettings, skip={path for path, _ in shapes})
+        raise InputRejected(problems) from None
+    if problems:
+        raise InputRejected(problems)
+    return Theme(name, tuple(layers), merged, typed)
 
 
 def find_set(name: str, search_dirs: tuple[Path, ...], skip: tuple[Path, ...] = ()) -> Path:
@@ -237,97 +254,13 @@ def _in_theme(problem, path: Path):
     return error("模板", f"模板设置 {where} 有误：{problem.message}", problem.hint)
 
 
-def _validate(theme: Theme) -> None:
-    """Every setting has the shape the built-in base gives it; those that reach CSS or page
-    geometry must also be plain values in range."""
-    problems = [
-        error(
-            "模板",
-            f"{theme.where(path)} 的设置 {_dotted(path)} {expected}",
-            "对照 templates/base/theme.yaml 中的同名设置修改。",
-        )
-        for path, expected in shape_problems(_reference_settings(), theme.settings)
-    ]
-    if problems:
-        raise InputRejected(problems)
-    page = theme.get("page", {}) or {}
-    if page.get("size", "A4") not in PAGE_SIZES:
-        problems.append(
-            error(
-                "模板",
-                f"{theme.where('page.size')} 的纸张 page.size「{page.get('size')}」不支持",
-                f"可选：{'、'.join(PAGE_SIZES)}。",
-            )
-        )
-    for key in ("margin_top_mm", "margin_bottom_mm", "margin_left_mm", "margin_right_mm"):
-        value = page.get(key, 20)
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            and not _is_decimal(value)
-            or not 0 <= value <= 60
-        ):
-            problems.append(
-                error(
-                    "模板",
-                    f"{theme.where('page.' + key)} 的页边距 page.{key}「{value}」应为 0 到 60 之间的毫米数",
-                    "只写数字，如 20。",
-                )
-            )
-    fonts = theme.get("fonts", {}) or {}
-    for key in ("size_body_pt", "size_table_pt", "size_title_pt"):
-        value = fonts.get(key, 12)
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            and not _is_decimal(value)
-            or not 5 <= value <= 40
-        ):
-            problems.append(
-                error(
-                    "模板",
-                    f"{theme.where('fonts.' + key)} 的字号 fonts.{key}「{value}」应为 5 到 40 之间的磅值",
-                    "只写数字，如 12。",
-                )
-            )
-    problems += _docx_problems(theme)
-    if problems:
-        raise InputRejected(problems)
-
-
-ALIGNMENTS = ("left", "center", "right")
-DOCX_RANGES = {
-    "line_spacing": (0.8, 3),
-    "space_after_pt": (0, 30),
-    "first_line_indent_chars": (0, 4),
-    "heading_space_pt": (0, 30),
-    "cell_padding_mm": (0, 5),
-}
-
-
-def _docx_problems(theme: Theme) -> list:
-    settings = theme.get("docx", {}) or {}
-    problems = []
-    for key, (low, high) in DOCX_RANGES.items():
-        value = settings.get(key, low)
-        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)) or not low <= value <= high:
-            problems.append(
-                error(
-                    "模板",
-                    f"{theme.where('docx.' + key)} 的 docx.{key}「{value}」应为 {low} 到 {high} 之间的数",
-                    "只写数字。",
-                )
-            )
-    for key in ("part_title_align", "heading_align", "table_title_align"):
-        if settings.get(key, "left") not in ALIGNMENTS:
-            problems.append(
-                error(
-                    "模板",
-                    f"{theme.where('docx.' + key)} 的 docx.{key}「{settings.get(key)}」不是可用的对齐方式",
-                    "可选：left（左）、center（居中）、right（右）。",
-                )
-            )
-    return problems
+def _shape_error(theme: Theme, path: tuple, expected: str):
+    """A setting whose kind differs from base's, or a key base lacks (shape_problems)."""
+    return error(
+        "模板",
+        f"{theme.where(path)} 的设置 {_dotted(path)} {expected}",
+        "对照 templates/base/theme.yaml 中的同名设置修改。",
+    )
 
 
 @lru_cache(maxsize=1)
@@ -411,12 +344,15 @@ def did_you_mean(word: str, known: list[str]) -> str:
     return f"（是不是「{close[0]}」？）" if close else ""
 
 
-def model_problems(theme: Theme, base: tuple, exc: Any, model: Any) -> list:
-    """A pydantic ValidationError of typed set settings, as located errors in Chinese."""
+def model_problems(theme: Theme, base: tuple, exc: Any, model: Any, skip: set[tuple] = frozenset()) -> list:
+    """A pydantic ValidationError of typed set settings, as located errors in Chinese (`skip`: the
+    settings already reported)."""
     problems = []
     for item in exc.errors():
         loc = tuple(item["loc"])
         path = base + loc
+        if any(path[: len(named)] == named for named in skip):
+            continue
         name = _dotted(path)
         kind = item["type"]
         if kind == "extra_forbidden":
@@ -428,7 +364,11 @@ def model_problems(theme: Theme, base: tuple, exc: Any, model: Any) -> list:
             hint = "补上它（对照 docs/城市模板指南.md）。"
         elif kind in ("literal_error", "enum"):
             message = f"「{item.get('input')}」不是可选的值"
-            hint = f"可选：{item.get('ctx', {}).get('expected', '')}。"
+            choices = re.findall(r"'([^']*)'", str(item.get("ctx", {}).get("expected", "")))
+            hint = f"可选：{'、'.join(choices)}。"
+        elif kind in _BOUNDS:
+            message = f"「{item.get('input')}」{_BOUNDS[kind]} {item.get('ctx', {}).get(_BOUND_KEY[kind])}"
+            hint = "只写数字，在 templates/base/theme.yaml 注释所说的范围内。"
         else:
             message = f"{_PYDANTIC_KINDS.get(kind.split('_')[0], '的写法不对')}（写的是「{item.get('input')}」）"
             hint = "对照 docs/城市模板指南.md 中该设置的写法修改。"
@@ -436,7 +376,15 @@ def model_problems(theme: Theme, base: tuple, exc: Any, model: Any) -> list:
     return problems
 
 
+_BOUNDS = {
+    "greater_than_equal": "应不小于",
+    "less_than_equal": "应不大于",
+    "greater_than": "应大于",
+    "less_than": "应小于",
+}
+_BOUND_KEY = {"greater_than_equal": "ge", "less_than_equal": "le", "greater_than": "gt", "less_than": "lt"}
 _PYDANTIC_KINDS = {
+    "float": "应为数字",
     "bool": "应为 true 或 false",
     "int": "应为整数",
     "string": "应为文字",

@@ -10,11 +10,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from .model import FISCAL_FUNDS, FUNDS, Budget
-from .numbering import NumberingStyle
 from .problems import InputRejected, error
+from .settings import DocumentSettings
 from .statement import THREE_PUBLIC_ROWS
 from .tables import TABLE_KINDS, TableSpec
 from .tables.summary import SummaryOptions
@@ -49,41 +49,14 @@ def wording_values(budget: Budget) -> dict[str, object]:
 # ---------------------------------------------------------------- the document's parts
 
 
-class Part(BaseModel):
-    """One part of the document, in the set's order: the tables part, the explanatory part of
-    Hebei's layout (`narrative`: its own heading, intro and numbered sections), or one section."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    key: str
-    title: str = ""  # the contents entry; for a section also its heading unless `heading` is given
-    heading: str = ""  # the printed heading, e.g. "{{ name }}主要职能"
-    tables: tuple[str, ...] = ()  # the tables part: the set's tables, in print order
-    heading_visible: bool = True
-
-
-class DocumentParts(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    parts: tuple[Part, ...]
-    part_numbering: NumberingStyle = "none"  # or a numbering style (chinese: 一、) for the parts
-    table_numbering: NumberingStyle = "none"  # or a style (arabic_dot: 1.) for the tables in the contents
-
-
 TABLES_PART = "tables"
 NARRATIVE_PART = "narrative"
 
 
-def document_parts(theme: Theme) -> DocumentParts:
-    raw = {
-        "parts": theme.require("document.parts"),
-        "part_numbering": theme.get("document.part_numbering", "none"),
-        "table_numbering": theme.get("document.table_numbering", "none"),
-    }
-    try:
-        parts = DocumentParts.model_validate(raw)
-    except ValidationError as exc:
-        raise InputRejected(model_problems(theme, ("document",), exc, DocumentParts)) from None
+def document_parts(theme: Theme) -> DocumentSettings:
+    """The document's parts in the set's order (typed at load), each listed once, the tables part
+    among them."""
+    parts = theme.config.document
     problems = []
     keys = [p.key for p in parts.parts]
     for key in dict.fromkeys(keys):
@@ -128,9 +101,9 @@ def table_specs(theme: Theme) -> tuple[TableSpec, ...]:
                 )
             )
     for key in dict.fromkeys(order):
-        raw = theme.get(f"tables.{key}")
+        raw = theme.config.tables.get(key)
         if not isinstance(raw, dict):
-            known = [k for k, v in (theme.get("tables", {}) or {}).items() if isinstance(v, dict)]
+            known = [k for k, v in theme.config.tables.items() if isinstance(v, dict)]
             problems.append(
                 error(
                     "模板",
@@ -182,7 +155,7 @@ _TYPED_UNIT = re.compile(r"单位\s*[:：]\s*(?:千|万|亿)?元")
 def _unit_line_problems(theme: Theme) -> list:
     """The unit line is derived from each table's printed unit; a set that types one could print
     单位：元 over 万元 figures."""
-    page_top = theme.get("page_top", {}) or {}
+    page_top = theme.config.page_top.model_dump()
     return [
         error(
             "模板",

@@ -20,6 +20,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from ..document import Block, BodyRow, Contents, CoverPage, Document, HeaderCell, Heading, Paragraph, TableBlock
 from ..layout import PAGE_MM, available_mm, balanced_lines, units_per_line
+from ..settings import FontSettings
 from ..theme import Theme
 from .package import deterministic_zip
 
@@ -39,9 +40,9 @@ class DocxWriter:
     def __init__(self, document: Document, theme: Theme, pages: dict[str, int] | None = None) -> None:
         self.source = document
         self.theme = theme
-        self.fonts = theme.require("fonts")
-        self.page = theme.require("page")
-        self.style = theme.get("docx", {}) or {}
+        self.fonts = theme.config.fonts
+        self.page = theme.config.page
+        self.style = theme.config.docx
         self.pages = pages or {}  # anchor → page number, from the PDF layout of the same document
         self.docx = new_docx()
         self.body = self.docx.element.body
@@ -60,24 +61,24 @@ class DocxWriter:
 
     def _set_up_styles(self) -> None:
         styles = self.docx.styles
-        body_font, heading_font = self.fonts["docx_body"], self.fonts["docx_heading"]
+        body_font, heading_font = self.fonts.docx_body, self.fonts.docx_heading
         _set_language(self.docx.styles.element)
         normal = styles["Normal"]
-        _set_font(normal, body_font, self.fonts["size_body_pt"])
-        normal.paragraph_format.space_after = Pt(float(self.style.get("space_after_pt", 0)))
-        normal.paragraph_format.line_spacing = float(self.style.get("line_spacing", 1.25))
+        _set_font(normal, body_font, self.fonts.size_body_pt)
+        normal.paragraph_format.space_after = Pt(self.style.space_after_pt)
+        normal.paragraph_format.line_spacing = self.style.line_spacing
         for level, name in HEADING_STYLES.items():
             style = styles[name]
             _set_font(style, heading_font, self._heading_size(level))
             style.font.bold = True
             style.font.italic = False
             style.font.color.rgb = RGBColor(0, 0, 0)
-            space = Pt(float(self.style.get("heading_space_pt", 6)))
+            space = Pt(self.style.heading_space_pt)
             style.paragraph_format.space_before = space
             style.paragraph_format.space_after = space
             style.paragraph_format.keep_with_next = True
             style.paragraph_format.alignment = ALIGN[
-                self.style.get("part_title_align" if level == 1 else "heading_align", "left")
+                self.style.part_title_align if level == 1 else self.style.heading_align
             ]
         title = styles["Title"]
         _set_font(title, heading_font, 26)
@@ -88,7 +89,7 @@ class DocxWriter:
             border.getparent().remove(border)
 
     def _heading_size(self, level: int) -> float:
-        return float(self.fonts["size_title_pt"] if level <= 2 else self.fonts["size_body_pt"] + 1)
+        return float(self.fonts.size_title_pt if level <= 2 else self.fonts.size_body_pt + 1)
 
     def _heading_paragraph(self, text: str, level: int, orientation: str, align: str | None = None) -> Any:
         """A heading whose lines are balanced when its last line would hold only a few characters."""
@@ -100,7 +101,7 @@ class DocxWriter:
                 run.add_break()
         if align is not None:
             paragraph.alignment = ALIGN[align]
-        _stamp_fonts(paragraph, self.fonts["docx_heading"])
+        _stamp_fonts(paragraph, self.fonts.docx_heading)
         return paragraph
 
     def _set_up_first_section(self) -> None:
@@ -115,7 +116,7 @@ class DocxWriter:
 
     @property
     def _page_mm(self) -> tuple[float, float]:
-        return PAGE_MM[self.page.get("size", "A4")]
+        return PAGE_MM[self.page.size]
 
     def _size_section(self, section: Any, orientation: str) -> None:
         landscape = orientation == "landscape"
@@ -123,10 +124,10 @@ class DocxWriter:
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
         section.page_width = Mm(long if landscape else short)
         section.page_height = Mm(short if landscape else long)
-        section.top_margin = Mm(self.page["margin_top_mm"])
-        section.bottom_margin = Mm(self.page["margin_bottom_mm"])
-        section.left_margin = Mm(self.page["margin_left_mm"])
-        section.right_margin = Mm(self.page["margin_right_mm"])
+        section.top_margin = Mm(self.page.margin_top_mm)
+        section.bottom_margin = Mm(self.page.margin_bottom_mm)
+        section.left_margin = Mm(self.page.margin_left_mm)
+        section.right_margin = Mm(self.page.margin_right_mm)
 
     def _core_properties(self) -> None:
         props = self.docx.core_properties
@@ -188,13 +189,13 @@ class DocxWriter:
         subtitle = self.docx.add_paragraph(block.subtitle, style="Title")
         subtitle.runs[0].font.size = Pt(22)
         for paragraph in (title, subtitle):
-            _stamp_fonts(paragraph, self.fonts["docx_heading"])
+            _stamp_fonts(paragraph, self.fonts.docx_heading)
 
     def _contents(self, block: Contents) -> None:
         heading = self.docx.add_paragraph(block.title, style="Title")
-        heading.runs[0].font.size = Pt(self.fonts["size_title_pt"])
+        heading.runs[0].font.size = Pt(self.fonts.size_title_pt)
         heading.paragraph_format.page_break_before = True
-        _stamp_fonts(heading, self.fonts["docx_heading"])
+        _stamp_fonts(heading, self.fonts.docx_heading)
         self.body.insert_element_before(parse_xml(self._contents_field(block)), "w:sectPr")
 
     def _contents_field(self, block: Contents) -> str:
@@ -203,7 +204,7 @@ class DocxWriter:
         Word and LibreOffice show that result as it is (no update prompt on opening); “更新域”
         in Word recomputes the numbers for the DOCX's own pagination, which follows the PDF's
         closely (same page, margins, fonts and column widths)."""
-        body_font = escape(self.fonts["docx_body"], {'"': "&quot;"})
+        body_font = escape(self.fonts.docx_body, {'"': "&quot;"})
         run_props = (
             f'<w:rPr><w:rFonts w:ascii="{body_font}" w:hAnsi="{body_font}" w:eastAsia="{body_font}"'
             f' w:cs="{body_font}"/></w:rPr>'
@@ -266,7 +267,7 @@ class DocxWriter:
             run = paragraph.add_run(line)
             if number < len(lines) - 1:
                 run.add_break()
-        _stamp_fonts(paragraph, self.fonts["docx_body"])
+        _stamp_fonts(paragraph, self.fonts.docx_body)
         if block.style in ("label", "title-line"):
             for run in paragraph.runs:
                 run.bold = True
@@ -274,7 +275,7 @@ class DocxWriter:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if block.style == "body":
             paragraph.paragraph_format.first_line_indent = Pt(
-                self.fonts["size_body_pt"] * float(self.style.get("first_line_indent_chars", 2))
+                self.fonts.size_body_pt * self.style.first_line_indent_chars
             )
         elif block.style == "center":
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -293,7 +294,7 @@ class DocxWriter:
             spacer.paragraph_format.line_spacing = Pt(1)
         elif block.title:
             title = self._heading_paragraph(
-                block.title, block.title_level, block.orientation, self.style.get("table_title_align", "center")
+                block.title, block.title_level, block.orientation, self.style.table_title_align
             )
             _bookmark(title._p, block.anchor)
             if block.new_page and not broke:
@@ -303,29 +304,29 @@ class DocxWriter:
         short, long = self._page_mm
         width_mm = (
             float(long if block.orientation == "landscape" else short)
-            - float(self.page["margin_left_mm"])
-            - float(self.page["margin_right_mm"])
+            - float(self.page.margin_left_mm)
+            - float(self.page.margin_right_mm)
         )
         self.body.insert_element_before(
-            parse_xml(TableXml(block, width_mm, self.fonts, float(self.style.get("cell_padding_mm", 1.0))).xml()),
+            parse_xml(TableXml(block, width_mm, self.fonts, self.style.cell_padding_mm).xml()),
             "w:sectPr",
         )
         for note in ([block.note] if block.note else []) + list(block.notes_after):
             paragraph = self.docx.add_paragraph(note)
-            _stamp_fonts(paragraph, self.fonts["docx_body"])
+            _stamp_fonts(paragraph, self.fonts.docx_body)
             paragraph.paragraph_format.space_before = Pt(4)
 
 
 class TableXml:
     """WordprocessingML for one table block: top line, header rows and 栏次 repeat on each page."""
 
-    def __init__(self, block: TableBlock, width_mm: float, fonts: dict[str, Any], padding_mm: float = 1.0) -> None:
+    def __init__(self, block: TableBlock, width_mm: float, fonts: FontSettings, padding_mm: float = 1.0) -> None:
         self.block = block
         self.padding = round(padding_mm * TWIPS_PER_MM)
         total = sum(block.widths)
         self.widths = [round(width_mm * TWIPS_PER_MM * w / total) for w in block.widths]
-        self.font_pt = float(fonts["size_table_pt"])
-        self.run_props = self._run_props(fonts["docx_body"], self.font_pt)
+        self.font_pt = fonts.size_table_pt
+        self.run_props = self._run_props(fonts.docx_body, self.font_pt)
 
     @staticmethod
     def _run_props(font: str, size_pt: float) -> str:

@@ -147,7 +147,7 @@ def _render(document: Document, theme: Theme) -> str:
         meta=document.meta,
         blocks=[(block_kind(block), block) for block in document.blocks],
         fonts=css_fonts(theme),
-        page=theme.require("page"),
+        page=theme.config.page,
         widths=column_percentages,
         header_rows=header_rows,
         unbreakable=UNBREAKABLE_KINDS,

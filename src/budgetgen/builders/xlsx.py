@@ -71,7 +71,7 @@ def sheet_name(title: str) -> str:
 
 def write_sheet(sheet: Any, block: TableBlock, theme: Theme) -> None:  # an openpyxl Worksheet
     columns = block.column_count
-    font_size = float(theme.require("fonts.size_table_pt")) + 1
+    font_size = theme.config.fonts.size_table_pt + 1
     body_font, bold_font = Font(name="宋体", size=font_size), Font(name="宋体", size=font_size, bold=True)
     widths = [0] * columns
 

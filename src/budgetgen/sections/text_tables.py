@@ -38,7 +38,7 @@ def embedded_table(
 
 def fill_page_top(n: Narrator, side: str) -> str:
     values = {**wording_values(n.analysis.budget), "unit_line": "单位：万元"}  # these tables print 万元
-    return fill(n.theme.require("page_top")[side], values)
+    return fill(getattr(n.theme.config.page_top, side), values)
 
 
 INDICATOR_HEADER = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")
