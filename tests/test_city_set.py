@@ -103,7 +103,7 @@ def test_section_renamed_and_glossary_term_changed_without_restating_lists(distr
     assert "机关运行经费：指为保障行政单位运行用于购买货物和服务的各项资金。" in text
     assert "“三公”经费：纳入财政预算管理" in text  # the other terms are still there
     theme = load_theme("district-2026", (district["folder"] / "templates",))
-    assert [s["key"] for s in theme.get("narrative.sections")][-2:] == ["glossary", "other"]
+    assert [s.key for s in theme.config.narrative.sections][-2:] == ["glossary", "other"]
 
 
 def test_six_row_three_public_table_in_every_format(district):

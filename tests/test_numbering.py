@@ -99,11 +99,11 @@ def test_120_items_in_every_numbered_list(tmp_path, set_name):
     found = texts(document)
     theme = analysis.theme
     for setting, item in (
-        ("narrative.duties.duties_numbering", "职责第{n}条"),
-        ("narrative.performance.item_numbering", "分项{n}"),
-        ("narrative.performance.safeguard_numbering", "措施{n}"),
+        ("duties.duties_numbering", "职责第{n}条"),
+        ("performance.item_numbering", "分项{n}"),
+        ("performance.safeguard_numbering", "措施{n}"),
     ):
-        style = theme.get(setting)
+        style = theme.config.narrative.at(setting)
         for n in (99, 100, 101, 120):
             label = number_label(style, n)
             assert any(t.startswith(label + item.format(n=n)) for t in found), (setting, label + item.format(n=n))

@@ -47,15 +47,15 @@ def test_entry_edits_change_remove_insert_and_move(tmp_path):
         " glossary:\n    事业收入: 新解释\n    新名词: {text: 新的, after: 事业收入}\n    上年结转: {remove: true}\n",
     )
     theme = load_theme("edits", dirs)
-    sections = [(s["key"], s["title"]) for s in theme.get("narrative.sections")]
+    sections = [(s.key, s.title) for s in theme.config.narrative.sections]
     assert sections[0] == ("extra", "新的部分")
     assert [k for k, _ in sections][-2:] == ["glossary", "assets"] and ("glossary", "名词解释说明") in sections
     assert "other" not in dict(sections)
-    terms = [t for t, _ in theme.get("narrative.glossary")]
+    terms = [t for t, _ in theme.config.narrative.glossary]
     assert terms[1:3] == ["事业收入", "新名词"] and "上年结转" not in terms
-    assert dict(theme.get("narrative.glossary"))["事业收入"] == "新解释"
+    assert dict(theme.config.narrative.glossary)["事业收入"] == "新解释"
     parent = load_theme("hebei-city-2023", dirs)
-    assert len(parent.get("narrative.sections")) == 9, "the parent is untouched"
+    assert len(parent.config.narrative.sections) == 9, "the parent is untouched"
 
 
 def test_entry_edits_refuse_typos_with_the_line_and_the_names_there_are(tmp_path):
@@ -74,7 +74,7 @@ def test_entry_edits_refuse_typos_with_the_line_and_the_names_there_are(tmp_path
 
 def test_a_list_written_as_a_list_still_replaces_the_whole_list(tmp_path):
     dirs = write_set(tmp_path, "whole", "extends: base\nnarrative:\n  glossary:\n    - [唯一名词, 唯一解释]\n")
-    assert load_theme("whole", dirs).get("narrative.glossary") == [["唯一名词", "唯一解释"]]
+    assert load_theme("whole", dirs).config.narrative.glossary == (("唯一名词", "唯一解释"),)
 
 
 # ---------------------------------------------------------------- numbers, snippets, variables

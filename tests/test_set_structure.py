@@ -166,11 +166,11 @@ def test_typed_settings_report_every_mistake_at_once_at_its_line(tmp_path):
     result = checked_with(tmp_path, settings)
     assert result.exit_code == 1
     for text in (
-        "theme.yaml:3（模板集「city」） 的设置 page.margin_left_mm 「90」应不大于 60",
-        "theme.yaml:4（模板集「city」） 的设置 page.size 「A9」不是可选的值",
+        "theme.yaml:3（模板集「city」） 的设置 page.margin_left_mm「90」应不大于 60",
+        "theme.yaml:4（模板集「city」） 的设置 page.size「A9」不是可选的值",
         "可选：A4、A3、B5、Letter",
         "theme.yaml:6（模板集「city」） 的设置 fonts.size_body_pt 应为数字",
-        "theme.yaml:8（模板集「city」） 的设置 docx.heading_align 「middle」不是可选的值",
+        "theme.yaml:8（模板集「city」） 的设置 docx.heading_align「middle」不是可选的值",
     ):
         assert text in result.output, (text, result.output)
     assert "共 4 个错误" in result.output

@@ -179,9 +179,9 @@ def test_theme_settings_reaching_css_are_validated(tmp_path):
 def test_template_files_resolve_along_the_chain():
     theme = load_theme("xingtai-city-2022", search_dirs_for(None))
     assert [layer.name for layer in theme.layers] == ["xingtai-city-2022", "hebei-city-2023", "base"]
-    assert theme.get("tables.收支总表.class_31_label") == "人行专用科目"
-    assert theme.get("narrative.performance.project_table") == "simple"  # from hebei-city-2023
-    assert theme.get("narrative.glossary_numbering") == "arabic_comma"  # from base
+    assert theme.config.tables["收支总表"]["class_31_label"] == "人行专用科目"
+    assert theme.config.narrative.performance.project_table == "simple"  # from hebei-city-2023
+    assert theme.config.narrative.glossary_numbering == "arabic_comma"  # from base
 
 
 def test_check_reports_a_broken_sentence_before_build(tmp_path):

@@ -103,17 +103,17 @@ def load_input(path: Path):
 
 
 def check_context(budget: Budget, ledger: Ledger, statement: Statement, theme: Theme) -> Context:
-    needs = theme.get("narrative.needs", {}) or {}
-    columns = theme.get("narrative.procurement.fund_columns", []) or []
+    needs = theme.config.narrative.needs
+    columns = theme.config.narrative.procurement.fund_columns
     return Context(
         budget,
         ledger,
         statement,
         # Hebei's explanatory part (and the checks of what its sentences need) only where the set prints it
-        narrative=bool(theme.get("narrative.sections"))
+        narrative=bool(theme.config.narrative.sections)
         and any(part.key == "narrative" for part in theme.config.document.parts),
         needs=frozenset(str(n) for listed in needs.values() for n in (listed or [])),
-        procurement_funds=frozenset(f for column in columns for f in column.get("funds", [])) or None,
+        procurement_funds=frozenset(f for column in columns for f in column.funds) or None,
     )
 
 

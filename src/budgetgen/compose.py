@@ -56,7 +56,7 @@ def compose(analysis: Analysis, narrative: bool = True) -> Document:
         if part.key == TABLES_PART:
             body += tables_part(analysis, part, label, layout.table_numbering, values)
         elif narrative and part.key == NARRATIVE_PART:
-            if theme.get("narrative.sections"):
+            if theme.config.narrative.sections:
                 body += narrative_blocks(analysis)
         elif narrative:
             body += section_part(analysis, part, label, number)

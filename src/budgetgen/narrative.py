@@ -41,42 +41,10 @@ class NumberStyle:
 
     @classmethod
     def of(cls, theme: Theme) -> NumberStyle:
-        settings = theme.get("narrative.numbers", {}) or {}
-        words = settings.get("change_words", {}) or {}
-        style = cls(
-            amounts=str(settings.get("amounts", cls.amounts)),
-            zero=str(settings.get("zero", "") or ""),
-            percent_decimals=settings.get("percent_decimals", cls.percent_decimals),
-            increase=str(words.get("increase", cls.increase)),
-            decrease=str(words.get("decrease", cls.decrease)),
-            same=str(words.get("same", cls.same)),
-        )
-        problems = []
-        if style.amounts not in AMOUNT_STYLES:
-            problems.append(
-                error(
-                    "模板",
-                    f"{theme.where('narrative.numbers.amounts')} 的 narrative.numbers.amounts「{style.amounts}」"
-                    "不是可用的样式",
-                    "可选：two_decimals（25.00）、trimmed（25、28.7）。",
-                )
-            )
-        if (
-            isinstance(style.percent_decimals, bool)
-            or not isinstance(style.percent_decimals, int)
-            or not 0 <= style.percent_decimals <= 4
-        ):
-            problems.append(
-                error(
-                    "模板",
-                    f"{theme.where('narrative.numbers.percent_decimals')} 的 narrative.numbers.percent_decimals 应为"
-                    " 0 到 4 的整数",
-                    "如 percent_decimals: 2。",
-                )
-            )
-        if problems:
-            raise InputRejected(problems)
-        return style
+        """The set's number style (typed and checked at load)."""
+        numbers = theme.config.narrative.numbers
+        words = numbers.change_words
+        return cls(numbers.amounts, numbers.zero, numbers.percent_decimals, words.increase, words.decrease, words.same)
 
     def amount(self, value, style: str | None = None) -> str:
         if value is None:
@@ -359,13 +327,14 @@ class Narrator:
     def theme(self) -> Theme:
         return self.analysis.theme
 
-    def setting(self, key: str, default=None):
-        return self.theme.get(f"narrative.{key}", default)
+    def setting(self, key: str):
+        """A typed setting by its place under `narrative` (the set was parsed at load)."""
+        return self.theme.config.narrative.at(key)
 
     def say(self, key: str, **extra) -> str:
         """Render the set's sentence `narrative.<key>` with the figures."""
         source = self.setting(key)
-        if source is None:
+        if source is None:  # pragma: no cover - the typed settings require every sentence
             raise InputRejected(
                 [
                     error(
@@ -403,7 +372,7 @@ class Narrator:
     @cached_property
     def snippets(self) -> dict:
         """The set's snippets, checked once."""
-        settings = self.setting("snippets", {}) or {}
+        settings = self.setting("snippets")
         problems = []
         for name, value in settings.items():
             where = self.theme.where(f"narrative.snippets.{name}")
@@ -554,13 +523,13 @@ class Narrator:
 
     def income_parts(self) -> list[dict]:
         parts = []
-        for part in self.setting("overview.income_parts", []):
-            if part.get("carried_over"):
+        for part in self.setting("overview.income_parts"):
+            if part.carried_over:
                 amount = self.statement["income.carried_in"]
             else:
-                amount = self.statement.income_of(part.get("funds", []))
-            parts.append({"label": part["label"], "amount": amount})
-        if self.setting("overview.income_parts_nonzero_only", False):
+                amount = self.statement.income_of(part.funds)
+            parts.append({"label": part.label, "amount": amount})
+        if self.setting("overview.income_parts_nonzero_only"):
             parts = [p for p in parts if p["amount"]]
         return parts
 

@@ -1,8 +1,8 @@
 """A template set's settings, typed: what theme.yaml may say, each value's kind and range. The set
 chain is merged (theme.py) and then parsed into these models once, at load; every mistake is an
 error at its theme.yaml line (theme.model_problems), and consumers read attributes, never dotted
-strings. Each table's options are typed by its kind (tables/), and each section's sentences by the
-section (sections/), since those are registered units that a set selects by name.
+strings. Each table's options are typed by its kind (tables/), a registered unit that a set
+selects by name; each section (sections/) reads its block of `narrative` below.
 """
 
 from __future__ import annotations
@@ -91,6 +91,180 @@ class PageSettings(Strict):
     margin_right_mm: Margin = 20
 
 
+# ---------------------------------------------------------------- the sentences (narrative)
+
+
+class Named(Strict):
+    """An entry of a list a child set may edit by name (theme.EntryEdits)."""
+
+    key: str
+    title: str = ""
+
+
+class ChangeWords(Strict):
+    increase: str = "增加"
+    decrease: str = "减少"
+    same: str = "持平"
+
+
+class Numbers(Strict):
+    amounts: Literal["two_decimals", "trimmed"] = "two_decimals"
+    zero: str = ""
+    percent_decimals: Annotated[int, Field(ge=0, le=4)] = 2
+    change_words: ChangeWords = ChangeWords()
+
+
+class DutiesSettings(Strict):
+    duties_label: str
+    duties_numbering: NumberingStyle = "paren_chinese"
+    units_label: str
+    units_table_title: str
+
+
+class IncomePart(Strict):
+    label: str
+    funds: tuple[str, ...] = ()
+    carried_over: bool = False
+
+
+class OverviewSettings(Strict):
+    lead: str
+    subsection_numbering: NumberingStyle = "arabic_comma"
+    income_title: str
+    income: str
+    income_parts: tuple[IncomePart, ...]
+    income_parts_nonzero_only: bool = False
+    expense_title: str
+    expense: str
+    change_title: str
+    change: str
+
+
+class Text(Strict):
+    text: str
+
+
+class PerformanceSettings(Strict):
+    parts: tuple[Named, ...] = ()
+    overall_title: str
+    items_title: str
+    safeguards_title: str
+    subsection_numbering: NumberingStyle = "paren_chinese"
+    item_numbering: NumberingStyle = "chinese"
+    item_line_numbering: NumberingStyle = "arabic_comma"
+    goal_label: str
+    measure_label: str
+    labels_bold: bool = False
+    safeguard_style: Literal["inline", "heading"] = "inline"
+    safeguard_numbering: NumberingStyle = "arabic_comma"
+    safeguard_separator: str = "："
+    special_funds_none: str
+    project_table: Literal["with_budget", "simple"] = "with_budget"
+    project_title: str
+    indicator_order: Literal["typed", "canonical"] = "typed"
+    spending_plan_header: str
+    spending_plan_periods: tuple[str, str, str, str] = ("3月底", "6月底", "10月底", "12月底")
+
+
+class FundColumn(Strict):
+    label: str
+    funds: tuple[str, ...]
+
+
+class ProcurementSettings(Strict):
+    text: str = ""
+    table_title: str
+    fund_columns: tuple[FundColumn, ...]
+    share_header: str
+    footnote: str = ""
+    empty_note: str = ""
+
+
+class AssetRow(Strict):
+    key: Literal["buildings", "offices", "vehicles", "large_equipment", "general_equipment", "other"]
+    label: str
+    part_of_total: bool = True
+
+
+class AssetsSettings(Strict):
+    text: str
+    table_title: str
+    value_header: str
+    total_quantity: str = ""
+    rows: tuple[AssetRow, ...]
+
+
+class NumberingOnly(Strict):
+    numbering: NumberingStyle = "paren_chinese"
+
+
+class ExplanationSettings(Strict):
+    income: str
+    expense: str
+    reason: str = ""
+    items_title: str
+    item_numbering: NumberingStyle = "arabic_comma"
+    item: str
+
+
+class InfoPart(Strict):
+    key: str
+    title: str
+    sentences: tuple[str, ...] = ()
+
+
+class OtherInfoSettings(Strict):
+    numbering: NumberingStyle = "chinese"
+    parts: tuple[InfoPart, ...]
+
+
+class ProjectNotesSettings(Strict):
+    numbering: NumberingStyle = "chinese"
+    heading: str
+    amount: str
+    titles: dict[str, str]
+
+
+class NarrativeSettings(Strict):
+    """The explanatory sentences: the part's own (title, intro, numbering, the sections it lists)
+    and one block of settings per section (its sentences and numbering)."""
+
+    numbers: Numbers = Numbers()
+    snippets: dict[str, Any] = {}  # checked by the sentence machinery (names, parameters)
+    part_title: str
+    title_line: str = ""
+    intro: str
+    section_numbering: NumberingStyle = "chinese"
+    sections: tuple[Named, ...]
+    duties: DutiesSettings
+    overview: OverviewSettings
+    operating_costs: Text
+    three_public: Text
+    performance: PerformanceSettings
+    procurement: ProcurementSettings
+    assets: AssetsSettings
+    glossary_numbering: NumberingStyle = "arabic_comma"
+    glossary_bold_terms: bool = False
+    glossary_changes: dict[str, str | None] = {}
+    glossary: tuple[tuple[str, str], ...]
+    other_none: str
+    functions: NumberingOnly = NumberingOnly()
+    organisation: Text
+    explanation: ExplanationSettings
+    other_info: OtherInfoSettings
+    project_notes: ProjectNotesSettings
+    needs: dict[str, tuple[str, ...]] = {}
+
+    def at(self, path: str) -> Any:
+        """A setting by its place under `narrative` (`overview.income`): the sentence machinery's
+        one way in, so the error of a sentence can name where it is written. A place that is not a
+        setting is a programming error, not a silent default."""
+        node: Any = self
+        for part in path.split("."):
+            node = getattr(node, part)
+        return node
+
+
 class SetSettings(Strict):
     description: str = ""
     tables: dict[str, Any]  # each table's options, typed by its kind (wording.table_specs)
@@ -100,4 +274,4 @@ class SetSettings(Strict):
     fonts: FontSettings
     docx: DocxSettings = DocxSettings()
     page: PageSettings = PageSettings()
-    narrative: dict[str, Any]  # the sentences, typed by the sections that print them
+    narrative: NarrativeSettings

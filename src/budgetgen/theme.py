@@ -74,28 +74,6 @@ class Theme:
     def chain(self) -> tuple[Path, ...]:
         return tuple(layer.folder for layer in self.layers)
 
-    def get(self, dotted: str, default: Any = None) -> Any:
-        node: Any = self.settings
-        for part in dotted.split("."):
-            if not isinstance(node, dict) or part not in node:
-                return default
-            node = node[part]
-        return node
-
-    def require(self, dotted: str) -> Any:
-        value = self.get(dotted)
-        if value is None:
-            raise InputRejected(
-                [
-                    error(
-                        "模板",
-                        f"模板集「{self.name}」缺少设置 {dotted}",
-                        "在 theme.yaml 中补上该设置，或让模板集继承（extends）base。",
-                    )
-                ]
-            )
-        return value
-
     def where(self, dotted: str | tuple) -> str:
         """`file:line（模板集「name」）` of the most specific set that writes this setting."""
         path = tuple(dotted.split(".")) if isinstance(dotted, str) else tuple(dotted)
@@ -363,16 +341,19 @@ def model_problems(theme: Theme, base: tuple, exc: Any, model: Any, skip: set[tu
             message = "缺少这一设置"
             hint = "补上它（对照 docs/城市模板指南.md）。"
         elif kind in ("literal_error", "enum"):
-            message = f"「{item.get('input')}」不是可选的值"
+            message = f"「{item.get('input')}」不是可选的值"  # printed right after the setting's name
             choices = re.findall(r"'([^']*)'", str(item.get("ctx", {}).get("expected", "")))
             hint = f"可选：{'、'.join(choices)}。"
         elif kind in _BOUNDS:
-            message = f"「{item.get('input')}」{_BOUNDS[kind]} {item.get('ctx', {}).get(_BOUND_KEY[kind])}"
+            bound = item.get("ctx", {}).get(_BOUND_KEY[kind])
+            bound = int(bound) if isinstance(bound, float) and bound.is_integer() else bound
+            message = f"「{item.get('input')}」{_BOUNDS[kind]} {bound}"
             hint = "只写数字，在 templates/base/theme.yaml 注释所说的范围内。"
         else:
             message = f"{_PYDANTIC_KINDS.get(kind.split('_')[0], '的写法不对')}（写的是「{item.get('input')}」）"
             hint = "对照 docs/城市模板指南.md 中该设置的写法修改。"
-        problems.append(error("模板", f"{theme.where(path)} 的设置 {name} {message}", hint))
+        joint = "" if message.startswith("「") else " "  # docx.heading_align「middle」…
+        problems.append(error("模板", f"{theme.where(path)} 的设置 {name}{joint}{message}", hint))
     return problems
 
 

@@ -78,15 +78,15 @@ def structure_problems(theme) -> list:
     from ..theme import did_you_mean
 
     found = []
+    config = theme.config
     places = (
-        ("document", "parts", {"tables", "narrative"}),
-        ("narrative", "sections", set()),
-        ("narrative", "performance", "parts", set()),
+        (("document", "parts"), config.document.parts, {"tables", "narrative"}),
+        (("narrative", "sections"), config.narrative.sections, set()),
+        (("narrative", "performance", "parts"), config.narrative.performance.parts, set()),
     )
-    for *path, allowed in places:
-        entries = theme.get(".".join(path), []) or []
+    for path, entries, allowed in places:
         for index, entry in enumerate(entries):
-            key = str(entry.get("key", "")) if isinstance(entry, dict) else ""
+            key = entry.key
             if key in SECTIONS or key in allowed:
                 continue
             known = [*allowed, *SECTIONS]

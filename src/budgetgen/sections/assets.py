@@ -20,15 +20,15 @@ def assets(n: Narrator) -> list[Block]:
     assets_total = n.statement.figures.get("assets.total")
     rows = [
         BodyRow(
-            ("资产总额", settings.get("total_quantity", ""), format_amount(assets_total) if assets_total else ""),
+            ("资产总额", settings.total_quantity, format_amount(assets_total) if assets_total else ""),
             role="total",
         )
     ]
-    for row in settings["rows"]:
-        data = getattr(budget.assets, row["key"], None)
+    for row in settings.rows:
+        data = getattr(budget.assets, row.key, None)
         quantity = _quantity(data.quantity) if data is not None and data.quantity is not None else ""
         value = format_amount(data.value) if data is not None and data.value is not None else ""
-        rows.append(BodyRow((row["label"], quantity, value)))
+        rows.append(BodyRow((row.label, quantity, value)))
     top = TopLine(fill_page_top(n, "left"), "", f"截止时间：{budget.year - 1}-12-31")
     labels = ("项目", "数量", n.say("assets.value_header"))
     table = embedded_table(

@@ -20,7 +20,7 @@ def duties(n: Narrator) -> list[Block]:
         Paragraph(text, style="plain" if i == 0 and len(part.intro) > 1 else "body")
         for i, text in enumerate(part.intro)
     ]
-    style = n.setting("duties.duties_numbering", "paren_chinese")
+    style = n.setting("duties.duties_numbering")
     blocks += [Paragraph(f"{number_label(style, i)}{text}") for i, text in enumerate(part.duties, start=1)]
     blocks.append(Paragraph(n.say("duties.units_label"), style="label"))
     if part.organisation_text:

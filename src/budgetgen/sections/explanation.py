@@ -57,7 +57,7 @@ def blocks(n) -> list[Block]:
     found: list[Block] = [Paragraph(n.say(f"explanation.{key}")) for key in ("income", "expense", "reason")]
     found = [b for b in found if b.text]
     found.append(Paragraph(n.say("explanation.items_title")))
-    style = n.setting("explanation.item_numbering", "arabic_comma")
+    style = n.setting("explanation.item_numbering")
     for index, item in enumerate(items(n), start=1):
         found.append(Paragraph(number_label(style, index) + n.say("explanation.item", item=item)))
     return found

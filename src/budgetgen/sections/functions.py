@@ -13,7 +13,7 @@ def blocks(n) -> list[Block]:
     if budget.functions_text:
         return [Paragraph(text) for text in budget.functions_text]
     duties = budget.duties
-    style = n.setting("functions.numbering", "paren_chinese")
+    style = n.setting("functions.numbering")
     found: list[Block] = [Paragraph(text) for text in duties.intro]
     found += [Paragraph(f"{number_label(style, i)}{text}") for i, text in enumerate(duties.duties, start=1)]
     return found

@@ -12,8 +12,8 @@ from .base import Section
 
 
 def glossary(n: Any) -> list[Block]:
-    style = n.setting("glossary_numbering", "arabic_comma")
-    bold = n.setting("glossary_bold_terms", False)
+    style = n.setting("glossary_numbering")
+    bold = n.setting("glossary_bold_terms")
     blocks: list[Block] = []
     for index, (term, definition) in enumerate(glossary_entries(n.theme), start=1):
         text = n.render(definition, "glossary")
@@ -25,8 +25,8 @@ def glossary(n: Any) -> list[Block]:
 def glossary_entries(theme: Theme) -> list[tuple[str, str]]:
     """The set's glossary with `glossary_changes` applied: a city rewrites, adds (at the end) or,
     with an empty definition, removes single terms without restating the whole list."""
-    entries = dict((str(term), str(definition)) for term, definition in theme.get("narrative.glossary", []) or [])
-    for term, definition in (theme.get("narrative.glossary_changes", {}) or {}).items():
+    entries = dict(theme.config.narrative.glossary)
+    for term, definition in theme.config.narrative.glossary_changes.items():
         if definition in (None, ""):
             entries.pop(str(term), None)
         else:

@@ -74,18 +74,18 @@ def purchase(n) -> dict:
 
 def blocks(n) -> list[Block]:
     values = facts(n)
-    style = n.setting("other_info.numbering", "chinese")
+    style = n.setting("other_info.numbering")
     found: list[Block] = []
-    for index, part in enumerate(n.setting("other_info.parts", []), start=1):
+    for index, part in enumerate(n.setting("other_info.parts"), start=1):
         found.append(
             Heading(
-                f"{number_label(style, index)}{n.render(part['title'], 'other_info.parts')}",
+                f"{number_label(style, index)}{n.render(part.title, 'other_info.parts')}",
                 3,
                 f"other-{index}",
                 in_contents=False,
             )
         )
-        for sentence in part.get("sentences", []):
+        for sentence in part.sentences:
             text = n.render(sentence, "other_info.parts", **values)
             if text:
                 found.append(Paragraph(text))

@@ -9,7 +9,7 @@ from .base import Section
 
 
 def overview(n: Narrator) -> list[Block]:
-    style = n.setting("overview.subsection_numbering", "arabic_comma")
+    style = n.setting("overview.subsection_numbering")
     blocks: list[Block] = [Paragraph(n.say("overview.lead"))]
     for index, key in enumerate(("income", "expense", "change"), start=1):
         blocks.append(

@@ -23,21 +23,21 @@ def narrative_blocks(analysis: Analysis, sections: dict[str, Section]) -> list[B
     if title_line:
         blocks.append(Paragraph(title_line, style="title-line"))
     blocks.append(Paragraph(n.say("intro")))
-    style = n.setting("section_numbering", "chinese")
-    for index, entry in enumerate(n.setting("sections", []), start=1):
-        section = sections.get(entry["key"])
+    style = n.setting("section_numbering")
+    for index, entry in enumerate(n.setting("sections"), start=1):
+        section = sections.get(entry.key)
         if section is None:
             raise InputRejected(
                 [
                     error(
                         "模板",
                         f"{analysis.theme.where('narrative.sections')} 的 narrative.sections 中有未知的部分"
-                        f"「{entry['key']}」{did_you_mean(str(entry['key']), list(sections))}",
+                        f"「{entry.key}」{did_you_mean(entry.key, list(sections))}",
                         f"可用：{'、'.join(sections)}（见 budgetgen templates sections）。",
                     )
                 ]
             )
-        blocks.append(Heading(f"{number_label(style, index)}{entry['title']}", 2, f"section-{index}"))
+        blocks.append(Heading(f"{number_label(style, index)}{entry.title}", 2, f"section-{index}"))
         blocks += section.blocks(n)
     return blocks
 

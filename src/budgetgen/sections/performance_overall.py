@@ -11,7 +11,7 @@ from .base import Section
 def performance_overall(n: Narrator) -> list[Block]:
     """（一）总体绩效目标 （二）分项绩效目标 （三）工作保障措施."""
     perf = n.analysis.budget.performance
-    style = n.setting("performance.subsection_numbering", "paren_chinese")
+    style = n.setting("performance.subsection_numbering")
     titles = [
         n.say("performance.overall_title"),
         n.say("performance.items_title"),
@@ -29,9 +29,9 @@ def performance_overall(n: Narrator) -> list[Block]:
 
 def goal_items(n: Narrator) -> list[Block]:
     perf = n.analysis.budget.performance
-    item_style = n.setting("performance.item_numbering", "chinese")
-    line_style = n.setting("performance.item_line_numbering", "arabic_comma")
-    bold_labels = n.setting("performance.labels_bold", False)
+    item_style = n.setting("performance.item_numbering")
+    line_style = n.setting("performance.item_line_numbering")
+    bold_labels = n.setting("performance.labels_bold")
     blocks: list[Block] = []
     for index, item in enumerate(perf.items, start=1):
         blocks.append(Paragraph(f"{number_label(item_style, index)}{item.title}", style="label"))
@@ -49,9 +49,9 @@ def _labelled(label: str, text: str, bold: bool) -> Paragraph:
 
 def safeguards(n: Narrator) -> list[Block]:
     perf = n.analysis.budget.performance
-    style = n.setting("performance.safeguard_style", "inline")
-    numbering = n.setting("performance.safeguard_numbering", "arabic_comma")
-    separator = n.setting("performance.safeguard_separator", "：")
+    style = n.setting("performance.safeguard_style")
+    numbering = n.setting("performance.safeguard_numbering")
+    separator = n.setting("performance.safeguard_separator")
     blocks: list[Block] = []
     for index, item in enumerate(perf.safeguards, start=1):
         head = f"{number_label(numbering, index)}{item.title}"

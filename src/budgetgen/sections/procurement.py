@@ -24,8 +24,8 @@ def procurement(n: Narrator) -> list[Block]:
 
 def procurement_table(n: Narrator) -> TableBlock:
     settings = n.setting("procurement")
-    fund_columns = settings["fund_columns"]
-    share_header = n.render(settings["share_header"], "procurement.share_header")
+    fund_columns = settings.fund_columns
+    share_header = n.render(settings.share_header, "procurement.share_header")
     header = [
         HeaderCell("政府采购项目来源", 0, 0, 1, 2),
         HeaderCell("项目名称", 1, 0),
@@ -37,13 +37,13 @@ def procurement_table(n: Narrator) -> TableBlock:
         HeaderCell("单价", 0, 6, 2),
         HeaderCell("政府采购金额（当年部门预算安排资金）", 0, 7, 1, 1 + len(fund_columns)),
         HeaderCell("合计", 1, 7),
-        *[HeaderCell(c["label"], 1, 8 + i) for i, c in enumerate(fund_columns)],
+        *[HeaderCell(c.label, 1, 8 + i) for i, c in enumerate(fund_columns)],
         HeaderCell(share_header, 0, 8 + len(fund_columns), 2),
     ]
     procurement = n.statement.procurement
 
     def money_row(label: str, unit: str | None, role: str) -> BodyRow:
-        amounts = [procurement.amount(unit, c["funds"]) for c in fund_columns]
+        amounts = [procurement.amount(unit, c.funds) for c in fund_columns]
         return BodyRow(
             (
                 label,
@@ -67,7 +67,7 @@ def procurement_table(n: Narrator) -> TableBlock:
         for unit in procurement.units:
             body.append(money_row(f"{unit}小计", unit, "section"))
             for r in (r for r in purchases if r.unit == unit):
-                amounts = [format_amount(r.amount) if r.item.fund in c["funds"] else "" for c in fund_columns]
+                amounts = [format_amount(r.amount) if r.item.fund in c.funds else "" for c in fund_columns]
                 body.append(
                     BodyRow(
                         (
@@ -87,7 +87,7 @@ def procurement_table(n: Narrator) -> TableBlock:
                     )
                 )
     top = TopLine(fill_page_top(n, "left"), "", "单位：万元")
-    notes = [settings["footnote"]] + ([] if purchases else [settings["empty_note"]])
+    notes = [settings.footnote] + ([] if purchases else [settings.empty_note])
     widths = (2.2, 1.1, 1.8, 1.5, 0.9, 0.8, 0.9, 1.1) + (1.1,) * len(fund_columns) + (1.2,)
     align = ("left", "right", "left", "center", "center", "right", "right") + ("right",) * (2 + len(fund_columns))
     return embedded_table(

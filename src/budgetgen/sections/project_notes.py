@@ -12,8 +12,8 @@ FIELDS = ("overview", "basis", "implementer", "plan", "period", "amount", "goal"
 
 def blocks(n) -> list[Block]:
     found: list[Block] = []
-    titles = n.setting("project_notes.titles", {})
-    style = n.setting("project_notes.numbering", "chinese")
+    titles = n.setting("project_notes.titles")
+    style = n.setting("project_notes.numbering")
     described = [p for p in n.statement.projects.values() if p.project.description is not None]
     for index, project in enumerate(described, start=1):
         heading = n.say("project_notes.heading", project=project.name)

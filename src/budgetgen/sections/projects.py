@@ -14,7 +14,7 @@ from .text_tables import (
 
 def projects(n: Narrator) -> list[Block]:
     blocks: list[Block] = []
-    layout = n.setting("performance.project_table", "simple")
+    layout = n.setting("performance.project_table")
     for index, project in enumerate(n.statement.projects.values(), start=1):
         title = n.render(
             n.setting("performance.project_title"), "performance.project_title", number=index, project=project.name
@@ -28,7 +28,7 @@ def projects(n: Narrator) -> list[Block]:
             indicator_block(
                 project.project.indicators,
                 f"{anchor}-indicators",
-                canonical=n.setting("performance.indicator_order", "typed") == "canonical",
+                canonical=n.setting("performance.indicator_order") == "canonical",
             )
         )
     return blocks

@@ -89,7 +89,7 @@ def project_budget_block(n: Narrator, project, title: str, anchor: str) -> Table
     """2025 header block: 项目编码, 预算规模及资金用途, 资金支出计划, 绩效目标 (SPEC §5)."""
     p = project.project
     plan = project.plan or ()
-    periods = n.setting("performance.spending_plan_periods", ["3月底", "6月底", "10月底", "12月底"])
+    periods = n.setting("performance.spending_plan_periods")
     goals = "\n".join(f"{i}.{g}" for i, g in enumerate(p.goals, start=1))
     amount = lambda v: Cell(format_amount(v) if v is not None else "", "amount", v)  # noqa: E731
     rows = (
