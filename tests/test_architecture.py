@@ -18,7 +18,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         {"problems", "money", "oserrors", "numbering", "sandbox", "loading", "document", "builders.package"},
     ),
     # what a department wrote (YAML or workbook) and its line items
-    ("input", {"catalog", "model", "validation", "ledger", "excel"}),
+    ("input", {"taxonomy", "catalog", "model", "validation", "ledger", "excel"}),
     ("statement", {"statement"}),  # every figure, computed and rounded once
     ("views", {"tables", "checks"}),  # the nine tables and the checks: views of the statement
     ("template set", {"settings", "theme", "wording", "fonts"}),  # wording and settings of a city's set

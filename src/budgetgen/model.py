@@ -28,56 +28,23 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .money import ZERO, decimal_places
-
-FISCAL_FUNDS = ("一般公共预算", "政府性基金", "国有资本经营")
-NON_FISCAL_FUNDS = ("财政专户", "单位资金", "事业收入", "事业单位经营收入", "上级补助", "附属单位上缴", "其他")
-FUNDS = FISCAL_FUNDS + NON_FISCAL_FUNDS
-
-Fund = Literal[
-    "一般公共预算",
-    "政府性基金",
-    "国有资本经营",
-    "财政专户",
-    "单位资金",
-    "事业收入",
-    "事业单位经营收入",
-    "上级补助",
-    "附属单位上缴",
-    "其他",
-]
-FiscalFund = Literal["一般公共预算", "政府性基金", "国有资本经营"]
-PriorThreePublicItem = Literal["因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费"]
-
-# 支出总表 columns, in printed order; the short form is what the YAML uses.
-KINDS = ("基本", "项目", "经营", "上解上级", "对附属单位补助")
-_KIND_LONG = {
-    "基本支出": "基本",
-    "项目支出": "项目",
-    "经营支出": "经营",
-    "上解上级支出": "上解上级",
-    "对附属单位补助支出": "对附属单位补助",
-}
-Kind = Literal[
-    "基本",
-    "项目",
-    "经营",
-    "上解上级",
-    "对附属单位补助",
-    "基本支出",
-    "项目支出",
-    "经营支出",
-    "上解上级支出",
-    "对附属单位补助支出",
-]
-
-THREE_PUBLIC_ITEMS = (
-    "教学科研人员因公出国（境）费",
-    "其他因公出国（境）费",
-    "公务用车购置费",
-    "公务用车运行维护费",
-    "公务接待费",
+from .taxonomy import (
+    FISCAL_FUNDS,
+    FUNDS,
+    KIND_LABELS,
+    KINDS,
+    NON_FISCAL_FUNDS,
+    PRIOR_THREE_PUBLIC_ITEMS,
+    THREE_PUBLIC_ITEMS,
 )
 
+# The literals are made from the one vocabulary (taxonomy.py); the names stay importable from here.
+__all__ = ["FISCAL_FUNDS", "FUNDS", "KINDS", "NON_FISCAL_FUNDS", "THREE_PUBLIC_ITEMS"]
+Fund = Literal[FUNDS]  # type: ignore[valid-type]
+FiscalFund = Literal[FISCAL_FUNDS]  # type: ignore[valid-type]
+PriorThreePublicItem = Literal[PRIOR_THREE_PUBLIC_ITEMS]  # type: ignore[valid-type]
+_KIND_LONG = {label: kind for kind, label in KIND_LABELS.items()}
+Kind = Literal[KINDS + tuple(KIND_LABELS.values())]  # type: ignore[valid-type]  # short or printed form
 
 # A department's figures cannot reach this: China's whole national budget is about 3 × 10^9 万元.
 MAX_AMOUNT_WAN = Decimal(10) ** 10

@@ -21,6 +21,7 @@ from .money import AMOUNT_STYLES, ZERO, format_percent, format_sentence_amount
 from .problems import InputRejected, error
 from .sandbox import BoundedSandbox, RenderLimit, render_bounded, time_limit
 from .statement import Change, Statement
+from .taxonomy import THREE_PUBLIC_SENTENCE_NAMES
 from .theme import Theme
 from .wording import wording_values
 
@@ -223,10 +224,7 @@ VARIABLES = {
         )
     },
     "reasons.fiscal": "财政拨款收支增减的主要原因（输入“增减原因 → 财政拨款”）",
-    **{
-        f"tp_changes.{name}": f"“三公”经费中{name}与上年比较"
-        for name in ("因公出国（境）费", "公务用车购置及运维费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
-    },
+    **{f"tp_changes.{name}": f"“三公”经费中{name}与上年比较" for name in THREE_PUBLIC_SENTENCE_NAMES},
     "name": "部门全称",
     "short_name": "部门简称（输入“部门 → 简称”；不写时为全称）",
     "place": "部门所在的市、区或县（输入“部门 → 地区”）",
@@ -431,13 +429,10 @@ class Narrator:
         change = s.changes
         tp_changes = [
             {"name": name, "change": change[f"three_public.{row}"]}
-            for name, row in (
-                ("因公出国（境）费", "abroad"),
-                ("公务用车购置费", "vehicles.purchase"),
-                ("公务用车运行维护费", "vehicles.operation"),
-                ("公务接待费", "reception"),
-            )
-            if f"three_public.{row}" in change and change[f"three_public.{row}"].word != "持平"
+            for name, row in THREE_PUBLIC_SENTENCE_NAMES.items()
+            if row != "vehicles"  # the reason lists the items, not their 公务用车 parent
+            and f"three_public.{row}" in change
+            and change[f"three_public.{row}"].word != "持平"
         ]
         operating_items = [{"code": c, "name": n, "amount": a} for c, n, a in s.operating_items]
         return {
@@ -509,14 +504,7 @@ class Narrator:
                 },
             },
             "tp_changes": {
-                name: change.get(f"three_public.{row}")
-                for name, row in (
-                    ("因公出国（境）费", "abroad"),
-                    ("公务用车购置及运维费", "vehicles"),
-                    ("公务用车购置费", "vehicles.purchase"),
-                    ("公务用车运行维护费", "vehicles.operation"),
-                    ("公务接待费", "reception"),
-                )
+                name: change.get(f"three_public.{row}") for name, row in THREE_PUBLIC_SENTENCE_NAMES.items()
             },
             "assets": {"total": s.figures.get("assets.total", ZERO), "purchases": s["procurement.fixed_assets"]},
         }

@@ -21,63 +21,24 @@ from .model import (
     FISCAL_FUNDS,
     FUNDS,
     KINDS,
-    THREE_PUBLIC_ITEMS,
     Budget,
-    PriorThreePublicItem,
     Project,
     PurchaseItem,
     VehicleCounts,
 )
 from .money import YUAN_PER_WAN, ZERO, Unit, round_half_up, to_wan, total
+from .taxonomy import FUND_TO_INCOME_SOURCE, INCOME_SOURCES, THREE_PUBLIC_TREE
 
 Vector = tuple[Decimal, ...]
 
-INCOME_SOURCES = (
-    "财政拨款收入",
-    "财政专户收入",
-    "事业收入",
-    "经营收入",
-    "上级补助收入",
-    "附属单位上缴收入",
-    "其他收入",
-)
-FUND_TO_INCOME_SOURCE = {
-    "一般公共预算": "财政拨款收入",
-    "政府性基金": "财政拨款收入",
-    "国有资本经营": "财政拨款收入",
-    "财政专户": "财政专户收入",
-    "事业收入": "事业收入",
-    "事业单位经营收入": "经营收入",
-    "上级补助": "上级补助收入",
-    "附属单位上缴": "附属单位上缴收入",
-    "其他": "其他收入",
-    "单位资金": "其他收入",  # undivided 单位资金 has no column of its own in the 收入总表
-}
 INCOME_COLUMNS = ("合计", "小计", *INCOME_SOURCES, "上年结转")
 EXPENSE_COLUMNS = ("合计", *KINDS)
 FUND_COLUMNS = ("合计", "基本", "项目")
 ECONOMIC_COLUMNS = ("合计", "人员经费", "公用经费")
 
-# 三公: stable names of the nine rows, parents first (X9), and the typed leaves under each.
-THREE_PUBLIC_ROWS = {
-    "total": THREE_PUBLIC_ITEMS,
-    "abroad": THREE_PUBLIC_ITEMS[0:2],
-    "abroad.research": THREE_PUBLIC_ITEMS[0:1],
-    "abroad.other": THREE_PUBLIC_ITEMS[1:2],
-    "vehicles": THREE_PUBLIC_ITEMS[2:4],
-    "vehicles.purchase": THREE_PUBLIC_ITEMS[2:3],
-    "vehicles.operation": THREE_PUBLIC_ITEMS[3:4],
-    "reception": THREE_PUBLIC_ITEMS[4:5],
-}
-# Last year's 三公 is typed by item with 因公出国 as one figure.
-PRIOR_THREE_PUBLIC_ROWS: dict[str, tuple[PriorThreePublicItem, ...]] = {
-    "total": ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费"),
-    "abroad": ("因公出国（境）费",),
-    "vehicles": ("公务用车购置费", "公务用车运行维护费"),
-    "vehicles.purchase": ("公务用车购置费",),
-    "vehicles.operation": ("公务用车运行维护费",),
-    "reception": ("公务接待费",),
-}
+# 三公 (taxonomy's tree, X9): each row's typed leaves, and last year's items it compares with.
+THREE_PUBLIC_ROWS = {row.key: row.leaves for row in THREE_PUBLIC_TREE if row.key != "subtotal"}
+PRIOR_THREE_PUBLIC_ROWS: dict[str, tuple[str, ...]] = {row.key: row.prior for row in THREE_PUBLIC_TREE if row.prior}
 SPENDING_PLAN_SHARES = (Decimal("0.25"), Decimal("0.50"), Decimal("0.75"), Decimal("1"))
 
 

@@ -14,40 +14,18 @@ from decimal import Decimal
 from pathlib import Path
 
 from .. import catalog
-from ..model import FISCAL_FUNDS
 from ..problems import InputRejected, Problem, error, note, warning
+from ..taxonomy import FISCAL_FUNDS, FUND_TABLES, FUND_TO_INCOME_SOURCE, KIND_LABELS, THREE_PUBLIC_TREE
 from .tables import MERGED_HINT, YUAN_PER_UNIT, FoundTable, amount_at, column_for, find_tables, row_code
 from .workbook import cell_name, read_workbook
 
 ZERO = Decimal(0)
-FUND_TABLES = {
-    "一般公共预算财政拨款支出表": "一般公共预算",
-    "政府性基金预算财政拨款支出表": "政府性基金",
-    "国有资本经营预算财政拨款支出表": "国有资本经营",
-}
-KIND_COLUMNS = (
-    ("基本", ("基本支出",)),
-    ("项目", ("项目支出",)),
-    ("经营", ("经营支出",)),
-    ("上解上级", ("上解上级支出",)),
-    ("对附属单位补助", ("对附属单位补助支出",)),
+KIND_COLUMNS = tuple((kind, (label,)) for kind, label in KIND_LABELS.items())
+# 收入总表 column → the fund of a non-fiscal line (单位资金 is read as 其他)
+SOURCE_FUNDS = tuple(
+    (source, fund) for fund, source in FUND_TO_INCOME_SOURCE.items() if fund not in FISCAL_FUNDS and fund != "单位资金"
 )
-# 收入总表 column → the fund of a non-fiscal line
-SOURCE_FUNDS = (
-    ("财政专户收入", "财政专户"),
-    ("事业收入", "事业收入"),
-    ("经营收入", "事业单位经营收入"),
-    ("上级补助收入", "上级补助"),
-    ("附属单位上缴收入", "附属单位上缴"),
-    ("其他收入", "其他"),
-)
-THREE_PUBLIC_LABELS = (
-    ("教学科研人员因公出国（境）费", "教学科研人员因公出国"),
-    ("其他因公出国（境）费", "其他因公出国"),
-    ("公务用车购置费", "公务用车购置费"),
-    ("公务用车运行维护费", "公务用车运行维护费"),
-    ("公务接待费", "公务接待费"),
-)
+THREE_PUBLIC_LABELS = tuple((row.leaves[0], row.export_words) for row in THREE_PUBLIC_TREE if row.export_words)
 SUMMARY_TOTALS = (
     ("本年收入合计", "本年收入合计", 1),
     ("上年结转结余", "上年结转结余", 1),

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from ..model import KINDS
+from ..taxonomy import KIND_LABELS, KINDS
 from .base import Context, HierarchyOptions, MoneyColumn, Table, TableKind, hierarchy_table
 
-KIND_LABELS = {
-    "基本": "基本支出",
-    "项目": "项目支出",
-    "经营": "经营支出",
-    "上解上级": "上解上级支出",
-    "对附属单位补助": "对附属单位补助支出",
-}
 DEFAULT_COLUMNS = (MoneyColumn(figure="合计"), *(MoneyColumn(figure=k, label=KIND_LABELS[k]) for k in KINDS))
 
 

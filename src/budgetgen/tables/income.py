@@ -3,7 +3,7 @@ and seven sources) | 上年结转; Shanghai: 合计 | 财政拨款收入 | 事�
 
 from __future__ import annotations
 
-from ..statement import INCOME_SOURCES
+from ..taxonomy import INCOME_SOURCES
 from .base import Context, HierarchyOptions, MoneyColumn, Table, TableKind, hierarchy_table
 
 DEFAULT_COLUMNS = (

@@ -6,20 +6,11 @@ from decimal import Decimal
 
 from ..model import FISCAL_FUNDS
 from ..statement import THREE_PUBLIC_ROWS
+from ..taxonomy import THREE_PUBLIC_TREE
 from .base import Column, Context, Options, Row, Table, TableKind, TableOptions, fill_year
 
-# The set names rows in Chinese; the statement by stable keys.
-THREE_PUBLIC_KEYS = {
-    "合计": "total",
-    "小计": "subtotal",
-    "因公出国": "abroad",
-    "教学科研人员因公出国（境）费": "abroad.research",
-    "其他因公出国（境）费": "abroad.other",
-    "公务用车": "vehicles",
-    "公务用车购置费": "vehicles.purchase",
-    "公务用车运行维护费": "vehicles.operation",
-    "公务接待费": "reception",
-}
+# The set names rows in Chinese (taxonomy's tree); the statement by stable keys.
+THREE_PUBLIC_KEYS = {row.name: row.key for row in THREE_PUBLIC_TREE}
 THREE_PUBLIC_ROLES = {
     "total": "total",
     "subtotal": "total",
