@@ -393,3 +393,15 @@ def test_a_missing_font_is_still_an_error_when_a_pdf_is_built(tmp_path, monkeypa
     monkeypatch.setattr(fonts, "installed_cjk_families", lambda: frozenset({"DejaVu Sans"}))
     result = invoke("build", REFERENCE_EXAMPLES["001"], "-o", tmp_path, "--format", "pdf")
     assert result.exit_code == 1 and "没有找到模板集" in result.output and not any(tmp_path.iterdir())
+
+
+def test_every_figure_a_consumer_names_is_declared_once_in_the_statement():
+    """One list of figures (statement.FIGURES: name, meaning, computation) serves the batch summary,
+    the 申报 comparison and the web page; none names a figure the statement does not declare."""
+    from budgetgen.batch import FIGURES as SUMMARY
+    from budgetgen.checks.tables import DECLARED
+    from budgetgen.statement import FIGURES, MEANINGS
+
+    assert len(MEANINGS) == len(FIGURES), "a figure is declared twice"
+    used = {name for _, name in SUMMARY} | set(DECLARED.values())
+    assert used <= set(MEANINGS), used - set(MEANINGS)

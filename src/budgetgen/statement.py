@@ -394,47 +394,108 @@ def project_amounts(ledger: Ledger) -> dict[str, Decimal | None]:
     return amounts
 
 
+# ---------------------------------------------------------------- the named figures
+
+Compute = Callable[[Ledger, dict[str, Decimal]], Decimal]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A named total of the statement: its stable name, what it means in Chinese (for `templates
+    vars`, the batch summary and messages) and how it is computed, exact, from the ledger (and the
+    figures above it)."""
+
+    name: str
+    meaning: str
+    compute: Compute
+
+
+def _lines(keep: Callable[[Line], bool] = lambda line: True) -> Compute:
+    return lambda ledger, _: _sum_lines(ledger, keep)
+
+
+def _economic(keep: Callable[[EconomicAmount], bool]) -> Compute:
+    return lambda ledger, _: total(e.amount for e in ledger.economic if keep(e))
+
+
+def _income_of(fund: str) -> Compute:
+    return lambda ledger, _: _income_this_year(ledger, [fund])
+
+
+def _plus(*names: str) -> Compute:
+    return lambda _, exact: total(exact[name] for name in names)
+
+
+def _fund_figures(fund: str) -> tuple[Figure, ...]:
+    return (
+        Figure(f"fiscal.{fund}.spent", f"{fund}财政拨款本年支出", _lines(_in_fund(fund))),
+        Figure(f"fiscal.{fund}.carried_in", f"{fund}财政拨款年初结转", lambda ledger, _: _carried_in(ledger, [fund])),
+        Figure(f"fiscal.{fund}.carried_out", f"{fund}财政拨款年末结转", lambda ledger, _: _year_end(ledger, [fund])),
+        Figure(
+            f"fiscal.{fund}.expense_total",
+            f"{fund}财政拨款支出总计",
+            _plus(f"fiscal.{fund}.spent", f"fiscal.{fund}.carried_out"),
+        ),
+    )
+
+
+def _three_public(row: str, leaves: tuple[str, ...]) -> Figure:
+    meaning = next(r.name for r in THREE_PUBLIC_TREE if r.key == row)
+    return Figure(
+        f"three_public.{row}",
+        f"财政拨款“三公”经费：{meaning}",
+        lambda ledger, _: total(ledger.three_public[item].get(f, ZERO) for item in leaves for f in FISCAL_FUNDS),
+    )
+
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("income.this_year", "本年收入合计", lambda ledger, _: _income_this_year(ledger, FUNDS)),
+    Figure("income.carried_in", "上年结转结余", lambda ledger, _: _carried_in(ledger)),
+    Figure("income.total", "收入总计", _plus("income.this_year", "income.carried_in")),
+    Figure("expense.this_year", "本年支出合计", _lines()),
+    Figure("expense.carried_out", "年终结转结余", lambda ledger, _: _year_end(ledger)),
+    Figure("expense.total", "支出总计", _plus("expense.this_year", "expense.carried_out")),
+    Figure("expense.basic", "基本支出", _lines(lambda entry: entry.kind == "基本")),
+    Figure("expense.project", "项目支出", _lines(lambda entry: entry.kind == "项目")),
+    Figure(
+        "expense.project.unassigned",
+        "没有对应项目的项目支出",
+        _lines(lambda entry: entry.kind == "项目" and not entry.projects),
+    ),
+    Figure(
+        "expense.basic.general_budget",
+        "一般公共预算基本支出（按功能分类）",
+        _lines(lambda entry: entry.fund == "一般公共预算" and entry.kind == "基本"),
+    ),
+    Figure("expense.personnel", "人员经费", _economic(lambda e: e.category == "人员经费")),
+    Figure("expense.public", "公用经费（机关运行经费）", _economic(lambda e: e.category == "公用经费")),
+    Figure("economic.total", "基本支出（按经济分类）", _plus("expense.personnel", "expense.public")),
+    Figure("operating.goods", "商品和服务支出（302）", _economic(lambda e: e.code.startswith("302"))),
+    Figure("operating.capital", "资本性支出（310）", _economic(lambda e: e.code.startswith("310"))),
+    *(Figure(f"income.fund.{fund}", f"{fund}收入", _income_of(fund)) for fund in FUNDS),
+    *(figure for fund in FISCAL_FUNDS for figure in _fund_figures(fund)),
+    Figure("fiscal.income", "财政拨款收入", lambda ledger, _: _income_this_year(ledger, FISCAL_FUNDS)),
+    Figure("fiscal.carried_in", "年初财政拨款结转和结余", lambda ledger, _: _carried_in(ledger, FISCAL_FUNDS)),
+    Figure("fiscal.income_total", "财政拨款收入总计", _plus("fiscal.income", "fiscal.carried_in")),
+    Figure("fiscal.spent", "财政拨款本年支出", _lines(lambda entry: entry.fund in FISCAL_FUNDS)),
+    Figure("fiscal.carried_out", "年末财政拨款结转和结余", lambda ledger, _: _year_end(ledger, FISCAL_FUNDS)),
+    Figure("fiscal.expense_total", "财政拨款支出总计", _plus("fiscal.spent", "fiscal.carried_out")),
+    *(_three_public(row, leaves) for row, leaves in THREE_PUBLIC_ROWS.items()),
+)
+MEANINGS = {figure.name: figure.meaning for figure in FIGURES}
+
+
 def build_statement(budget: Budget, ledger: Ledger) -> Statement:
     def printed(exact: Decimal) -> Decimal:
         return to_wan(exact, ledger.unit)  # the one rounding of every figure
 
     exact: dict[str, Decimal] = {}
-    exact["income.this_year"] = _income_this_year(ledger, FUNDS)
-    exact["income.carried_in"] = _carried_in(ledger)
-    exact["income.total"] = exact["income.this_year"] + exact["income.carried_in"]
-    exact["expense.this_year"] = _sum_lines(ledger)
-    exact["expense.carried_out"] = _year_end(ledger)
-    exact["expense.total"] = exact["expense.this_year"] + exact["expense.carried_out"]
-    exact["expense.basic"] = _sum_lines(ledger, lambda entry: entry.kind == "基本")
-    exact["expense.project"] = _sum_lines(ledger, lambda entry: entry.kind == "项目")
-    exact["expense.project.unassigned"] = _sum_lines(ledger, lambda entry: entry.kind == "项目" and not entry.projects)
-    exact["expense.basic.general_budget"] = _sum_lines(
-        ledger, lambda entry: entry.fund == "一般公共预算" and entry.kind == "基本"
-    )
-    exact["expense.personnel"] = total(e.amount for e in ledger.economic if e.category == "人员经费")
-    exact["expense.public"] = total(e.amount for e in ledger.economic if e.category == "公用经费")
-    exact["economic.total"] = exact["expense.personnel"] + exact["expense.public"]
-    exact["operating.goods"] = total(e.amount for e in ledger.economic if e.code.startswith("302"))
-    exact["operating.capital"] = total(e.amount for e in ledger.economic if e.code.startswith("310"))
-    for fund in FUNDS:
-        exact[f"income.fund.{fund}"] = _income_this_year(ledger, [fund])
-    for fund in FISCAL_FUNDS:
-        exact[f"fiscal.{fund}.spent"] = _sum_lines(ledger, _in_fund(fund))
-        exact[f"fiscal.{fund}.carried_in"] = _carried_in(ledger, [fund])
-        exact[f"fiscal.{fund}.carried_out"] = _year_end(ledger, [fund])
-        exact[f"fiscal.{fund}.expense_total"] = exact[f"fiscal.{fund}.spent"] + exact[f"fiscal.{fund}.carried_out"]
-    exact["fiscal.income"] = _income_this_year(ledger, FISCAL_FUNDS)
-    exact["fiscal.carried_in"] = _carried_in(ledger, FISCAL_FUNDS)
-    exact["fiscal.income_total"] = exact["fiscal.income"] + exact["fiscal.carried_in"]
-    exact["fiscal.spent"] = _sum_lines(ledger, lambda entry: entry.fund in FISCAL_FUNDS)
-    exact["fiscal.carried_out"] = _year_end(ledger, FISCAL_FUNDS)
-    exact["fiscal.expense_total"] = exact["fiscal.spent"] + exact["fiscal.carried_out"]
+    for figure in FIGURES:  # in order: a figure may add up figures declared above it
+        exact[figure.name] = figure.compute(ledger, exact)
     three_public_exact = {
         row: {fund: total(ledger.three_public[item].get(fund, ZERO) for item in items) for fund in FISCAL_FUNDS}
         for row, items in THREE_PUBLIC_ROWS.items()
     }
-    for row, by_fund in three_public_exact.items():
-        exact[f"three_public.{row}"] = total(by_fund.values())
 
     figures = {name: printed(value) for name, value in exact.items()}
     exact_codes: dict[str, Decimal] = {}
