@@ -174,3 +174,15 @@ def test_typed_settings_report_every_mistake_at_once_at_its_line(tmp_path):
     ):
         assert text in result.output, (text, result.output)
     assert "共 4 个错误" in result.output
+
+
+def test_the_inputs_a_sentence_needs_follow_from_what_it_quotes(tmp_path):
+    """No hand-kept needs list: a set whose expense sentence quotes main_projects makes check ask for
+    主要项目; rewriting the sentence without it makes the question go away."""
+    from budgetgen.narrative import sentence_inputs
+    from budgetgen.theme import load_theme
+
+    assert "主要项目" in sentence_inputs(load_theme("base"))
+    assert "主要项目" not in sentence_inputs(load_theme("hebei-city-2023"))  # it lists 功能分类的类 instead
+    assert {"人员经费主要包括", "公用经费主要包括"} <= sentence_inputs(load_theme("xingtai-city-2022"))
+    assert "所属事业单位" in sentence_inputs(load_theme("base"))

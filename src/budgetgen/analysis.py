@@ -12,6 +12,7 @@ from .checks import Context, run_checks, strictly
 from .ledger import Ledger, build_ledger
 from .loading import SourceMap, load_file
 from .model import Budget
+from .narrative import sentence_inputs
 from .problems import InputRejected, Problem, Severity, error, has_errors, warning
 from .sections import structure_problems
 from .statement import Statement, build_statement
@@ -103,7 +104,6 @@ def load_input(path: Path):
 
 
 def check_context(budget: Budget, ledger: Ledger, statement: Statement, theme: Theme) -> Context:
-    needs = theme.config.narrative.needs
     columns = theme.config.narrative.procurement.fund_columns
     return Context(
         budget,
@@ -112,7 +112,7 @@ def check_context(budget: Budget, ledger: Ledger, statement: Statement, theme: T
         # Hebei's explanatory part (and the checks of what its sentences need) only where the set prints it
         narrative=bool(theme.config.narrative.sections)
         and any(part.key == "narrative" for part in theme.config.document.parts),
-        needs=frozenset(str(n) for listed in needs.values() for n in (listed or [])),
+        needs=sentence_inputs(theme),
         procurement_funds=frozenset(f for column in columns for f in column.funds) or None,
     )
 

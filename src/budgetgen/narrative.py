@@ -289,6 +289,66 @@ SENTENCE_VARIABLES = {
 }
 
 
+# Inputs a sentence needs because it quotes them: the variable, and the input named in the checks'
+# messages (checks/narrative.py NEEDS). `units_scope` prints 所属事业单位 unless the department says
+# it has none, so a sentence quoting it needs the unit list to bear that out.
+VARIABLE_INPUTS = {
+    "main_projects": "主要项目",
+    "operating.personnel_text": "人员经费主要包括",
+    "operating.public_text": "公用经费主要包括",
+    "units_scope": "所属事业单位",
+}
+
+
+def sentence_inputs(theme: Theme) -> frozenset[str]:
+    """The inputs the sentences of the set's explanatory part quote (read off the sentences
+    themselves, so rewriting a sentence changes what `check` asks for)."""
+    settings = theme.config.narrative
+    blocks = {entry.key for entry in settings.sections} | {entry.key for entry in settings.performance.parts}
+    blocks = {"performance" if key in ("performance_overall", "special_funds", "projects") else key for key in blocks}
+    sources = [settings.part_title, settings.title_line, settings.intro]
+    sources += [text for key in blocks if hasattr(settings, key) for text in _texts(getattr(settings, key))]
+    sources += [text for value in settings.snippets.values() for text in _texts(value)]
+    env = sentence_environment()
+    found = set()
+    for source in sources:
+        try:
+            tree = env.parse(source)
+        except TemplateError:
+            continue  # reported where the sentence is rendered, with its place
+        found |= {VARIABLE_INPUTS[path] for path in _quoted_paths(tree) if path in VARIABLE_INPUTS}
+    return frozenset(found)
+
+
+def _texts(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if hasattr(value, "model_dump"):
+        value = value.model_dump()
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _texts(item)]
+    if isinstance(value, (list, tuple)):
+        return [text for item in value for text in _texts(item)]
+    return []
+
+
+def _quoted_paths(tree) -> set[str]:
+    """`name` and `name.attr…` of every variable a template reads."""
+    from jinja2 import nodes
+
+    paths = set()
+    for node in tree.find_all((nodes.Getattr, nodes.Name)):
+        parts = []
+        while isinstance(node, nodes.Getattr):
+            parts.append(node.attr)
+            node = node.node
+        if isinstance(node, nodes.Name):
+            parts.append(node.name)
+            paths.add(".".join(reversed(parts)))
+            paths.add(node.name)
+    return paths
+
+
 def variable_paths(values, prefix: str = "") -> dict[str, object]:
     """The dotted path of every leaf of a sentence context, lists marked []: their first item stands
     for all (an empty list contributes no path)."""

@@ -253,7 +253,6 @@ class NarrativeSettings(Strict):
     explanation: ExplanationSettings
     other_info: OtherInfoSettings
     project_notes: ProjectNotesSettings
-    needs: dict[str, tuple[str, ...]] = {}
 
     def at(self, path: str) -> Any:
         """A setting by its place under `narrative` (`overview.income`): the sentence machinery's

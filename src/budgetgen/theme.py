@@ -271,7 +271,7 @@ _EXPECTED = {
 
 # Settings whose keys are the set's own names (snippets, glossary edits, tables, sentence needs), or
 # that a typed model checks instead (tables: by their kind's options).
-FREE_KEYS = {("tables",), ("narrative", "snippets"), ("narrative", "glossary_changes"), ("narrative", "needs")}
+FREE_KEYS = {("tables",), ("narrative", "snippets"), ("narrative", "glossary_changes")}
 TOP_LEVEL_ONLY = {"extends", "description"}
 
 

@@ -3,7 +3,7 @@ severities it reports, a one-line Chinese description and the inputs it reads, a
 here by its decorator. A new check is one function in tables.py, narrative.py or publish.py.
 
 Checks read the statement and the input, never the template set: what the set's sentences need
-reaches them as declared `needs` (see theme.yaml `narrative.needs`).
+reaches them as `needs`, read off the sentences themselves (narrative.sentence_inputs).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Checks of the explanatory part: what its sentences need, consistency, and plausibility.
 
 Plausibility checks only warn: a finance officer decides. Nothing here changes a figure. Which
-inputs the set's sentences need arrives as `ctx.needs` (declared in theme.yaml), never by reading
+inputs the set's sentences need arrives as `ctx.needs` (the inputs they quote), never by reading
 the sentences themselves.
 """
 
@@ -21,7 +21,7 @@ PLACEHOLDER = re.compile(r"目标内容\s*\d*|指标内容\s*\d*|XXX|xxx|＊＊|
 MONEY_CAP = re.compile(r"^\s*(?:≤|<=|＜|<|不超过)?\s*([0-9]+(?:\.[0-9]{1,2})?)\s*万元\s*$")
 YEAR = re.compile(r"(20\d\d)\s*年")
 
-# Inputs a sentence may declare it needs (theme.yaml `narrative.needs`): what is missing, and where to add it.
+# Inputs a sentence may quote (narrative.VARIABLE_INPUTS): what is missing, and where to add it.
 NEEDS = {
     "主要项目": (
         "支出说明将不列举主要项目：“说明 → 主要项目”为空",
