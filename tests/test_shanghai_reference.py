@@ -209,3 +209,62 @@ EXPECTED_TEXT = re.sub(
 def test_narrative_figures_as_the_reference_prints_them(document, sentence):
     assert sentence in narrative_text(document)
     assert sentence.replace(" ", "") in EXPECTED_TEXT
+
+
+def test_the_workbook_holds_every_amount_as_a_number_in_the_tables_own_format(tmp_path):
+    """XLSX follows the set: nine sheets in Shanghai's order, each amount a number (zeros the
+    reference prints as 0.00 included), formatted as the table prints it."""
+    import openpyxl
+    from conftest import invoke
+
+    target = tmp_path / "t.xlsx"
+    assert invoke("tables", EXAMPLE, "--xlsx", target).exit_code == 0
+    workbook = openpyxl.load_workbook(target)
+    assert workbook.sheetnames[0] == "2026年部门财务收支预算总表" and len(workbook.sheetnames) == 9
+    numbers = [
+        cell
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, (int, float))
+    ]
+    assert sorted(Decimal(str(c.value)).quantize(Decimal("0.01")) for c in numbers) == sorted(
+        Decimal(v).quantize(Decimal("0.01")) for v in expected_amounts()
+    )
+    summary_formats = {c.number_format for c in numbers if c.parent.title == "2026年部门财务收支预算总表"}
+    assert summary_formats == {'#,##0.00;-#,##0.00;"0.00"'}
+
+
+@pytest.mark.slow
+def test_the_pdf_and_the_docx_print_every_table_amount(tmp_path):
+    """Through the real builders: the DOCX's tables hold exactly the 366 amounts as printed, and the
+    PDF's text holds each of them (with separators where 005 prints them) at least as often."""
+    import subprocess
+    from collections import Counter
+
+    from conftest import invoke
+    from docx import Document as Word
+
+    out = tmp_path / "out"
+    assert invoke("build", EXAMPLE, "-o", out, "--format", "pdf,docx").exit_code == 0
+    word = Word(out / "putuo-sfj-2026.docx")
+    unique = []
+    for table in word.tables:
+        for row in table.rows:
+            seen = set()
+            for cell in row.cells:  # merged cells repeat in python-docx; count each once per row
+                if id(cell._tc) in seen:
+                    continue
+                seen.add(id(cell._tc))
+                if re.fullmatch(r"[\d,]+\.\d\d|0", cell.text):  # codes (204, 06) are not amounts
+                    unique.append(plain(cell.text))
+    assert Counter(unique) == Counter(expected_amounts())
+    text = subprocess.run(
+        ["pdftotext", "-layout", out / "putuo-sfj-2026.pdf", "-"], capture_output=True, text=True
+    ).stdout
+    printed = Counter(re.findall(r"(?<![\d,.])[\d,]+\.\d\d(?![\d])", text))
+    for table in ("收支总表", "财政拨款收支总表"):  # the two printed with separators
+        for row in EXPECTED["tables"][table]["income"]:
+            assert f"{Decimal(row[1]):,.2f}" in printed
+    for value in ("87267272.44", "25741666.44", "2178324.44", "16726725.44"):
+        assert printed[value] >= 1

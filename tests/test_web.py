@@ -401,3 +401,13 @@ def test_messages_name_the_file_as_the_folder_knows_it_not_its_server_path(serve
     assert "已损坏" in page.text and str(folder) not in page.text.replace(f'title="所服务的文件夹">{folder}<', "")
     checked = client.post("/check/haigang-kgxj-2025.yaml", data={"csrf": token, "text": '部门: {编码: "1"\n'})
     assert "haigang-kgxj-2025.yaml:1:" in checked.text and ".budgetgen-check." not in checked.text
+
+
+def test_the_shanghai_department_page_shows_its_own_tables(served):
+    """The page's table view follows the set: Shanghai's tables, in 元 with separators where the
+    set prints them, the 三公 row in 万元."""
+    client, folder, _ = served
+    page = client.get("/d/putuo-sfj-2026.yaml")
+    assert page.status_code == 200
+    assert "2026年部门财务收支预算总表" in page.text and "96,282,213.44" in page.text
+    assert "2026年部门“三公”经费和机关运行经费预算表" in page.text and "217.83" in page.text

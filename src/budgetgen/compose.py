@@ -174,7 +174,18 @@ def table_block(table: Table, theme: Theme, values: Mapping[str, object]) -> Tab
         note=table.note,
         orientation=options.orientation,
         part_table=True,
+        amount_format=excel_format(table),
     )
+
+
+def excel_format(table: Table) -> str:
+    """The table's printed style as an Excel number format: decimals, separators, and the zero
+    section where the table prints its zeros (0.00 or 0)."""
+    style = table.numbers
+    number = ("#,##0" if style.thousands else "0") + ("." + "0" * style.decimals if style.decimals else "")
+    if not style.zero:
+        return number  # a zero prints blank: its cell is left empty
+    return f'{number};-{number};"{style.zero.replace(chr(34), "")}"'
 
 
 def _cell(table: Table, index: int, value, column: Column, indent: int = 0) -> Cell:

@@ -83,6 +83,7 @@ def write_sheet(sheet: Any, block: TableBlock, theme: Theme) -> None:  # an open
         bold: bool = False,
         align: str = "center",
         value: Decimal | int | None = None,
+        number_format: str = AMOUNT_FORMAT,
         boxed: bool = True,
         note_width: bool = True,
         indent: int = 0,
@@ -90,7 +91,7 @@ def write_sheet(sheet: Any, block: TableBlock, theme: Theme) -> None:  # an open
         cell = sheet.cell(row=row, column=column + 1)
         cell.value = value if value is not None else (text or None)
         if value is not None:
-            cell.number_format = AMOUNT_FORMAT
+            cell.number_format = number_format
         cell.font = bold_font if bold else body_font
         # Excel's indent unit is about one full-width character's width at this size
         cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=align == "left", indent=indent)
@@ -138,8 +139,18 @@ def write_sheet(sheet: Any, block: TableBlock, theme: Theme) -> None:  # an open
     for body in block.rows:
         bold = body.role == "total"
         for column, item in enumerate(body.cells):
-            value = item.value if item.kind == "amount" and item.value else None
-            written = put(row, column, item.text, bold=bold, align=block.align[column], value=value, indent=item.indent)
+            # a printed amount (zero included where the table prints one) is a number; a blank stays blank
+            value = item.value if item.kind == "amount" and item.value is not None and item.text else None
+            written = put(
+                row,
+                column,
+                item.text,
+                bold=bold,
+                align=block.align[column],
+                value=value,
+                indent=item.indent,
+                number_format=block.amount_format,
+            )
             if item.kind == "number" and item.text.isdigit():
                 written.value = int(item.text)
         row += 1
