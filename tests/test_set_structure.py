@@ -186,3 +186,15 @@ def test_the_inputs_a_sentence_needs_follow_from_what_it_quotes(tmp_path):
     assert "主要项目" not in sentence_inputs(load_theme("hebei-city-2023"))  # it lists 功能分类的类 instead
     assert {"人员经费主要包括", "公用经费主要包括"} <= sentence_inputs(load_theme("xingtai-city-2022"))
     assert "所属事业单位" in sentence_inputs(load_theme("base"))
+
+
+def test_check_names_the_section_and_the_field_a_shanghai_department_left_out(tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    text = text.replace("资产占有:\n  截至: 2025年8月31日\n  车辆: {执法执勤用车: 3}\n  单价100万元以上设备: 0\n", "")
+    text = "\n".join(line for line in text.splitlines() if not line.startswith('  "2040601": {主要用于'))
+    path = tmp_path / "dept.yaml"
+    path.write_text(text + "\n", encoding="utf-8")
+    result = invoke("check", path)
+    assert result.exit_code == 1
+    assert "科目 2040601（行政运行）没有“科目说明 → 主要用于”" in result.output
+    assert "其他相关情况说明要印“资产占有”，文件中没有这一项" in result.output

@@ -114,6 +114,7 @@ def check_context(budget: Budget, ledger: Ledger, statement: Statement, theme: T
         and any(part.key == "narrative" for part in theme.config.document.parts),
         needs=sentence_inputs(theme),
         procurement_funds=frozenset(f for column in columns for f in column.funds) or None,
+        parts=frozenset(part.key for part in theme.config.document.parts),
     )
 
 

@@ -471,3 +471,66 @@ def check_fixed_assets_vs_capital(ctx: Context) -> list[Problem]:
             ("政府采购",),
         )
     ]
+
+
+@check(
+    "节",
+    (ERROR, WARNING),
+    "单独成部分的各节要印的输入都已填写（编制说明的科目说明、其他相关情况说明的采购、绩效、资产）",
+    ("科目说明", "政府采购预算", "绩效目标设置", "资产占有", "项目"),
+    part="narrative",
+)
+def check_section_facts(ctx: Context) -> list[Problem]:
+    """What a section standing as a part prints and the department has not written: an error where
+    the section cannot be printed without it, a publish warning where it prints nothing instead."""
+    budget, problems = ctx.budget, []
+    if "explanation" in ctx.parts:
+        notes = budget.item_notes
+        for node in ctx.statement.expense.nodes:
+            if node.level != 2:
+                continue
+            if node.code not in notes or notes[node.code].purpose is None:
+                problems.append(
+                    error(
+                        "节",
+                        f"部门预算编制说明逐项列示“项”级科目，科目 {node.code}（{node.name}）没有“科目说明 → 主要用于”",
+                        f"在“科目说明”下写 {node.code}: {{主要用于: …, 上年执行数: …, 增减原因: …}}。",
+                        ("科目说明",),
+                    )
+                )
+            elif notes[node.code].prior_execution is None:
+                problems.append(
+                    warning(
+                        "节",
+                        f"科目 {node.code}（{node.name}）没有“上年执行数”，编制说明将不印它与上年的比较",
+                        f"在“科目说明 → {node.code}”下写 上年执行数（万元）。",
+                        ("科目说明", node.code),
+                    )
+                )
+    if "other_info" in ctx.parts:
+        facts = (
+            ("政府采购预算", budget.procurement_summary is not None or bool(ctx.statement.procurement.rows)),
+            ("绩效目标设置", budget.performance_summary is not None),
+            ("资产占有", budget.asset_holdings is not None),
+        )
+        problems += [
+            error(
+                "节",
+                f"其他相关情况说明要印“{name}”，文件中没有这一项",
+                f"在文件中写 {name}: …（见示例 examples/putuo-sfj-2026.yaml）。",
+                (name,),
+            )
+            for name, present in facts
+            if not present
+        ]
+    if "project_notes" in ctx.parts and not any(p.description for p in budget.projects):
+        problems.append(
+            warning(
+                "节",
+                "项目经费情况说明将是空的：没有哪个项目写了“经费情况说明”",
+                "在要说明的项目下写 经费情况说明: {项目概述: …, 立项依据: …, 实施主体: …, 实施方案: …,"
+                " 实施周期: …, 绩效目标: …}。",
+                ("项目",),
+            )
+        )
+    return problems

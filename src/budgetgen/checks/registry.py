@@ -22,6 +22,7 @@ class Context:
     narrative: bool = False  # the set composes the explanatory part
     needs: frozenset[str] = frozenset()  # inputs the set's sentences declare they need
     procurement_funds: frozenset[str] | None = None  # funds the set's procurement table has columns for
+    parts: frozenset[str] = frozenset()  # the sections the set prints as parts of their own (Shanghai's)
 
 
 @dataclass(frozen=True)
