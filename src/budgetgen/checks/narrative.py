@@ -523,6 +523,15 @@ def check_section_facts(ctx: Context) -> list[Problem]:
             for name, present in facts
             if not present
         ]
+    if "organisation" in ctx.parts and not budget.organisation and not budget.duties.units:
+        problems.append(
+            error(
+                "节",
+                "部门机构设置要印机构：文件中既没有“机构设置”说明，也没有“职责与机构 → 机构”",
+                "写 机构设置: [说明文字]，或在“职责与机构”下列出 机构: [{单位名称: …, 单位性质: 行政}]。",
+                ("职责与机构",),
+            )
+        )
     if "project_notes" in ctx.parts and not any(p.description for p in budget.projects):
         problems.append(
             warning(

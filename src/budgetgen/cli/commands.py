@@ -246,7 +246,9 @@ def import_(
     output: Path | None = typer.Option(
         None, "-o", "--output", metavar="文件", help="写入的部门 YAML（默认：与工作簿同名的 .yaml）"
     ),
-    template: str = typer.Option("base", "--set", metavar="模板集", help="写入 YAML 的模板集名称"),
+    template: str | None = typer.Option(
+        None, "--set", metavar="模板集", help="写入 YAML 的模板集名称（默认按工作簿的表名推断，推断不出时为 base）"
+    ),
     into: Path | None = typer.Option(
         None, "--into", metavar="部门文件", help="更新已有的部门 YAML：只替换数字部分，保留情况说明的文字和注释"
     ),
@@ -279,6 +281,9 @@ def import_(
         imported = _guarded(lambda: import_workbook(workbook))
     except InputRejected as exc:
         _refuse(exc, workbook, "，未写入 YAML")
+    typer.echo("找到的表：")
+    for line in imported.tables:
+        typer.echo(f"  {line}")
     _print_problems(imported.problems, workbook)
     if has_errors(imported.problems):
         typer.echo(
@@ -300,6 +305,10 @@ def import_(
             _refuse(exc, catalog_file)
         typer.echo(f"已把 {len(imported.code_names)} 个科目名称存入 {catalog_file}")
         imported.code_names = {}
+    if template is None:
+        template = imported.suggested_set or "base"
+        if imported.suggested_set:
+            typer.echo(f"模板集：{template}（按表名推断；可用 --set 指定）")
     text = department_yaml(imported, template, unfilled=into is None)
     if into is not None:
         from ..excel.into import update_department

@@ -9,6 +9,7 @@ Amounts stay in the workbook's unit (元 stays 元); nothing is rounded.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +17,17 @@ from pathlib import Path
 from .. import catalog
 from ..problems import InputRejected, Problem, error, note, warning
 from ..taxonomy import FISCAL_FUNDS, FUND_TABLES, FUND_TO_INCOME_SOURCE, KIND_LABELS, THREE_PUBLIC_TREE
-from .tables import MERGED_HINT, YUAN_PER_UNIT, FoundTable, amount_at, column_for, find_tables, row_code
+from .tables import (
+    AMOUNT_TEXT,
+    MERGED_HINT,
+    SPLIT_CODE,
+    YUAN_PER_UNIT,
+    FoundTable,
+    amount_at,
+    column_for,
+    find_tables,
+    row_code,
+)
 from .workbook import cell_name, read_workbook
 
 ZERO = Decimal(0)
@@ -25,6 +36,8 @@ KIND_COLUMNS = tuple((kind, (label,)) for kind, label in KIND_LABELS.items())
 SOURCE_FUNDS = tuple(
     (source, fund) for fund, source in FUND_TO_INCOME_SOURCE.items() if fund not in FISCAL_FUNDS and fund != "单位资金"
 )
+FILE_NAME = re.compile(r"^(\d{1,12})\s*[-_－—]\s*([^-_－—]+)")
+INCOME_ALIASES = {"经营收入": ("经营收入", "事业单位经营收入")}  # Hebei prints the short form, Shanghai the long
 THREE_PUBLIC_LABELS = tuple((row.leaves[0], row.export_words) for row in THREE_PUBLIC_TREE if row.export_words)
 SUMMARY_TOTALS = (
     ("本年收入合计", "本年收入合计", 1),
@@ -61,6 +74,12 @@ class Imported:
     declared: dict[str, Decimal] = field(default_factory=dict)
     declared_codes: dict[str, Decimal] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # 机关运行经费 as the workbook prints it, its cell and the precision it is printed to (vs 公用经费)
+    operating_costs: tuple[Decimal, str, Decimal] | None = None
+    used: set[str] = field(default_factory=set)  # sheet!cell of every amount cell read
+    ignored: dict[str, str] = field(default_factory=dict)  # sheet!cell → why it is not read
+    suggested_set: str | None = None  # the shipped set whose titles the workbook's tables carry
+    tables: list[str] = field(default_factory=list)  # what was found where, for the report
 
 
 @dataclass
@@ -77,7 +96,8 @@ def import_workbook(path: Path) -> Imported:
     """Raises InputRejected when the workbook cannot be read or holds no recognisable table."""
     sheets = read_workbook(path)
     duplicates: list[Problem] = []
-    found = _one_of_each(find_tables(sheets), duplicates)
+    all_tables = find_tables(sheets)
+    found = _one_of_each(all_tables, duplicates)
     if "支出总表" not in found:
         names = "、".join(s.name for s in sheets) or "（无）"
         raise InputRejected(
@@ -90,15 +110,28 @@ def import_workbook(path: Path) -> Imported:
             ],
             unreadable=True,
         )
+    if not any(_amount_cells(table) for table in all_tables):
+        raise InputRejected(
+            [
+                error(
+                    "工作簿",
+                    f"{path} 中的表（{'、'.join(found)}）都没有金额：这是空白的公开模板，不是预算系统导出的数据",
+                    "请从预算管理一体化系统导出本部门的公开表（填有金额的工作簿）后再导入；"
+                    "空白模板只说明各表的格式，导入它得不到任何数字。",
+                )
+            ],
+            unreadable=True,
+        )
     result = Imported(path, problems=duplicates)
     _identify(result, list(found.values()))
+    _report_found(result, sheets, all_tables, found)
     expense = _hierarchy(result, found["支出总表"], [("合计", ("合计",))] + list(KIND_COLUMNS))
     income = (
         _hierarchy(
             result,
             found["收入总表"],
             [("合计", ("合计",)), ("财政拨款收入", ("财政拨款收入",)), ("上年结转", ("上年结转",))]
-            + [(c, (c,)) for c, _ in SOURCE_FUNDS],
+            + [(c, INCOME_ALIASES.get(c, (c,))) for c, _ in SOURCE_FUNDS],
         )
         if "收入总表" in found
         else None
@@ -121,8 +154,12 @@ def import_workbook(path: Path) -> Imported:
         _three_public(result, found["三公经费支出表"])
     if "收支总表" in found:
         _summary_totals(result, found["收支总表"])
+    if "财政拨款收支总表" in found:
+        _fiscal_totals(result, found["财政拨款收支总表"])
+    _compare_operating_costs(result)
     _declare_codes(result, expense)
     _names(result, [expense, income, *fiscal.values(), economic])
+    _account(result, all_tables, found)
     return result
 
 
@@ -165,6 +202,14 @@ def _identify(result: Imported, tables: list[FoundTable]) -> None:
     department = next((t.department for t in tables if t.department), None)
     if department:
         result.code, result.name = department
+    if not result.code and (named := FILE_NAME.match(result.source.stem)) is not None:
+        # the Shanghai export names its file <编码>-<名称>-人代会报表制作; the sheets carry no code
+        result.code = named.group(1)
+        result.name = result.name or named.group(2)
+        department = (result.code, result.name)
+        result.problems.append(
+            note("工作簿", f"部门编码 {result.code} 取自文件名「{result.source.name}」（表中没有编码）", "请核对编码。")
+        )
     if result.year is None:
         result.problems.append(
             warning("工作簿", "工作簿中没有找到预算年度（如“预算年度：2025”）", "导入后在“预算年度”填写年度。")
@@ -247,10 +292,13 @@ def _hierarchy(result: Imported, table: FoundTable, wanted: list[tuple[str, tupl
         code = row_code(table, row)
         name = table.sheet.text(row, table.name_column) if table.name_column else ""
         label_cells = " ".join(table.sheet.text(row, c) for c in range(1, 5))
-        is_total = not code and ("合计" in label_cells or "总计" in label_cells)
+        # 合计 first or last; its label in the code or the name column, merged over 类/款/项 or not
+        is_total = (not code or not code.isdigit()) and ("合计" in label_cells or "总计" in label_cells)
         if not code and not is_total:
             continue
-        if code and not code.isdigit():
+        if is_total:
+            code = None
+        elif code and not code.isdigit():
             result.problems.append(
                 error(
                     "工作簿",
@@ -366,6 +414,8 @@ def _non_fiscal_lines(
 
 def _read(result: Imported, table: FoundTable, row: int, column: int | None) -> Decimal | None:
     """A cell's amount, recording a note (number stored as text) or an error (not a number)."""
+    if column is not None:
+        result.used.add(table.where(row, column))
     value, problem = amount_at(table, row, column)
     if problem and problem.startswith("note:"):
         result.problems.append(note("工作簿", problem[5:], "导出时把金额设为数字格式更好；数值已读取。"))
@@ -398,7 +448,58 @@ def _economic(result: Imported, rows: Rows) -> None:
             result.declared[field_name] = rows.total[label]
 
 
+# The horizontal 三公 table (Shanghai): a column per item, one data row, in 万元 beside 元 tables.
+ROW_ITEMS = (
+    (("因公出国(境)费", "因公出国（境）费"), "其他因公出国（境）费"),
+    (("公务接待费",), "公务接待费"),
+    (("购置费", "公务用车购置费"), "公务用车购置费"),
+    (("运行费", "运行维护费", "公务用车运行费", "公务用车运行维护费"), "公务用车运行维护费"),
+)
+
+
+def _three_public_row(result: Imported, table: FoundTable) -> bool:
+    """The one-row 三公 and 机关运行经费 table, if this is one: each item read into 一般公共预算 (the row
+    does not split funds, which is said), 合计 kept as the declared total, 小计 checked against
+    购置费 + 运行费 by check X9 through the declared total, 机关运行经费 declared as 公用经费."""
+    if table.label_column is not None or not any(column_for(table, *words) for words, _ in ROW_ITEMS):
+        return False
+    rows = [
+        row for row in table.body if any(isinstance(v, (int, float)) for v in table.sheet.rows.get(row, {}).values())
+    ]
+    if len(rows) != 1:
+        result.problems.append(
+            error(
+                "工作簿",
+                f"{cell_name(table.sheet, table.title_row, 1)} 的“三公”经费表应只有一行数字，这里有 {len(rows)} 行",
+                "请用系统原样导出的表。",
+            )
+        )
+        return True
+    row = rows[0]
+    for words, item in ROW_ITEMS:
+        value = _read(result, table, row, column_for(table, *words))
+        if value:
+            result.three_public[item] = {"一般公共预算": value}
+    if (total := _read(result, table, row, column_for(table, "合计"))) is not None:
+        result.declared["三公经费"] = total
+    _read(result, table, row, column_for(table, "小计"))  # 公务用车 = 购置费 + 运行费: implied by the total
+    operating = next((c for h, c in table.columns.items() if "机关运行经费" in h), None)
+    if (value := _read(result, table, row, operating)) is not None:
+        result.operating_costs = (value, table.where(row, operating), Decimal("0.01") * table.scale)
+    result.problems.append(
+        note(
+            "工作簿",
+            f"{cell_name(table.sheet, row, 1)} 起的“三公”经费一行没有分资金来源，已全部记为一般公共预算；"
+            "因公出国（境）费记为“其他因公出国（境）费”",
+            "如有政府性基金或国有资本经营预算安排的“三公”经费，或教学科研人员因公出国，导入后在“三公经费”中改写。",
+        )
+    )
+    return True
+
+
 def _three_public(result: Imported, table: FoundTable) -> None:
+    if _three_public_row(result, table):
+        return
     columns = {
         fund: column_for(table, f"{fund}财政拨款", f"{fund}拨款", f"{fund}预算财政拨款", f"{fund}预算拨款")
         for fund in FISCAL_FUNDS
@@ -461,3 +562,148 @@ def _names(result: Imported, hierarchies: list[Rows | None]) -> None:
                         "如工作簿的名称才是本年的正式名称，可在“科目名称”下写出。",
                     )
                 )
+
+
+# ---------------------------------------------------------------- every amount accounted for
+
+
+def _amount_cells(table: FoundTable) -> list[tuple[int, int]]:
+    """The body cells of a table that hold an amount (a number, or a number written as text)."""
+    skip = {*table.code_columns, table.name_column, table.label_column}
+    cells = []
+    for row in table.body:
+        for column, value in table.sheet.rows.get(row, {}).items():
+            if column in skip or (row, column) in table.sheet.spread:
+                continue
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                cells.append((row, column))
+            elif isinstance(value, str) and AMOUNT_TEXT.match(value) and any(ch.isdigit() for ch in value):
+                if not SPLIT_CODE.match(value):
+                    cells.append((row, column))
+    return cells
+
+
+def _account(result: Imported, tables: list[FoundTable], found: dict[str, FoundTable]) -> None:
+    """No silent loss: every amount cell of every recognised table is read, or named here as not
+    read with the reason — tables computed from others, and second copies compared with the first."""
+    for table in tables:
+        cells = [table.where(r, c) for r, c in _amount_cells(table)]
+        unread = [cell for cell in cells if cell not in result.used]
+        if not unread:
+            continue
+        chosen = found.get(table.key) is table
+        if not chosen:
+            reason = "与同名的第一张表逐格比较过，按第一张读取"
+        elif table.key in COMPUTED_TABLES:
+            reason = COMPUTED_TABLES[table.key]
+        else:
+            reason = ""
+        if reason:
+            for cell in unread:
+                result.ignored[cell] = reason
+            result.problems.append(
+                note(
+                    "工作簿",
+                    f"{table.sheet.name} 的“{table.key}”有 {len(unread)} 个金额未读入（{_cells(unread)}）：{reason}",
+                    "",
+                )
+            )
+        else:
+            result.problems.append(
+                warning(
+                    "工作簿",
+                    f"{table.sheet.name} 的“{table.key}”有 {len(unread)} 个金额没有读入（{_cells(unread)}）："
+                    "它们不在可识别的列或行中",
+                    "核对这些单元格：列名是否与系统导出的一致、是否写在表体之外；改正后重新导入。",
+                )
+            )
+
+
+COMPUTED_TABLES = {
+    "收支总表": "各类支出和收入各行由明细算出（生成时重算），只读入了总计",
+    "财政拨款收支总表": "各类支出由明细算出（生成时重算），只读入了各资金的收入和总计",
+}
+
+
+def _cells(cells: list[str]) -> str:
+    shown = "、".join(cells[:8])
+    return shown + (f" 等 {len(cells)} 格" if len(cells) > 8 else "")
+
+
+def _fiscal_totals(result: Imported, table: FoundTable) -> None:
+    """The 财政拨款收支总表's income by fund and its totals, as declared figures checked later."""
+    label_column = table.label_column or 1
+    for row in table.body:
+        label = table.sheet.text(row, label_column).replace(" ", "")
+        for words, field_name in FISCAL_INCOME:
+            if any(word in label for word in words) and "合计" not in label:
+                value = _read(result, table, row, label_column + 1)
+                if value is not None:
+                    result.declared.setdefault(field_name, value)
+        if "收入总计" in label:
+            _read(result, table, row, label_column + 1)  # 收入总计 = 支出总计, both computed; checked below
+        texts = table.sheet.row_texts(row)
+        if "支出总计" in "".join(texts):
+            for column in range(label_column + 3, table.sheet.max_column + 1):
+                _read(result, table, row, column)
+
+
+FISCAL_INCOME = (
+    (("一般公共预算",), "一般公共预算拨款收入"),
+    (("政府性基金",), "政府性基金预算拨款收入"),
+    (("国有资本经营",), "国有资本经营预算拨款收入"),
+)
+
+
+def _compare_operating_costs(result: Imported) -> None:
+    """机关运行经费 printed beside the 三公 row: the 公用经费 of basic expenditure in this caliber."""
+    if result.operating_costs is None:
+        return
+    printed, where, step = result.operating_costs
+    public = result.declared.get("公用经费")
+    if public is None:
+        result.declared["公用经费"] = printed
+    elif abs(public - printed) * 2 > step:  # beyond the rounding of the table it is printed in
+        result.problems.append(
+            warning(
+                "工作簿",
+                f"{where} 的机关运行经费 {printed.normalize():f} 与基本支出表的公用经费合计 {public.normalize():f} 不同"
+                "（超出该表的舍入）",
+                "核对两张表；机关运行经费即一般公共预算基本支出中的公用经费。",
+            )
+        )
+
+
+def _report_found(result: Imported, sheets, tables: list[FoundTable], found: dict[str, FoundTable]) -> None:
+    """Which sheet became which table, and which sheets were skipped (printed every time)."""
+    used_sheets = {t.sheet.name for t in tables}
+    for table in tables:
+        chosen = "" if found.get(table.key) is table else "（重复，与第一张比较）"
+        result.tables.append(
+            f"{cell_name(table.sheet, table.title_row, 1)} “{table.title or table.key}” → {table.key}{chosen}"
+        )
+    for sheet in sheets:
+        if sheet.name not in used_sheets:
+            result.tables.append(f"{sheet.name}：跳过（没有可识别的表名，如文字说明页）")
+    for name in getattr(sheets, "hidden", []):
+        result.tables.append(f"{name}：跳过（隐藏的工作表）")
+        result.problems.append(
+            note("工作簿", f"工作表「{name}」是隐藏的，未读入", "隐藏的工作表不属于公开内容；如要导入，先取消隐藏。")
+        )
+    for table in tables:
+        hidden = sorted(r for r in table.sheet.hidden_rows if table.title_row < r < table.end)
+        rows_with_numbers = [
+            r for r in hidden if any(isinstance(v, (int, float)) for v in table.sheet.rows.get(r, {}).values())
+        ]
+        if rows_with_numbers:
+            result.problems.append(
+                warning(
+                    "工作簿",
+                    f"{table.sheet.name} 的“{table.key}”有隐藏的行"
+                    f"（第 {'、'.join(map(str, rows_with_numbers[:10]))} 行）含有金额，未读入",
+                    "隐藏的行不属于公开内容；如这些金额应当公开，先取消隐藏再导入。",
+                )
+            )
+    titles = " ".join(t.title for t in tables)
+    if "财务收支预算总表" in titles:
+        result.suggested_set = "shanghai-putuo-2026-unit" if "预算单位" in titles else "shanghai-putuo-2026"

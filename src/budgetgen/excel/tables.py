@@ -15,23 +15,51 @@ from decimal import Decimal, InvalidOperation
 
 from .workbook import CellError, Sheet, cell_name
 
-# Table key → the title's words (after removing spaces and quotes); longer titles are tried first.
+# Table key → the words its title carries (after removing spaces and quotes), in the order tried: the
+# more specific kinds first, since 一般公共预算基本支出… also reads as a 一般公共预算 table. Hebei prints
+# 部门预算收入总表; Shanghai 2026年部门收入预算总表 and …一般公共预算支出功能分类预算表; Liaoning
+# 收支预算总表 and 一般公共预算支出表.
 TITLES = {
-    "财政拨款收支总表": ("财政拨款收支总表",),
-    "一般公共预算财政拨款基本支出表": ("一般公共预算财政拨款基本支出表",),
-    "一般公共预算财政拨款支出表": ("一般公共预算财政拨款支出表",),
-    "政府性基金预算财政拨款支出表": ("政府性基金预算财政拨款支出表", "政府基金预算财政拨款支出表"),
-    "国有资本经营预算财政拨款支出表": ("国有资本经营预算财政拨款支出表",),
-    "三公经费支出表": ("三公经费支出表",),
-    "收支总表": ("收支总表",),
-    "收入总表": ("收入总表",),
-    "支出总表": ("支出总表",),
+    "财政拨款收支总表": ("财政拨款收支总表", "财政拨款收支预算总表"),
+    "三公经费支出表": (
+        "三公经费支出表",
+        "三公经费和机关运行经费预算表",
+        "三公经费和机关运行费预算表",
+        "三公经费预算表",
+    ),
+    "一般公共预算财政拨款基本支出表": (
+        "一般公共预算财政拨款基本支出表",
+        "一般公共预算基本支出",
+        "基本支出部门预算经济分类",
+        "基本支出明细表",
+    ),
+    "政府性基金预算财政拨款支出表": (
+        "政府性基金预算财政拨款支出表",
+        "政府基金预算财政拨款支出表",
+        "政府性基金预算支出",
+        "政府性基金拨款表",
+    ),
+    "国有资本经营预算财政拨款支出表": (
+        "国有资本经营预算财政拨款支出表",
+        "国有资本经营预算支出",
+        "国有资本经营预算拨款表",
+    ),
+    "一般公共预算财政拨款支出表": (
+        "一般公共预算财政拨款支出表",
+        "一般公共预算支出功能分类",
+        "一般公共预算支出表",
+        "一般公共预算拨款表",
+    ),
+    "收支总表": ("收支总表", "收支预算总表"),
+    "收入总表": ("收入总表", "收入预算总表", "收入预算表"),
+    "支出总表": ("支出总表", "支出预算总表", "支出预算表"),
 }
+TOP_LINE = re.compile(r"编制(?:单位|部门)\s*[:：]\s*(\S.*?)\s*$")
 # 单位：万元 / 金额单位:元 — but not 编制单位：… or 预算单位：…
 UNIT_LINE = re.compile(r"(?<![\u4e00-\u9fff])(?:金额)?单位\s*[:：]\s*([^\s，,；;）)]+)")
 YUAN_PER_UNIT = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100_000_000)}
 YEAR = re.compile(r"预算年度[:：]?\s*(\d{4})|(\d{4})\s*年")
-DEPARTMENT = re.compile(r"^\s*(\d{1,12})\s*([^\d\s].*?)\s*$")
+DEPARTMENT = re.compile(r"^\s*(\d{1,12})(?!\d|\s*年)\s*([^\d\s].*?)\s*$")  # 471 某局, not 2026年…
 SPLIT_CODE = re.compile(r"^\s*(\d{3})(?:\s+(\d{2}))?(?:\s+(\d{2}))?\s*$")
 AMOUNT_TEXT = re.compile(
     r"^\s*(?P<open>[(（])?\s*(?P<digits>[-+]?[\d,，]*\.?\d+)\s*(?P<unit>千元|万元|亿元|元)?\s*(?P<close>[)）])?\s*$"
@@ -64,6 +92,8 @@ class FoundTable:
     year: int | None = None
     department: tuple[str, str] | None = None
     headers: dict[int, str] = field(default_factory=dict)  # column → joined header text
+    title: str = ""
+    end: int = 0  # the row after the table's last (the next title, or past the sheet)
 
     def where(self, row: int, column: int) -> str:
         return cell_name(self.sheet, row, column)
@@ -87,24 +117,40 @@ def find_tables(sheets: list[Sheet]) -> list[FoundTable]:
             texts = [t for t in sheet.row_texts(row) if t]
             key = title_key(texts[0]) if len(set(texts)) == 1 else None
             if key:
-                starts.append((row, key))
-        for index, (row, key) in enumerate(starts):
+                starts.append((row, key, texts[0]))
+        for index, (row, key, title) in enumerate(starts):
             end = starts[index + 1][0] if index + 1 < len(starts) else sheet.max_row + 1
-            found.append(_read_table(sheet, key, row, end))
+            if not any(any(sheet.row_texts(r)) for r in sheet.row_numbers(row + 1, end)):
+                continue  # a title with nothing under it before the next: a line of a contents page (目录)
+            table = _read_table(sheet, key, row, end)
+            if table.year is None and (year := re.search(r"(20\d\d)\s*年", title)):
+                table.year = int(year.group(1))  # Shanghai's titles carry the year; there is no 预算年度 line
+            table.title = title
+            found.append(table)
     return found
 
 
+def _is_top_line(texts: list[str]) -> bool:
+    """The line between a title and its header: department, 预算年度, unit."""
+    joined = " ".join(texts)
+    return bool(
+        UNIT_LINE.search(joined)
+        or TOP_LINE.search(joined)
+        or "预算年度" in joined
+        or any(DEPARTMENT.match(t) and "单位" not in t for t in texts)
+    )
+
+
 def _read_table(sheet: Sheet, key: str, title_row: int, end: int) -> FoundTable:
-    table = FoundTable(key, sheet, title_row)
+    table = FoundTable(key, sheet, title_row, end=end)
     rows = sheet.row_numbers(title_row + 1, end)
     header_start = None
     for row in rows:
-        texts = [t for t in sheet.row_texts(row) if t]
-        joined = " ".join(dict.fromkeys(texts))
-        if any(
-            word in joined for word in ("序号", "项目", "科目编码", "科目名称", "资金性质", "功能分类", "经济分类")
-        ) and not UNIT_LINE.search(joined):
-            header_start = row
+        texts = [t for t in dict.fromkeys(sheet.row_texts(row)) if t]
+        if not texts:
+            continue
+        if not _is_top_line(texts):
+            header_start = row  # the first line that is not the department / year / unit line
             break
         _read_top_line(table, texts, row)
     if header_start is None:
@@ -115,12 +161,12 @@ def _read_table(sheet: Sheet, key: str, title_row: int, end: int) -> FoundTable:
     )
     row = header_start
     while row < end:
-        if row == numbered or (numbered is None and _is_body_row(sheet, row)):
+        if row == numbered or (numbered is None and (_is_body_row(sheet, row) or _is_total_or_note(sheet, row))):
             break
         header_rows.append(row)
         row += 1
     for column in sorted({c for r in header_rows for c in sheet.rows.get(r, {})}):
-        labels = [sheet.text(r, column) for r in header_rows]
+        labels = [re.sub(r"\s", "", sheet.text(r, column)) for r in header_rows]
         table.headers[column] = "/".join(dict.fromkeys(entry for entry in labels if entry))
     if sheet.text(row, 1) in ("栏次", "档次"):
         row += 1
@@ -140,8 +186,18 @@ def _read_top_line(table: FoundTable, texts: list[str], row: int) -> None:
             table.unit_row = row
         if (year := re.search(r"预算年度[:：]?\s*(\d{4})", text)) is not None:
             table.year = int(year.group(1))
+        elif (named := TOP_LINE.search(text)) is not None:
+            table.department = ("", named.group(1))  # 编制部门：… names the department, without its code
         elif (department := DEPARTMENT.match(text)) is not None and "单位" not in text:
             table.department = (department.group(1), department.group(2))
+
+
+def _is_total_or_note(sheet: Sheet, row: int) -> bool:
+    """A 合计 row (an empty table's only row, its label perhaps merged over the code columns) or the
+    note under it: the header has ended."""
+    texts = {re.sub(r"\s", "", t) for t in sheet.row_texts(row) if t.strip()}
+    first = re.sub(r"\s", "", sheet.text(row, 1))
+    return texts in ({"合计"}, {"总计"}) or first.startswith("注")
 
 
 def _is_body_row(sheet: Sheet, row: int) -> bool:
@@ -156,11 +212,11 @@ def _map_columns(table: FoundTable, header_rows: list[int]) -> None:
     split = {}
     for column, header in table.headers.items():
         last = header.split("/")[-1] if header else ""
-        if last in ("科目编码", "编码"):
+        if last.endswith("编码"):  # 科目编码, 功能分类科目编码, 经济分类科目编码
             table.code_columns = (column,)
         elif last in ("类", "款", "项") and (column, header) not in split:
             split[last] = column
-        elif last in ("科目名称", "名称"):
+        elif last.endswith("名称"):  # 科目名称, 功能分类科目名称, 部门经济分类科目名称
             table.name_column = column
         elif last == "项目" and table.label_column is None:
             table.label_column = column

@@ -82,6 +82,17 @@ def column_letters(column: int) -> str:
     return letters
 
 
+class Sheets(list):
+    """The visible sheets, in order, and the names of the hidden ones (not read: a hidden sheet is
+    not part of what was published — the import says so)."""
+
+    hidden: list[str]
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.hidden = []
+
+
 def read_workbook(path: Path) -> list[Sheet]:
     raw = read_limited(path, MAX_WORKBOOK_BYTES)
     name = str(path)
@@ -177,7 +188,8 @@ def _read_xlsx(raw: bytes, name: str) -> list[Sheet]:
         raise _too_many(name, f"解压后超过 {MAX_UNPACKED_BYTES // 1024 // 1024} MB")
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-        sheets = [_stream_sheet(ws, name) for ws in workbook.worksheets if ws.sheet_state == "visible"]
+        sheets = Sheets(_stream_sheet(ws, name) for ws in workbook.worksheets if ws.sheet_state == "visible")
+        sheets.hidden = [ws.title for ws in workbook.worksheets if ws.sheet_state != "visible"]
     except InputRejected:
         raise
     except MemoryError:
@@ -277,7 +289,8 @@ def _read_xls(raw: bytes, name: str) -> list[Sheet]:
         visible = [m.name for m in workbook.sheets_metadata if m.visible == SheetVisibleEnum.Visible]
     except Exception:
         raise _damaged(name, "xls") from None
-    sheets = []
+    sheets = Sheets()
+    sheets.hidden = [m.name for m in workbook.sheets_metadata if m.visible != SheetVisibleEnum.Visible]
     for sheet_name in visible:  # hidden sheets are not part of what was published, as for .xlsx
         try:
             source = workbook.get_sheet_by_name(sheet_name)
