@@ -53,6 +53,9 @@ class Ledger:
     def economic_name(self, code: str) -> str | None:
         return self.custom_names.get(code) or catalog.economic_codes().name(code, self.year)
 
+    def economic_national_name(self, code: str) -> str | None:
+        return catalog.economic_codes().name(code, self.year)
+
 
 def build_ledger(budget: Budget, city_names: dict[str, str] | None = None) -> Ledger:
     lines = [

@@ -8,6 +8,7 @@ Every problem points back at the typed value.
 from __future__ import annotations
 
 import difflib
+import re
 from decimal import Decimal
 
 from .. import catalog
@@ -259,6 +260,17 @@ def check_projects(ctx: Context) -> list[Problem]:
     return problems
 
 
+def _local_meaning(ctx: Context, code: str) -> str | None:
+    """The department's own name for a national economic code, where it means something else (an
+    export numbering 302 款 locally); None where it is the national one or not named."""
+    typed = ctx.ledger.custom_names.get(code)
+    national = ctx.ledger.economic_national_name(code)
+    if not typed or not national:
+        return None
+    same = lambda text: re.sub(r"[\s（）()]", "", text)  # noqa: E731
+    return None if same(typed) == same(national) else typed
+
+
 # 三公 row of the statement → (its name, the basic-expenditure economic code that pays for it, where it is typed)
 THREE_PUBLIC_ECONOMIC = {
     "vehicles.operation": ("公务用车运行维护费", "30231", "公务用车运行维护费"),
@@ -279,6 +291,18 @@ def check_three_public(ctx: Context) -> list[Problem]:
     statement = ctx.statement
     problems = []
     for row, (item, code, typed_at) in THREE_PUBLIC_ECONOMIC.items():
+        local = _local_meaning(ctx, code)
+        if local is not None:
+            problems.append(
+                note(
+                    "X10",
+                    f"科目 {code} 在本文件中名为「{local}」，"
+                    f"不是全国科目的「{ctx.ledger.economic_national_name(code)}」（本地编号），未与“三公”经费中{item}核对",
+                    "如该编码确是全国科目，删去“科目名称”中它的本地名称。",
+                    ("科目名称", code),
+                )
+            )
+            continue
         typed = statement.three_public(row)
         economic = statement.economic.value(code)
         path = ("三公经费", typed_at)

@@ -142,6 +142,8 @@ def import_workbook(path: Path) -> Imported:
         if key in found
     }
     _lines(result, expense, income, fiscal)
+    if income is not None:
+        _compare_totals(result, ("收入总表", income), ("支出总表", expense))
     economic = None
     if "一般公共预算财政拨款基本支出表" in found:
         economic = _hierarchy(
@@ -199,6 +201,7 @@ def _content(table: FoundTable) -> tuple:
 def _identify(result: Imported, tables: list[FoundTable]) -> None:
     _choose_unit(result, tables)
     result.year = next((t.year for t in tables if t.year), None)
+    _one_department(result, tables)
     department = next((t.department for t in tables if t.department), None)
     if department:
         result.code, result.name = department
@@ -217,6 +220,26 @@ def _identify(result: Imported, tables: list[FoundTable]) -> None:
     if not department:
         result.problems.append(
             warning("工作簿", "工作簿中没有找到部门编码和名称（如“471 某某局”）", "导入后在“部门”下填写编码和名称。")
+        )
+
+
+def _one_department(result: Imported, tables: list[FoundTable]) -> None:
+    """A workbook holds one department's tables: two names on the top lines are refused, naming both."""
+    names: dict[str, FoundTable] = {}
+    for table in tables:
+        if table.department and table.department[1]:
+            names.setdefault(re.sub(r"\s", "", table.department[1]), table)
+    if len(names) > 1:
+        places = "；".join(f"{cell_name(t.sheet, t.title_row, 1)} 起的表为「{n}」" for n, t in names.items())
+        raise InputRejected(
+            [
+                error(
+                    "工作簿",
+                    f"{result.source} 中有不止一个部门的表：{places}",
+                    "每个部门单独导出一个工作簿，分别导入。",
+                )
+            ],
+            unreadable=True,
         )
 
 
@@ -321,6 +344,25 @@ def _hierarchy(result: Imported, table: FoundTable, wanted: list[tuple[str, tupl
                 rows.names[code] = name
     _report_sums(result, rows, table)
     return rows
+
+
+def _compare_totals(result: Imported, first: tuple[str, Rows], second: tuple[str, Rows]) -> None:
+    """Two tables that print the same total (收入总表 and 支出总表 合计, code by code): a difference is
+    named with both cells. The import keeps the 支出总表's leaves (the declared totals go with the
+    YAML), so `check` then names the figure that does not add up."""
+    (first_name, a), (second_name, b) = first, second
+    for code in ["合计", *sorted(set(a.codes) & set(b.codes))]:
+        left = a.total.get("合计") if code == "合计" else a.codes[code].get("合计")
+        right = b.total.get("合计") if code == "合计" else b.codes[code].get("合计")
+        if left is not None and right is not None and left != right:
+            result.problems.append(
+                warning(
+                    "工作簿",
+                    f"{first_name} {a.where.get((code, '合计'))} 的“{code}”合计 {left.normalize():f} 与"
+                    f"{second_name} {b.where.get((code, '合计'))} 的 {right.normalize():f} 不同",
+                    "两张表应印同一个数：核对工作簿；导入按支出总表的明细记账，check 会指出对不上的合计。",
+                )
+            )
 
 
 def _report_sums(result: Imported, rows: Rows, table: FoundTable) -> None:
@@ -547,19 +589,25 @@ def _declare_codes(result: Imported, expense: Rows) -> None:
 
 
 def _names(result: Imported, hierarchies: list[Rows | None]) -> None:
+    """Names travel with codes: a code the catalog lacks takes the workbook's name; a code whose
+    workbook name means something else than the catalog's (a local sub-code) keeps the workbook's
+    name too, with a warning at its cell — checks that rest on the national meaning skip it."""
     year = result.year or 2025
     function, economic = catalog.function_codes(), catalog.economic_codes()
+    same = lambda text: re.sub(r"[\s（）()]", "", text)  # noqa: E731 - 维修(护)费 is 维修（护）费
     for rows in hierarchies:
         for code, name in rows.names.items() if rows else ():
             known = (function if code.startswith("2") else economic).name(code, year)
             if known is None and name:
                 result.code_names.setdefault(code, name)
-            elif known and name and known != name.replace(" ", ""):
+            elif known and name and same(known) != same(name):
+                result.code_names.setdefault(code, name)
                 result.problems.append(
-                    note(
+                    warning(
                         "工作簿",
-                        f"科目 {code} 在工作簿中名为「{name}」，内置目录（{year} 年）为「{known}」；按目录印出",
-                        "如工作簿的名称才是本年的正式名称，可在“科目名称”下写出。",
+                        f"{rows.where.get((code, '合计'), code)} 的科目 {code} 在工作簿中名为「{name}」，"
+                        f"全国科目（{year} 年）为「{known}」：按工作簿的名称印出，依赖全国含义的核对（如 X10）跳过它",
+                        "如是导出时的本地编号，请向预算系统确认对应的全国科目编码；如工作簿写错了名称，删去“科目名称”中的这一项。",
                     )
                 )
 
