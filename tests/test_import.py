@@ -327,9 +327,12 @@ def test_a_formula_saved_without_its_result_is_named_not_read_as_blank(workbooks
     book = openpyxl.load_workbook(workbooks["001"])
     sheet = book["部门预算支出总表"]
     row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(row=r, column=2).value == "2060101")
-    sheet.cell(row=row, column=4).value = "=D8+1"  # openpyxl saves formulas without calculating them
+    # openpyxl saves formulas without calculating them; budgetgen evaluates SUM and + − (issue 22),
+    # and refuses the rest with the cell named
+    sheet.cell(row=row, column=4).value = "=VLOOKUP(1,A1:B2,2)"
     workbook = tmp_path / "formula.xlsx"
     book.save(workbook)
     result = invoke("import", workbook, "-o", tmp_path / "out.yaml")
     assert result.exit_code == 1 and f"部门预算支出总表!D{row} 是公式，但文件中没有它的计算结果" in result.output
+    assert "不支持「VLOOKUP(」" in result.output
     assert not (tmp_path / "out.yaml").exists()

@@ -460,7 +460,12 @@ def _read(result: Imported, table: FoundTable, row: int, column: int | None) -> 
         result.used.add(table.where(row, column))
     value, problem = amount_at(table, row, column)
     if problem and problem.startswith("note:"):
-        result.problems.append(note("工作簿", problem[5:], "导出时把金额设为数字格式更好；数值已读取。"))
+        hint = (
+            "在 Excel 或 WPS 中打开并保存一次，公式的结果就会存在文件里。"
+            if "的公式" in problem
+            else "导出时把金额设为数字格式更好；数值已读取。"
+        )
+        result.problems.append(note("工作簿", problem[5:], hint))
     elif problem:
         hint = (
             "在 Excel 或 WPS 中打开该文件并保存一次（公式随之算出结果），再导入。"

@@ -263,7 +263,17 @@ def amount_at(table: FoundTable, row: int, column: int | None) -> tuple[Decimal 
         return None, None
     where = table.where(row, column)
     if (row, column) in table.sheet.uncalculated:
-        return None, f"{where} 是公式，但文件中没有它的计算结果（不是用 Excel/WPS 保存的）"
+        from .formulas import Refused, evaluate
+
+        formula = table.sheet.uncalculated[(row, column)]
+        try:
+            value = evaluate(table.sheet, formula)
+        except Refused as reason:
+            return None, f"{where} 是公式，但文件中没有它的计算结果（不是用 Excel/WPS 保存的），且{reason}"
+        return (
+            value * table.scale,
+            f"note:{where} 的公式「{formula[:40]}」没有保存结果，已按数字精确算出 {value.normalize():f}",
+        )
     if (row, column) in table.sheet.spread:
         return None, f"{where} 是合并单元格的一部分，金额无法归属到这一格"
     value = table.sheet.value(row, column)

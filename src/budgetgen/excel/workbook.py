@@ -38,7 +38,8 @@ class Sheet:
     name: str
     rows: dict[int, dict[int, object]] = field(default_factory=dict)  # row → column → value, 1-based
     spread: set[tuple[int, int]] = field(default_factory=set)  # cells that hold a merged range's label
-    uncalculated: set[tuple[int, int]] = field(default_factory=set)  # formulas saved without their result
+    uncalculated: dict[tuple[int, int], str] = field(default_factory=dict)  # formula saved without its result
+    book: list[Sheet] = field(default_factory=list, repr=False)  # every visible sheet (formulas reach across)
     hidden_rows: set[int] = field(default_factory=set)
     max_row: int = 0
     max_column: int = 0
@@ -197,7 +198,13 @@ def _read_xlsx(raw: bytes, name: str) -> list[Sheet]:
     except Exception:
         raise _damaged(name) from None
     _check_budget(sheets, name)
+    _join(sheets)
     return sheets
+
+
+def _join(sheets: list[Sheet]) -> None:
+    for sheet in sheets:
+        sheet.book = sheets
 
 
 def _stream_sheet(ws, name: str) -> Sheet:
@@ -208,7 +215,8 @@ def _stream_sheet(ws, name: str) -> Sheet:
     class Parser(WorkSheetParser):
         def parse_cell(self, element):
             cell = super().parse_cell(element)
-            cell["formula"] = element.find(FORMULA_TAG) is not None
+            found = element.find(FORMULA_TAG)
+            cell["formula"] = "" if found is None else "=" + (found.text or "")
             return cell
 
     sheet = Sheet(ws.title)
@@ -250,7 +258,7 @@ def _keep(sheet: Sheet, cell: dict) -> None:
         sheet.put(row, column, value)
     elif cell["formula"]:
         # A formula saved by a program that does not calculate has no result: never read it as blank.
-        sheet.uncalculated.add((row, column))
+        sheet.uncalculated[(row, column)] = cell["formula"]
 
 
 def _bounds(ref: str) -> tuple[int, int, int, int]:
@@ -310,4 +318,5 @@ def _read_xls(raw: bytes, name: str) -> list[Sheet]:
             raise _refused(f"{name} 的工作表「{sheet_name}」无法读取", SAVE_AS_XLSX) from None
         sheets.append(sheet)
     _check_budget(sheets, name)
+    _join(sheets)
     return sheets
