@@ -186,3 +186,38 @@ def test_simple_formulas_saved_without_results_are_evaluated_exactly(tmp_path):
     assert result.exit_code == 0, result.output
     assert f"3.17部门支出总表!E{total_row} 的公式" in result.output and "已按数字精确算出 96282213.44" in result.output
     assert printed_amounts(target) == expected_amounts()
+
+
+def test_a_table_without_a_title_is_recognised_by_its_header_and_the_guess_is_said(tmp_path):
+    workbook = putuo_export(tmp_path / FILE_NAME)
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["3.17部门支出总表"]
+    for merged in list(sheet.merged_cells.ranges):
+        if merged.min_row == 1:
+            sheet.unmerge_cells(str(merged))
+    sheet["A1"] = None
+    book.save(workbook)
+    target = tmp_path / "d.yaml"
+    result = invoke("import", workbook, "-o", target, "--set", "shanghai-putuo-2026")
+    assert result.exit_code == 0, result.output
+    assert "3.17部门支出总表!A1 “（无表名，按表头猜测为支出总表）” → 支出总表" in result.output
+    assert printed_amounts(target) == expected_amounts()
+
+
+def test_a_provinces_title_words_come_from_its_template_set(tmp_path):
+    """A title no built-in word knows is recognised once a set says it: its printed title, or its
+    tables' `import_titles`."""
+    workbook = putuo_export(tmp_path / FILE_NAME)
+    book = openpyxl.load_workbook(workbook)
+    book["3.21部门一般公共预算拨款表"]["A1"] = "2026年本级一般公共预算科目安排表"
+    book.save(workbook)
+    sets = tmp_path / "templates" / "city"
+    sets.mkdir(parents=True)
+    (sets / "theme.yaml").write_text(
+        "extends: shanghai-putuo-2026\ntables:\n  一般公共预算财政拨款支出表:\n    import_titles: [一般公共预算科目安排表]\n",
+        encoding="utf-8",
+    )
+    without = invoke("import", workbook, "-o", tmp_path / "a.yaml", "--set", "shanghai-putuo-2026")
+    assert "→ 一般公共预算财政拨款支出表" not in without.output
+    with_set = invoke("import", workbook, "-o", tmp_path / "b.yaml", "--set", "city")
+    assert "“2026年本级一般公共预算科目安排表” → 一般公共预算财政拨款支出表" in with_set.output, with_set.output

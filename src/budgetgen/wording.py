@@ -168,6 +168,35 @@ def _unit_line_problems(theme: Theme) -> list:
     ]
 
 
+# The table kinds a department workbook's tables are imported into (excel.tables keys).
+IMPORTED_KINDS = {
+    "收支总表": "收支总表",
+    "收入总表": "收入总表",
+    "支出总表": "支出总表",
+    "财政拨款收支总表": "财政拨款收支总表",
+    "基本支出表": "一般公共预算财政拨款基本支出表",
+    "三公经费支出表": "三公经费支出表",
+    "三公经费横表": "三公经费支出表",
+}
+
+
+def import_titles(theme: Theme) -> dict[str, tuple[str, ...]]:
+    """What the titles of this set's tables say, for recognising them in an export: each printed
+    title without its {year}, plus the table's own `import_titles`."""
+    from .taxonomy import FUND_TABLES
+
+    by_fund = {fund: key for key, fund in FUND_TABLES.items()}
+    words: dict[str, tuple[str, ...]] = {}
+    for spec in table_specs(theme):
+        key = by_fund.get(getattr(spec.options, "fund", "")) if spec.kind.key == "财政拨款支出表" else None
+        key = key or IMPORTED_KINDS.get(spec.kind.key)
+        if key is None:
+            continue
+        title = re.sub(r"\{[a-z_]+\}年?", "", spec.options.title)
+        words[key] = tuple(dict.fromkeys((*words.get(key, ()), title, *spec.options.import_titles)))
+    return words
+
+
 def income_row_problems(
     theme: Theme, setting: str, funds: tuple[str, ...], rows: list[tuple[str, tuple[str, ...]]]
 ) -> list:

@@ -278,7 +278,8 @@ def import_(
         typer.echo(f"{target} 已存在，未改动。用 --into {target} 只更新其中的数字，或用 -o 另写一个文件名。", err=True)
         raise typer.Exit(EXIT_ERRORS)
     try:
-        imported = _guarded(lambda: import_workbook(workbook))
+        titles = _guarded(lambda: _set_titles(template, workbook))
+        imported = _guarded(lambda: import_workbook(workbook, titles))
     except InputRejected as exc:
         _refuse(exc, workbook, "，未写入 YAML")
     typer.echo("找到的表：")
@@ -330,6 +331,23 @@ def import_(
         + "。"
     )
     typer.echo(f"下一步：budgetgen check {target}")
+
+
+def _set_titles(name: str | None, workbook: Path) -> dict[str, dict[str, tuple[str, ...]]]:
+    """The title words of the chosen set, or of every set found (the import reports the closest)."""
+    from ..theme import list_sets, load_theme, search_dirs_for
+    from ..wording import import_titles
+
+    search = search_dirs_for(workbook)
+    names = [name] if name else list(list_sets(search))
+    titles = {}
+    for set_name in names:
+        try:
+            titles[set_name] = import_titles(load_theme(set_name, search))
+        except InputRejected:
+            if name:
+                raise
+    return titles
 
 
 @command()

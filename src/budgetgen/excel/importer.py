@@ -92,11 +92,16 @@ class Rows:
     where: dict[tuple[str, str], str] = field(default_factory=dict)  # (code or "合计", column) → cell
 
 
-def import_workbook(path: Path) -> Imported:
-    """Raises InputRejected when the workbook cannot be read or holds no recognisable table."""
+def import_workbook(path: Path, titles: dict[str, dict[str, tuple[str, ...]]] | None = None) -> Imported:
+    """Raises InputRejected when the workbook cannot be read or holds no recognisable table.
+    `titles`: per template set, the words its tables' titles carry (beyond the national ones)."""
     sheets = read_workbook(path)
     duplicates: list[Problem] = []
-    all_tables = find_tables(sheets)
+    words: dict[str, tuple[str, ...]] = {}
+    for by_key in (titles or {}).values():
+        for key, found_words in by_key.items():
+            words[key] = (*words.get(key, ()), *found_words)
+    all_tables = find_tables(sheets, words)
     found = _one_of_each(all_tables, duplicates)
     if "支出总表" not in found:
         names = "、".join(s.name for s in sheets) or "（无）"
@@ -124,7 +129,7 @@ def import_workbook(path: Path) -> Imported:
         )
     result = Imported(path, problems=duplicates)
     _identify(result, list(found.values()))
-    _report_found(result, sheets, all_tables, found)
+    _report_found(result, sheets, all_tables, found, titles or {})
     expense = _hierarchy(result, found["支出总表"], [("合计", ("合计",))] + list(KIND_COLUMNS))
     income = (
         _hierarchy(
@@ -727,7 +732,25 @@ def _compare_operating_costs(result: Imported) -> None:
         )
 
 
-def _report_found(result: Imported, sheets, tables: list[FoundTable], found: dict[str, FoundTable]) -> None:
+def _closest_set(tables: list[FoundTable], set_titles: dict[str, dict[str, tuple[str, ...]]]) -> str | None:
+    """The set whose own titles the most tables carry (its printed title, year aside); None on a tie."""
+    plain = lambda text: re.sub(r"[\s“”\"'‘’]", "", text)  # noqa: E731
+    scores = {
+        name: sum(any(plain(w) in plain(t.title) for w in words.get(t.key, ())) for t in tables)
+        for name, words in set_titles.items()
+    }
+    best = max(scores.values(), default=0)
+    winners = [name for name, score in scores.items() if score == best]
+    return winners[0] if best and len(winners) == 1 else None
+
+
+def _report_found(
+    result: Imported,
+    sheets,
+    tables: list[FoundTable],
+    found: dict[str, FoundTable],
+    set_titles: dict[str, dict[str, tuple[str, ...]]],
+) -> None:
     """Which sheet became which table, and which sheets were skipped (printed every time)."""
     used_sheets = {t.sheet.name for t in tables}
     for table in tables:
@@ -757,6 +780,4 @@ def _report_found(result: Imported, sheets, tables: list[FoundTable], found: dic
                     "隐藏的行不属于公开内容；如这些金额应当公开，先取消隐藏再导入。",
                 )
             )
-    titles = " ".join(t.title for t in tables)
-    if "财务收支预算总表" in titles:
-        result.suggested_set = "shanghai-putuo-2026-unit" if "预算单位" in titles else "shanghai-putuo-2026"
+    result.suggested_set = _closest_set(tables, set_titles)

@@ -19,41 +19,23 @@ from .workbook import CellError, Sheet, cell_name
 # more specific kinds first, since 一般公共预算基本支出… also reads as a 一般公共预算 table. Hebei prints
 # 部门预算收入总表; Shanghai 2026年部门收入预算总表 and …一般公共预算支出功能分类预算表; Liaoning
 # 收支预算总表 and 一般公共预算支出表.
+# The national words are built in; a template set adds its province's (`import_titles` of its tables).
 TITLES = {
     "财政拨款收支总表": ("财政拨款收支总表", "财政拨款收支预算总表"),
-    "三公经费支出表": (
-        "三公经费支出表",
-        "三公经费和机关运行经费预算表",
-        "三公经费和机关运行费预算表",
-        "三公经费预算表",
-    ),
-    "一般公共预算财政拨款基本支出表": (
-        "一般公共预算财政拨款基本支出表",
-        "一般公共预算基本支出",
-        "基本支出部门预算经济分类",
-        "基本支出明细表",
-    ),
+    "三公经费支出表": ("三公经费支出表", "三公经费预算表", "三公经费和机关运行经费预算表"),
+    "一般公共预算财政拨款基本支出表": ("一般公共预算财政拨款基本支出表", "一般公共预算基本支出"),
     "政府性基金预算财政拨款支出表": (
         "政府性基金预算财政拨款支出表",
         "政府基金预算财政拨款支出表",
         "政府性基金预算支出",
-        "政府性基金拨款表",
     ),
-    "国有资本经营预算财政拨款支出表": (
-        "国有资本经营预算财政拨款支出表",
-        "国有资本经营预算支出",
-        "国有资本经营预算拨款表",
-    ),
-    "一般公共预算财政拨款支出表": (
-        "一般公共预算财政拨款支出表",
-        "一般公共预算支出功能分类",
-        "一般公共预算支出表",
-        "一般公共预算拨款表",
-    ),
+    "国有资本经营预算财政拨款支出表": ("国有资本经营预算财政拨款支出表", "国有资本经营预算支出"),
+    "一般公共预算财政拨款支出表": ("一般公共预算财政拨款支出表", "一般公共预算支出表"),
     "收支总表": ("收支总表", "收支预算总表"),
     "收入总表": ("收入总表", "收入预算总表", "收入预算表"),
     "支出总表": ("支出总表", "支出预算总表", "支出预算表"),
 }
+TitleWords = dict[str, tuple[str, ...]]
 TOP_LINE = re.compile(r"编制(?:单位|部门)\s*[:：]\s*(\S.*?)\s*$")
 # 单位：万元 / 金额单位:元 — but not 编制单位：… or 预算单位：…
 UNIT_LINE = re.compile(r"(?<![\u4e00-\u9fff])(?:金额)?单位\s*[:：]\s*([^\s，,；;）)]+)")
@@ -99,25 +81,27 @@ class FoundTable:
         return cell_name(self.sheet, row, column)
 
 
-def title_key(text: str) -> str | None:
+def title_key(text: str, extra: TitleWords | None = None) -> str | None:
     plain = _plain(text)
     if not plain or len(plain) > 40:
         return None
     for key, words in TITLES.items():
-        if any(word in plain for word in words):
+        if any(_plain(word) in plain for word in (*words, *(extra or {}).get(key, ()))):
             return key
     return None
 
 
-def find_tables(sheets: list[Sheet]) -> list[FoundTable]:
+def find_tables(sheets: list[Sheet], extra: TitleWords | None = None) -> list[FoundTable]:
     found: list[FoundTable] = []
     for sheet in sheets:
         starts = []
         for row in sheet.row_numbers():
             texts = [t for t in sheet.row_texts(row) if t]
-            key = title_key(texts[0]) if len(set(texts)) == 1 else None
+            key = title_key(texts[0], extra) if len(set(texts)) == 1 else None
             if key:
                 starts.append((row, key, texts[0]))
+        if not starts and (guess := _guess_by_header(sheet)) is not None:
+            starts = [guess]
         for index, (row, key, title) in enumerate(starts):
             end = starts[index + 1][0] if index + 1 < len(starts) else sheet.max_row + 1
             if not any(any(sheet.row_texts(r)) for r in sheet.row_numbers(row + 1, end)):
@@ -128,6 +112,29 @@ def find_tables(sheets: list[Sheet]) -> list[FoundTable]:
             table.title = title
             found.append(table)
     return found
+
+
+# A table without a recognisable title is still recognised by its header: code columns and the
+# amount columns only one kind has (the guess is reported).
+HEADER_GUESSES = (
+    (("人员经费", "公用经费"), "一般公共预算财政拨款基本支出表"),
+    (("财政拨款收入", "事业收入"), "收入总表"),
+    (("基本支出", "项目支出"), "支出总表"),
+)
+
+
+def _guess_by_header(sheet: Sheet) -> tuple[int, str, str] | None:
+    for row in sheet.row_numbers():
+        texts = {re.sub(r"\s", "", t) for t in sheet.row_texts(row) if t}
+        if not any(t.endswith("编码") or t in ("类", "科目编码") for t in texts):
+            continue
+        window = set().union(*({re.sub(r"\s", "", t) for t in sheet.row_texts(r) if t} for r in range(row, row + 3)))
+        for words, key in HEADER_GUESSES:
+            if all(any(word in t for t in window) for word in words):
+                first = next(r for r in sheet.row_numbers() if any(sheet.row_texts(r)))
+                return first - 1, key, f"（无表名，按表头猜测为{key}）"  # read from the first line on
+        return None
+    return None
 
 
 def _is_top_line(texts: list[str]) -> bool:

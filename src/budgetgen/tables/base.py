@@ -60,6 +60,7 @@ class TableOptions(Options):
     empty_note: str = ""  # printed under a table without rows; {year} is the budget year
     empty_placeholder: str = ""  # printed in the first cell of an empty table's one body row, e.g. 无
     empty_columns: Literal["show", "blank"] = "show"  # a money column that is zero throughout prints blank
+    import_titles: tuple[str, ...] = ()  # words an export's title of this table carries (budgetgen import)
 
 
 @dataclass(frozen=True)
