@@ -74,10 +74,14 @@ def test_the_set_is_inferred_from_the_titles(tmp_path):
 def test_no_amount_cell_of_a_recognised_table_goes_unaccounted(tmp_path, name):
     """Walk every cell of the workbook: each number is read, named as not read with its reason, or
     stands in a code column as a code."""
+    from budgetgen.theme import load_theme
+    from budgetgen.wording import import_titles
+
+    words = import_titles(load_theme("shanghai-putuo-2026"))
     workbook = putuo_export(tmp_path / FILE_NAME, LAYOUTS[name])
-    imported = import_workbook(workbook)
+    imported = import_workbook(workbook, {"shanghai-putuo-2026": words})
     sheets = read_workbook(workbook)
-    tables = find_tables(sheets)
+    tables = find_tables(sheets, words)
     codes = {cell_name(t.sheet, row, column) for t in tables for row in t.body for column in t.code_columns}
     walked = 0
     for sheet in sheets:
@@ -213,10 +217,8 @@ def test_a_provinces_title_words_come_from_its_template_set(tmp_path):
     book.save(workbook)
     sets = tmp_path / "templates" / "city"
     sets.mkdir(parents=True)
-    (sets / "theme.yaml").write_text(
-        "extends: shanghai-putuo-2026\ntables:\n  一般公共预算财政拨款支出表:\n    import_titles: [一般公共预算科目安排表]\n",
-        encoding="utf-8",
-    )
+    settings = "extends: shanghai-putuo-2026\ntables:\n  一般公共预算财政拨款支出表:\n"
+    (sets / "theme.yaml").write_text(settings + "    import_titles: [一般公共预算科目安排表]\n", encoding="utf-8")
     without = invoke("import", workbook, "-o", tmp_path / "a.yaml", "--set", "shanghai-putuo-2026")
     assert "→ 一般公共预算财政拨款支出表" not in without.output
     with_set = invoke("import", workbook, "-o", tmp_path / "b.yaml", "--set", "city")
