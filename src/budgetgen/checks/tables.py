@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 
 from .. import catalog
-from ..ledger import Ledger
+from ..ledger import Ledger, Line
 from ..model import FISCAL_FUNDS
 from ..money import format_text_amount
 from ..problems import Problem, Severity, error, note, warning
@@ -260,6 +260,35 @@ def check_projects(ctx: Context) -> list[Problem]:
     return problems
 
 
+def double_entries(ledger: Ledger) -> list[tuple[Line, Line]]:
+    """(支出 line, project line) pairs that count one project's money twice: the project carries its
+    own 科目 and 金额, and a 支出 line names it as well."""
+    own = [line for line in ledger.lines if line.path[0] == "项目"]
+    typed = [line for line in ledger.lines if line.path[0] == "支出"]
+    return [(line, mine) for mine in own for line in typed if mine.projects[0] in line.projects]
+
+
+@check(
+    "重复",
+    (ERROR,),
+    "同一笔项目资金不能既写在“支出”行（注明该项目）又写在项目自己的金额中",
+    ("支出", "项目"),
+)
+def check_double_entry(ctx: Context) -> list[Problem]:
+    problems = []
+    for line, mine in double_entries(ctx.ledger):
+        name = mine.projects[0]
+        message = (
+            f"项目「{name}」的钱计了两次：项目自己写了 {_wan(ctx, mine.amount)} 万元（科目 {mine.code}），"
+            f"“支出”中科目 {line.code} 的一行又注明该项目、写了 {_wan(ctx, line.amount)} 万元；"
+            f"支出总表、收入总计因此多出 {_wan(ctx, min(line.amount, mine.amount))} 万元"
+        )
+        hint = "同一笔钱只写一处：删去项目下的“科目”和“金额”（保留“支出”中的行），或删去“支出”中的这一行。"
+        problems.append(error("重复", message, hint, line.path[:-1]))
+        problems.append(error("重复", message, hint, mine.path[:-1]))
+    return problems
+
+
 def _local_meaning(ctx: Context, code: str) -> str | None:
     """The department's own name for a national economic code, where it means something else (an
     export numbering 302 款 locally); None where it is the national one or not named."""
@@ -408,16 +437,22 @@ def _compare_declared(ctx: Context, what: str, typed: Decimal, exact: Decimal, p
     if abs(typed_wan - exact_wan) <= _rounding_tolerance(ledger):
         return note(
             "申报",
-            f"{what}{typed_wan} 万元与计算值 {format_text_amount(printed)} 万元相差"
+            f"{what}{format_text_amount(typed_wan)} 万元与计算值 {format_text_amount(printed)} 万元相差"
             f" {format_text_amount(typed_wan - printed)} 万元，在舍入误差范围内",
             "文件印出计算值。",
             path,
         )
+    doubled = sorted({mine.projects[0] for _, mine in double_entries(ledger)})
+    hint = (
+        f"很可能是项目「{'、'.join(doubled)}」的钱计了两次（见“重复”的错误）；改正后再核对。"
+        if doubled
+        else "核对明细行是否漏填、重填或填错，或更正申报数。"
+    )
     return error(
         "申报",
-        f"{what}{typed_wan} 万元与按明细计算的 {format_text_amount(printed)} 万元不符（相差"
+        f"{what}{format_text_amount(typed_wan)} 万元与按明细计算的 {format_text_amount(printed)} 万元不符（相差"
         f" {format_text_amount(typed_wan - printed)} 万元）",
-        "核对明细行是否漏填、重填或填错，或更正申报数。",
+        hint,
         path,
     )
 
