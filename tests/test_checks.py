@@ -7,7 +7,9 @@ from budgetgen.analysis import analyse
 from budgetgen.problems import Severity
 
 HEAD = '部门: {编码: "999", 名称: 测试局, 级次: 市}\n预算年度: 2023\n'
-PRIOR_YEAR = "\n上年: {基本支出: 0, 项目支出: 0, 三公经费合计: 0}\n"  # the explanatory part compares with last year
+PRIOR_YEAR = (
+    "\n上年: {基本支出: 1.00, 项目支出: 1.00, 三公经费合计: 0}\n"  # the explanatory part compares with last year
+)
 BASIC = (
     "支出:\n  - {科目: 2150501, 类型: 基本, 金额: 10.00}\n基本支出经济分类:\n  - {科目: 30231, 金额: 4.00}\n  -"
     " {科目: 30101, 金额: 6.00}\n"

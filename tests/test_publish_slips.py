@@ -4,9 +4,9 @@ a located message or printed correctly."""
 import openpyxl
 from conftest import invoke
 from test_new import fill
+from test_statement import VALID
 
 from budgetgen.analysis import analyse
-from test_statement import VALID
 
 
 def test_a_projects_money_typed_twice_is_an_error_at_both_places(tmp_path):
@@ -30,7 +30,10 @@ def test_the_double_entry_from_the_workbook_names_both_cells(tmp_path):
     invoke("new", "某某局", "--xlsx", "-o", target)
     fill(
         target,
-        [(2150501, None, "一般公共预算", "基本", 10), (2150599, "其他支出", "一般公共预算", "项目", 35, None, "数字化项目")],
+        [
+            (2150501, None, "一般公共预算", "基本", 10),
+            (2150599, "其他支出", "一般公共预算", "项目", 35, None, "数字化项目"),
+        ],
         [(30101, None, 10)],
     )
     book = openpyxl.load_workbook(target)
@@ -42,3 +45,25 @@ def test_the_double_entry_from_the_workbook_names_both_cells(tmp_path):
     assert "支出明细!A3" in result.output and "项目!A2" in result.output, result.output
     assert "项目「数字化项目」的钱计了两次" in result.output
     assert analyse(target).statement["expense.total"] > 0
+
+
+def test_an_untouched_starter_does_not_build_under_strict_naming_every_placeholder(tmp_path):
+    target = tmp_path / "x.yaml"
+    assert invoke("new", "某某档案局", "-o", target).exit_code == 0
+    result = invoke("build", target, "--strict", "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "「请在此逐条填写部门的主要职责。」是示例文字或占位符" in result.output
+    assert "「请在此填写部门整体绩效目标。」是示例文字或占位符" in result.output
+    assert "本年收入、支出都是 0" in result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    assert invoke("build", target, "-o", tmp_path / "draft").exit_code == 0, "without --strict a draft still builds"
+
+
+def test_last_year_left_at_zero_is_named_before_it_prints_everything_as_an_increase(tmp_path):
+    text = VALID.replace(
+        "上年: {基本支出: 10.00, 项目支出: 1.00, 三公经费合计: 0}", "上年: {基本支出: 0, 项目支出: 0, 三公经费合计: 0}"
+    )
+    path = tmp_path / "dept.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = invoke("check", path, "--strict")
+    assert result.exit_code == 1 and "上年预算数全是 0" in result.output

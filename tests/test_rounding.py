@@ -8,7 +8,9 @@ from budgetgen.money import format_amount, round_half_up, to_wan
 from budgetgen.problems import Severity
 
 HEAD = '部门: {编码: "999", 名称: 测试局, 级次: 市}\n预算年度: 2023\n'
-PRIOR_YEAR = "\n上年: {基本支出: 0, 项目支出: 0, 三公经费合计: 0}\n"  # the explanatory part compares with last year
+PRIOR_YEAR = (
+    "\n上年: {基本支出: 1.00, 项目支出: 1.00, 三公经费合计: 0}\n"  # the explanatory part compares with last year
+)
 
 
 def write(tmp_path: Path, body: str) -> Path:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from .checks.publish import STARTER_TEXTS
+
 STARTER = """# {name} {year} 年部门预算源数据。由 budgetgen new 生成：各部分都已列出，按注释填写后运行
 #   budgetgen check 本文件      （逐项核对，列出需要修改的地方）
 #   budgetgen build 本文件      （生成 PDF 和 DOCX）
@@ -56,14 +58,14 @@ STARTER = """# {name} {year} 年部门预算源数据。由 budgetgen new 生成
 # 情况说明需要的文字。
 职责与机构:
   职责:
-    - 请在此逐条填写部门的主要职责。
+    - {duty}
   机构:
     - {{单位名称: {unit_text}, 单位性质: 行政, 单位规格: 正处（县）级, 经费保障形式: 财政拨款}}
 说明:
   主要项目: []            # 支出说明列举的项目（写项目名称）
 绩效:
   总体绩效目标:
-    - 请在此填写部门整体绩效目标。
+    - {goal}
   分项绩效目标: []
   工作保障措施: []
 政府采购: []              # 按单位、来源、物品填写，合计自动计算
@@ -85,4 +87,6 @@ def starter_yaml(name: str, code: str = "000", template: str = "base", year: int
         level=level,
         year=year or date.today().year + 1,
         template=template,
+        duty=STARTER_TEXTS[0],
+        goal=STARTER_TEXTS[1],
     )

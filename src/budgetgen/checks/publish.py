@@ -4,6 +4,7 @@ can refuse to publish until they are answered."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from ..problems import Problem, Severity, warning
@@ -117,3 +118,74 @@ def check_yuan_in_wan(ctx: Context) -> list[Problem]:
             ("金额单位",),
         )
     ]
+
+
+# The sample wording of `budgetgen new` (starter.py writes these very strings): left in, it would be
+# published as the department's own text.
+STARTER_TEXTS = ("请在此逐条填写部门的主要职责。", "请在此填写部门整体绩效目标。")
+PLACEHOLDER_WORDS = re.compile(r"请在此|请填写|待填写|目标内容\s*\d*|指标内容\s*\d*|XXX|xxx|＊＊|\*\*\*|……")
+
+
+def _texts(value, path: tuple = ()):
+    """Every text of the input, with its place (the YAML's own keys)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, path + (key,))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from _texts(item, path + (index,))
+
+
+@check("P6", (WARNING,), "输入中留有示例文字或占位符（如“请在此…”“XXX”“……”）", ("全部文字",), publish=True)
+def check_placeholders(ctx: Context) -> list[Problem]:
+    found = []
+    data = ctx.budget.model_dump(by_alias=True, exclude_defaults=True)
+    for path, text in _texts(data):
+        if path and path[0] in ("部门", "模板", "科目名称", "项目"):
+            continue  # 项目's goals and indicators: E16 names their placeholders
+        match = PLACEHOLDER_WORDS.search(text)
+        if text in STARTER_TEXTS or match:
+            shown = text if len(text) <= 30 else text[:30] + "…"
+            found.append(
+                warning(
+                    "P6",
+                    f"「{shown}」是示例文字或占位符（{match.group(0) if match else '示例'}），会原样印进公开文件",
+                    "改写为本部门的实际内容，或删去这一项。",
+                    path,
+                )
+            )
+    return found
+
+
+@check(
+    "P7",
+    (WARNING,),
+    "本年没有预算，或上年数全为零而本年有预算（比较会把全部预算印成增加）",
+    ("支出", "上年"),
+    publish=True,
+)
+def check_zero_budget(ctx: Context) -> list[Problem]:
+    statement, prior = ctx.statement, ctx.budget.prior_year
+    if not statement.exact["income.total"]:
+        return [
+            warning(
+                "P7",
+                "本部门本年收入、支出都是 0：公开文件的各表将全是空的",
+                "在“支出”中填写本部门各科目的金额（示例行的 0.00 改为实际金额）。",
+                ("支出",),
+            )
+        ]
+    typed = [v for v in (prior.basic, prior.project, prior.total, prior.three_public_total) if v is not None]
+    typed += list((prior.three_public or {}).values()) + list((prior.fiscal or {}).values())
+    if typed and not any(typed):
+        return [
+            warning(
+                "P7",
+                "上年预算数全是 0，而本年有预算：比上年增减将把本年全部预算印成“增加”",
+                "在“上年”中填写上年预算数（万元）；确实没有上年预算时删去“上年”。",
+                ("上年",),
+            )
+        ]
+    return []
