@@ -67,3 +67,19 @@ def test_last_year_left_at_zero_is_named_before_it_prints_everything_as_an_incre
     path.write_text(text, encoding="utf-8")
     result = invoke("check", path, "--strict")
     assert result.exit_code == 1 and "上年预算数全是 0" in result.output
+
+
+def test_the_docx_asks_to_update_its_contents_on_opening(tmp_path):
+    """Decision (issue 23, item 5): the contents' page numbers come from the PDF's layout and each
+    program paginates a little differently (LibreOffice put xingtai's 六–九 one page off), so the
+    document asks to update its fields when opened; the numbers a reader sees are then the ones
+    of the layout in front of them."""
+    import zipfile
+
+    from conftest import REFERENCE_EXAMPLES
+
+    out = tmp_path / "out"
+    assert invoke("build", REFERENCE_EXAMPLES["004"], "-o", out, "--format", "docx").exit_code == 0
+    docx = next(out.glob("*.docx"))
+    settings = zipfile.ZipFile(docx).read("word/settings.xml").decode("utf-8")
+    assert '<w:updateFields w:val="true"/>' in settings

@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import parse_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 
@@ -55,9 +55,21 @@ class DocxWriter:
         self._set_up_styles()
         self._set_up_first_section()
         self._core_properties()
+        self._update_fields_on_opening()
         for block in self.source.blocks:
             self._render_block(block)
         return deterministic_zip(self._save())
+
+    def _update_fields_on_opening(self) -> None:
+        """The contents' page numbers are filled in from the PDF's layout, which Word, WPS and
+        LibreOffice each paginate a little differently; the document asks the program that opens it
+        to update its fields, so the reader sees the numbers of the layout in front of them."""
+        settings = self.docx.settings.element
+        update = settings.find(qn("w:updateFields"))
+        if update is None:
+            update = OxmlElement("w:updateFields")
+            settings.append(update)
+        update.set(qn("w:val"), "true")
 
     def _set_up_styles(self) -> None:
         styles = self.docx.styles
