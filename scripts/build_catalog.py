@@ -36,8 +36,10 @@ def seed_rows(name: str):
 def reference_rows(table_key: str):
     for path in sorted(REFERENCES.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
-        for row in data["tables"][table_key]:
-            if row[0]:
+        table = data["tables"].get(table_key, [])
+        rows = table.get("rows", []) if isinstance(table, dict) else table  # 005 keeps its rows under "rows"
+        for row in rows:
+            if row[0] and row[0].isdigit():
                 yield row[0], row[1], data["year"], f"ref{path.stem}"
 
 
