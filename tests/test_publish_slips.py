@@ -83,3 +83,51 @@ def test_the_docx_asks_to_update_its_contents_on_opening(tmp_path):
     docx = next(out.glob("*.docx"))
     settings = zipfile.ZipFile(docx).read("word/settings.xml").decode("utf-8")
     assert '<w:updateFields w:val="true"/>' in settings
+
+
+def test_a_typo_in_a_code_gets_one_message_with_a_suggestion(tmp_path):
+    text = VALID.replace("{科目: 2150501, 类型: 基本, 金额: 10.00}", "{科目: 2101011, 类型: 基本, 金额: 10.00}")
+    text = text.replace("{科目: 30101, 金额: 10.00}", "{科目: 30101, 金额: 10.00}")
+    path = tmp_path / "dept.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = invoke("check", path)
+    messages = [line for line in result.output.splitlines() if "错误[科目]" in line]
+    assert len(messages) == 1, messages
+    assert "是否想写 2101101（行政单位医疗）？" in messages[0]
+    assert "科目名称" not in result.output.split("错误[科目]")[1].split("\n")[1], "the hint does not invite naming it"
+
+
+def test_a_catalog_of_a_thousand_codes_imports_in_seconds_and_its_names_print(tmp_path):
+    """A bureau's copy of the ministry's book, in its 类 | 款 | 项 layout (款/项 as two-digit parts,
+    names indented): read into the city catalog; a department then needs no 科目名称 of its own."""
+    import time
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["2026年政府收支分类科目"])
+    sheet.append(["类", "款", "项", "科目名称"])
+    count = 0
+    for section in range(51, 100):
+        sheet.append([None, f"{section:02d}", None, f"  示例款{section}"])
+        count += 1
+        for item in range(1, 21):
+            sheet.append([None, None, f"{item:02d}", f"    示例项{section}-{item}"])
+            count += 1
+    sheet.insert_rows(3)
+    sheet["A3"], sheet["D3"] = 213, "农林水支出"
+    book.save(tmp_path / "科目.xlsx")
+    started = time.monotonic()
+    result = invoke("catalog", "import", tmp_path / "科目.xlsx", "--year", "2026", "--dir", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert time.monotonic() - started < 10
+    assert f"读入 {count + 1} 个科目" in result.output
+    text = VALID.replace("预算年度: 2026", "预算年度: 2026").replace(
+        "{科目: 2150501, 类型: 基本, 金额: 10.00}", "{科目: 2135301, 类型: 基本, 金额: 10.00}"
+    )
+    department = tmp_path / "dept.yaml"
+    department.write_text(text.replace("科目: 2150599", "科目: 2135302"), encoding="utf-8")
+    tables = invoke("tables", department)
+    assert tables.exit_code == 0, tables.output
+    assert "示例项53-1" in tables.output and "示例款53" in tables.output

@@ -37,9 +37,9 @@ def check_codes(ctx: Context) -> list[Problem]:
             problems += _function_code_problems(ctx, project.code, ("项目", i, "科目"), has_name=False)
     for i, line in enumerate(ctx.budget.economic_lines):
         path = ("基本支出经济分类", i, "科目")
-        for code in (line.code[:3], line.code):
-            if ctx.ledger.economic_name(code) is None:
-                problems.append(_unknown_code(code, "经济分类", path))
+        unknown = next((c for c in (line.code[:3], line.code) if ctx.ledger.economic_name(c) is None), None)
+        if unknown is not None:
+            problems.append(_unknown_code(unknown, "经济分类", path, line.code, ctx))
         if line.code[:3] not in ("301", "302", "303", "307", "309", "310", "311", "312", "313", "399"):
             problems.append(
                 error(
@@ -100,19 +100,53 @@ def _function_code_problems(ctx: Context, code: str, path, has_name: bool) -> li
             )
         )
         return problems
-    for part in (code[:3], code[:5], code):
-        if ctx.ledger.function_name(part) is None and not (part == code and has_name):
-            problems.append(_unknown_code(part, "功能分类", path))
+    # one message per wrong code: the first level (款, then 项) the catalog does not know
+    unknown = next(
+        (
+            part
+            for part in (code[:3], code[:5], code)
+            if ctx.ledger.function_name(part) is None and not (part == code and has_name)
+        ),
+        None,
+    )
+    if unknown is not None:
+        problems.append(_unknown_code(unknown, "功能分类", path, code, ctx))
     return problems
 
 
-def _unknown_code(code: str, kind: str, path) -> Problem:
+def _unknown_code(code: str, kind: str, path, typed: str | None = None, ctx: Context | None = None) -> Problem:
+    """A code the catalog lacks. A likely typo (a known code one or two keystrokes away) is
+    suggested — and then the hint does not invite naming the typo, which would be published."""
+    typed = typed or code
+    likely = _likely_codes(typed, kind, ctx.budget.year if ctx else None)
+    where = f"科目 {typed}" + (f" 的{'款' if len(code) == 5 else '类'} {code}" if code != typed else "")
+    if likely:
+        shown = "、".join(f"{c}（{n}）" for c, n in likely)
+        return error("科目", f"{kind}{where} 不在目录中：是否想写 {shown}？", "改正编码。", path)
     return error(
         "科目",
-        f"{kind}科目 {code} 不在内置目录中，也没有给出名称",
+        f"{kind}{where} 不在内置目录中，也没有给出名称",
         f"如编码无误，请在“科目名称”下加一行“{code}: 科目名称”（或在该行写“名称:”）；否则请更正编码。",
         path,
     )
+
+
+def _likely_codes(code: str, kind: str, year: int | None) -> list[tuple[str, str]]:
+    """Known codes of the same length one edit away: a digit changed, two digits swapped, or a digit
+    dropped and another added (2101011 → 2101101)."""
+    codes = catalog.function_codes() if kind == "功能分类" else catalog.economic_codes()
+    known = [c for c in codes.codes() if len(c) == len(code) and c[:3] == code[:3]]
+
+    def near(a: str, b: str) -> bool:
+        different = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(different) == 1:
+            return True
+        if len(different) == 2 and different[1] == different[0] + 1:
+            return a[different[0]] == b[different[1]] and a[different[1]] == b[different[0]]
+        return any(a[:i] + a[i + 1 :] == b[:j] + b[j + 1 :] for i in range(len(a)) for j in range(len(b)))
+
+    found = [(c, codes.name(c, year or 2025) or "") for c in known if c != code and near(code, c)]
+    return found[:3]
 
 
 @check("H4", (ERROR,), "财政拨款只能安排基本支出或项目支出", ("支出",))

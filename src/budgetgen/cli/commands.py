@@ -635,6 +635,64 @@ app.add_typer(templates_app, name="templates")
 TemplateDirs = typer.Option(None, "--dir", metavar="文件夹", help="额外的模板集目录")
 
 
+catalog_app = typer.Typer(
+    cls=ChineseGroup,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings=CONTEXT_SETTINGS,
+    help="科目目录：导入财政部《政府收支分类科目》的工作簿或 CSV，供全市各部门使用。\n\n示例：\n"
+    "budgetgen catalog import 2026年政府收支分类科目.xlsx --year 2026",
+)
+app.add_typer(catalog_app, name="catalog")
+
+
+@catalog_app.command("import", cls=ChineseCommand)
+def catalog_import(
+    source: Path = typer.Argument(
+        ..., metavar="文件", help="科目表：.xlsx、.xls 或 .csv（科目编码、科目名称两列，或类/款/项分列）"
+    ),
+    year: int = typer.Option(..., "--year", metavar="年度", help="这份科目表适用的预算年度"),
+    folder: Path = typer.Option(
+        Path("."), "--dir", metavar="文件夹", help="写入该文件夹的“科目目录.csv”（部门文件所在文件夹或城市模板集）"
+    ),
+) -> None:
+    """把一份科目表读入城市科目目录（科目目录.csv），列出新增的科目和与内置目录名称不同的科目。
+
+    示例：
+    budgetgen catalog import 2026年政府收支分类科目.xlsx --year 2026 --dir 全市部门
+    """
+    from .. import catalog
+    from ..build import write_file
+    from ..excel.catalog_file import read_catalog_file
+
+    try:
+        read = _guarded(lambda: read_catalog_file(source))
+    except InputRejected as exc:
+        _refuse(exc, source)
+    function, economic = catalog.function_codes(), catalog.economic_codes()
+    added, differs = {}, []
+    for code, name in read.names.items():
+        known = (function if code.startswith("2") else economic).name(code, year)
+        if known is None:
+            added[code] = name
+        elif known.replace("(", "（").replace(")", "）") != name.replace("(", "（").replace(")", "）"):
+            added[code] = name
+            differs.append(f"{code}：内置「{known}」，此表「{name}」")
+    target = folder / catalog.CITY_CATALOG
+    try:
+        _guarded(lambda: write_file(target, catalog.write_city_catalog(target, added, year)))
+    except InputRejected as exc:
+        _refuse(exc, target)
+    typer.echo(
+        f"读入 {len(read.names)} 个科目：新增 {len(added) - len(differs)} 个，"
+        f"与内置目录名称不同 {len(differs)} 个；已写入 {target}"
+    )
+    for line in differs[:20]:
+        typer.echo(f"  名称不同 {line}（表中将印此表的名称）")
+    if read.skipped:
+        typer.echo(f"跳过 {len(read.skipped)} 行（不是科目编码和名称）：{'、'.join(read.skipped[:10])}")
+
+
 @templates_app.command("list", cls=ChineseCommand)
 def templates_list(dirs: list[Path] | None = TemplateDirs) -> None:
     """列出可用的模板集：名称、继承自、说明。
