@@ -131,3 +131,18 @@ def test_a_catalog_of_a_thousand_codes_imports_in_seconds_and_its_names_print(tm
     tables = invoke("tables", department)
     assert tables.exit_code == 0, tables.output
     assert "示例项53-1" in tables.output and "示例款53" in tables.output
+
+
+def test_a_sentence_never_prints_an_empty_reason(tmp_path):
+    """hebei-city-2023 says why 三公 changed; with a change and no reason it used to print
+    “增减变化的主要原因是。” — now check names the sentence and the input to fill."""
+    from conftest import EXAMPLES
+
+    text = (EXAMPLES / "qinhuangdao-gxj-2023.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "dept.yaml"
+    path.write_text(text.replace("  三公经费合计: 4.29", "  三公经费合计: 5.00"), encoding="utf-8")
+    result = invoke("check", path)
+    assert result.exit_code == 1
+    assert "narrative.three_public.text 要印的文字是空的" in result.output
+    assert "三公" in result.output.split("要印的文字是空的：")[1].split("\n")[0]
+    assert "主要原因是。" not in result.output

@@ -8,6 +8,7 @@ section key of the set's `narrative.sections` has one builder here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -374,6 +375,50 @@ class Analysis(Protocol):
     statement: Statement
 
 
+class EmptyText(str):
+    """An input text left empty: false in {% if %}, but printed it shows where it came from, so a
+    sentence that prints it unguarded is caught (Narrator._no_empty_slot)."""
+
+    path: str
+
+    def __new__(cls, path: str) -> EmptyText:
+        text = super().__new__(cls, "")
+        text.path = path
+        return text
+
+    def __str__(self) -> str:
+        return f"⟦{self.path}⟧"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+EMPTY_SLOT = re.compile(r"⟦([^⟧]+)⟧")
+
+
+# Input texts a sentence states as its content (a reason, what a cost covers): printed empty they
+# leave a hole. Texts that are optional by design (地区, a prefix) are not marked.
+CONTENT_TEXTS = ("reasons.", "operating.personnel_text", "operating.public_text")
+INPUT_PATHS = {
+    "reasons.basic": ("增减原因", "基本支出"),
+    "reasons.project": ("增减原因", "项目支出"),
+    "reasons.three_public": ("增减原因", "三公经费"),
+    "reasons.fiscal": ("增减原因", "财政拨款"),
+    "operating.personnel_text": ("说明", "人员经费主要包括"),
+    "operating.public_text": ("说明", "公用经费主要包括"),
+}
+INPUT_FIELDS = {path: " → ".join(place) for path, place in INPUT_PATHS.items()}
+
+
+def mark_empty(values, path: str = ""):
+    """The figures with each empty content text replaced by an EmptyText naming its place."""
+    if isinstance(values, dict):
+        return {k: mark_empty(v, f"{path}.{k}" if path else str(k)) for k, v in values.items()}
+    if isinstance(values, str) and values == "" and path.startswith(CONTENT_TEXTS):
+        return EmptyText(path)
+    return values
+
+
 @dataclass
 class Narrator:
     analysis: Analysis
@@ -413,7 +458,7 @@ class Narrator:
         try:
             with time_limit(SENTENCE_SECONDS, f"句子 narrative.{where} "):
                 template = self.env.from_string(self.snippet_macros + source)
-                return render_bounded(template, SENTENCE_CHARS, **values).strip()
+                text = render_bounded(template, SENTENCE_CHARS, **values).strip()
         except (TemplateError, RenderLimit, TypeError, ValueError, ArithmeticError) as exc:
             raise InputRejected(
                 [
@@ -425,6 +470,28 @@ class Narrator:
                     )
                 ]
             ) from None
+        return self._no_empty_slot(text, where)
+
+    def _no_empty_slot(self, text: str, where: str) -> str:
+        """A sentence never prints an empty input: an empty text the sentence quotes without an
+        {% if %} around it would leave "主要原因是。" — refused, naming the input to fill."""
+        slots = EMPTY_SLOT.findall(text)
+        if not slots:
+            return text
+        slots = list(dict.fromkeys(slots))
+        meanings = "、".join(f"{VARIABLES.get(path, path)}" for path in slots)
+        fields = "、".join(f"“{INPUT_FIELDS[p]}”" for p in slots if p in INPUT_FIELDS) or "它"
+        raise InputRejected(
+            [
+                error(
+                    "说明",
+                    f"{self.theme.where('narrative.' + where)} 的句子 narrative.{where} 要印的文字是空的：{meanings}",
+                    f"在部门文件中填写{fields}；"
+                    "如这段文字本可以没有，请在句子中用 {% if 变量 %}…{% endif %} 包起它。",
+                    next((INPUT_PATHS[p] for p in slots if p in INPUT_PATHS), ()),
+                )
+            ]
+        )
 
     # ------------------------------------------------------------ snippets
     @cached_property
@@ -473,7 +540,7 @@ class Narrator:
     def context(self) -> dict:
         """The figures, then each snippet without parameters rendered once (in the order written,
         so a snippet may use those above it)."""
-        values = dict(self.figures)
+        values = mark_empty(dict(self.figures))
         for name, value in self.snippets.items():
             if isinstance(value, dict) and value.get("params"):
                 continue
