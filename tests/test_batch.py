@@ -60,7 +60,11 @@ def test_a_city_with_a_broken_and_a_binary_file(tmp_path):
     # xlsx and html: the formats that need no page layout keep a 20-department run quick
     first = batch(inputs, "-o", out, "-j", "2", "--format", "xlsx,html", "--json", expect=1)
     first_seconds = time.monotonic() - started
-    assert "共 20 个部门" in first.stdout and "有错误 2" in first.stdout
+    assert "共 20 个部门：已生成 18 个" in first.stdout and "未生成 2 个" in first.stdout
+    failed_lines = [line for line in first.stdout.splitlines() if line.startswith("  未生成 ")]
+    assert len(failed_lines) == 2, "each failed file is named, with its first error"
+    assert any("broken.yaml：" in line and "文件意外结束" in line for line in failed_lines)
+    assert any("binary.yaml：" in line for line in failed_lines)
     summary = json.loads((out / "汇总.json").read_text(encoding="utf-8"))
     failed = {Path(r["file"]).name: r for r in summary["departments"] if r["status"] == "有错误"}
     assert set(failed) == {"broken.yaml", "binary.yaml"}
@@ -74,6 +78,8 @@ def test_a_city_with_a_broken_and_a_binary_file(tmp_path):
     book = openpyxl.load_workbook(out / "汇总.xlsx")
     rows = list(book["部门"].iter_rows(values_only=True))
     assert rows[0][:4] == ("编码", "名称", "文件", "状态") and rows[-1][1] == "全市合计"
+    assert rows[-1][2] == "18 个部门（另有 2 个有错误，未计入）", "the city row counts what it sums"
+    assert book["部门"].page_setup.orientation == "landscape" and book["部门"].print_title_rows == "$1:$1"
     assert rows[-1][4] == pytest.approx(sum(float(r["figures"]["收入总计"]) for r in built))
     assert book["问题"].auto_filter.ref.startswith("A1:F")
     assert "broken.yaml" in (out / "汇总.html").read_text(encoding="utf-8")

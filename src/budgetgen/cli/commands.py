@@ -453,11 +453,17 @@ def batch(
         _refuse(exc, output)
     counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("已生成", "有警告", "有错误")}
     skipped = sum(1 for r in rows if r.get("skipped"))
+    built = counts["已生成"] + counts["有警告"]
     typer.echo(
-        f"共 {len(rows)} 个部门：已生成 {counts['已生成']}，有警告 {counts['有警告']}，有错误 {counts['有错误']}"
+        f"共 {len(rows)} 个部门：已生成 {built} 个（其中 {counts['有警告']} 个有警告），未生成 {counts['有错误']} 个"
         + (f"（其中 {skipped} 个未变，已跳过）" if skipped else "")
         + f"。汇总：{'、'.join(str(p) for p in written)}"
     )
+    for row in rows:
+        if row["status"] == "有错误":
+            first = next((p for p in row["problems"] if p["severity"] == "错误"), None)
+            reason = f"{first['where']}：{first['message']}" if first else "见汇总"
+            typer.echo(f"  未生成 {row['file']}：{reason}")
     if run.stopped:
         built = run.written
         listed = "、".join(str(output / key) for key in built[:10]) + ("等" if len(built) > 10 else "")
