@@ -146,3 +146,27 @@ def test_a_sentence_never_prints_an_empty_reason(tmp_path):
     assert "narrative.three_public.text 要印的文字是空的" in result.output
     assert "三公" in result.output.split("要印的文字是空的：")[1].split("\n")[0]
     assert "主要原因是。" not in result.output
+
+
+def test_a_font_the_set_asks_for_and_the_machine_lacks_is_named_with_the_one_printed(tmp_path):
+    """A city set asking for 仿宋 only, on a machine without it, used to get Noto Serif in the PDF
+    silently while the DOCX named 仿宋."""
+    import pytest
+
+    from budgetgen.fonts import installed_cjk_families
+
+    installed = installed_cjk_families()
+    if installed is None or "仿宋" in installed or "FangSong" in installed:
+        pytest.skip("needs fontconfig and a machine without 仿宋")
+    sets = tmp_path / "templates" / "fs"
+    sets.mkdir(parents=True)
+    (sets / "theme.yaml").write_text(
+        "extends: base\nfonts:\n  body: [仿宋, FangSong]\n  docx_body: 仿宋\n", encoding="utf-8"
+    )
+    path = tmp_path / "dept.yaml"
+    path.write_text(VALID + "模板: fs\n", encoding="utf-8")
+    checked = invoke("check", path)
+    assert "正文和表格要用「仿宋」，本机没有安装，PDF 将用「Noto Serif CJK" in checked.output
+    assert "DOCX 写的是「仿宋」" in checked.output and "字体：正文和表格 Noto Serif CJK" in checked.output
+    strict = invoke("check", path, "--strict")
+    assert strict.exit_code == 1 and "错误[字体]" in strict.output

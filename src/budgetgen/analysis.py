@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import catalog
 from .checks import Context, run_checks, strictly
+from .fonts import font_problems
 from .ledger import Ledger, build_ledger
 from .loading import SourceMap, load_file
 from .model import Budget
@@ -68,7 +69,7 @@ def analyse(path: Path, template_dirs: tuple[Path, ...] = (), strict: bool = Fal
         narrative_problems = locate(run_checks(context, "narrative"))
     if strict:
         table_problems, narrative_problems = strictly(table_problems), strictly(narrative_problems)
-    problems = sorted(table_problems + narrative_problems, key=_order)
+    problems = sorted(table_problems + narrative_problems + font_problems(theme, strict), key=_order)
     specs = table_specs(theme)
     structure = structure_problems(theme)
     if structure:

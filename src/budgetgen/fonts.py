@@ -66,3 +66,45 @@ def installed_cjk_families() -> frozenset[str] | None:
     for line in output.splitlines():
         families.update(part.strip() for part in line.split(","))
     return frozenset(families)
+
+
+ROLES = {"body": "正文和表格", "heading": "标题"}
+
+
+def fonts_used(theme: Theme) -> dict[str, tuple[str, str | None, bool]]:
+    """Each role's requested font (the set's first choice), the one the PDF will really use (the
+    first of the set's list that is installed, else the fallback; None where fontconfig cannot be
+    asked), and whether that one is among the fonts the set lists."""
+    installed = installed_cjk_families()
+    used = {}
+    for role in ROLES:
+        wanted = list(getattr(theme.config.fonts, role))
+        if installed is None:
+            used[role] = (wanted[0], None, True)
+            continue
+        found = next((name for name in wanted if name in installed), None)
+        fallback = next((name for name in sorted(installed) if FALLBACK[role][0] in name), None)
+        used[role] = (wanted[0], found or fallback or (sorted(installed)[0] if installed else None), found is not None)
+    return used
+
+
+def font_problems(theme: Theme, strict: bool = False) -> list:
+    """A set's first-choice font that is not installed: the PDF prints another one, and the DOCX
+    (which names the set's Word font) will not match it — said, and refused under --strict."""
+    from .problems import warning
+
+    problems = []
+    for role, (requested, used, listed) in fonts_used(theme).items():
+        if used is None or listed:  # one of the fonts the set accepts is installed
+            continue
+        docx = getattr(theme.config.fonts, f"docx_{role}")
+        make = error if strict else warning
+        problems.append(
+            make(
+                "字体",
+                f"模板集「{theme.name}」的{ROLES[role]}要用「{requested}」，本机没有安装，PDF 将用「{used}」；"
+                f"DOCX 写的是「{docx}」，在装有它的电脑上与 PDF 不同",
+                f"安装「{requested}」字体后重新生成；或在模板集的 fonts.{role} 中把本机已有的字体排在前面。",
+            )
+        )
+    return problems

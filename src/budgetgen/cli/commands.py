@@ -951,9 +951,14 @@ def _print_problems(problems: list[Problem], file: Path, only: Severity | None =
 def _print_summary(problems: list[Problem], analysis: Analysis) -> None:
     counts = {s: sum(1 for p in problems if p.severity is s) for s in Severity}
     mode = "元（每格由精确值四舍五入到 0.01 万元）" if analysis.budget.unit == "元" else "万元（上级数为所列明细之和）"
+    from ..fonts import ROLES, fonts_used
+
+    used = "，".join(
+        f"{ROLES[role]} {font or requested}" for role, (requested, font, _) in fonts_used(analysis.theme).items()
+    )
     typer.echo(
         f"检查完成：{counts[Severity.ERROR]} 个错误，{counts[Severity.WARNING]} 个警告，{counts[Severity.NOTE]}"
-        f" 个提示。金额单位：{mode}；模板集：{analysis.theme.name}。"
+        f" 个提示。金额单位：{mode}；模板集：{analysis.theme.name}；字体：{used}。"
     )
 
 
