@@ -170,3 +170,20 @@ def test_a_font_the_set_asks_for_and_the_machine_lacks_is_named_with_the_one_pri
     assert "DOCX 写的是「仿宋」" in checked.output and "字体：正文和表格 Noto Serif CJK" in checked.output
     strict = invoke("check", path, "--strict")
     assert strict.exit_code == 1 and "错误[字体]" in strict.output
+
+
+def test_a_fullwidth_colon_is_named_as_such(tmp_path):
+    path = tmp_path / "dept.yaml"
+    path.write_text('部门: {编码: "1", 名称: 某局, 级次: 市}\n预算年度：2026\n', encoding="utf-8")
+    result = invoke("check", path)
+    assert "dept.yaml:2:1" in result.output and "用了全角的「：」，YAML 要半角的「:」" in result.output
+
+
+def test_a_misspelt_field_is_one_message_with_the_suggestion(tmp_path):
+    path = tmp_path / "dept.yaml"
+    path.write_text(
+        '部门: {编码: "1", 名称: 某局, 级次: 市}\n预算年度: 2026\n支出:\n  - {科目: 2150501, 类型: 基本, 金颔: 10}\n',
+        encoding="utf-8",
+    )
+    result = invoke("check", path)
+    assert "共 1 个错误" in result.output and "未知字段「金颔」" in result.output and "是否想写「金额」" in result.output

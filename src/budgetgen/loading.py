@@ -155,12 +155,39 @@ def _unreadable(message: str, hint: str) -> InputRejected:
     return InputRejected([error("读取", message, hint)], unreadable=True)
 
 
+FULLWIDTH_KEY = re.compile(r"^\s*(?:-\s*)?[^\s:#\"'{}\[\]]+?\s*(：)")
+FULLWIDTH_SYNTAX = {"：": ":", "｛": "{", "｝": "}", "［": "[", "］": "]", "，": ","}
+
+
+def _fullwidth_syntax(text: str, line: int) -> tuple[int, str, str] | None:
+    """A key followed by a full-width colon (级次：市), or full-width braces or brackets opening a
+    flow value, near the line the parser stopped at: the usual cause of a 缺少冒号 error."""
+    lines = text.split("\n")
+    for number in (line, line - 1, line - 2):
+        if 0 <= number < len(lines):
+            content = lines[number].split("#", 1)[0]
+            if ":" not in content and FULLWIDTH_KEY.match(content):
+                return number, "：", ":"
+            for found in ("｛", "［"):
+                if found in content and ":" in content.split(found, 1)[0]:
+                    return number, found, FULLWIDTH_SYNTAX[found]
+    return None
+
+
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str = "") -> Problem:  # noqa: F821
     mark = exc.problem_mark or exc.context_mark
     position = Position(mark.line + 1, mark.column + 1) if mark else None
     problem_text = exc.problem or ""
     line_text = text.split("\n")[mark.line] if mark and mark.line < text.count("\n") + 1 else ""
-    if "'\\t'" in problem_text or "\t" in line_text[: len(line_text) - len(line_text.lstrip())]:
+    fullwidth = _fullwidth_syntax(text, mark.line if mark else 0)
+    if fullwidth is not None:
+        line_number, found, wanted = fullwidth
+        position = Position(line_number + 1, 1)
+        message = f"YAML 格式错误：第 {line_number + 1} 行用了全角的「{found}」，YAML 要半角的「{wanted}」"
+        hint = f"关闭输入法的全角标点（或切换到英文标点）后，把「{found}」改为「{wanted}」" + (
+            "，冒号后加一个空格（如“级次: 市”）。" if wanted == ":" else "。"
+        )
+    elif "'\\t'" in problem_text or "\t" in line_text[: len(line_text) - len(line_text.lstrip())]:
         message = "YAML 格式错误：缩进中使用了制表符（Tab）"
         hint = "YAML 只能用空格缩进：请把该行开头的 Tab 换成空格（建议每级 2 个空格）。"
     elif "mapping values are not allowed" in problem_text:

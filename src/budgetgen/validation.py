@@ -48,7 +48,21 @@ def _problems_from(exc: ValidationError, loaded: Loaded) -> list[Problem]:
         seen.add(key)
         prefer_key = item["type"] in ("extra_forbidden", "missing")
         problems.append(problem.located(loaded.source.position(problem.path, prefer_key=prefer_key)))
-    return _drop_union_noise(problems)
+    return _one_per_misspelling(_drop_union_noise(problems))
+
+
+def _one_per_misspelling(problems: list[Problem]) -> list[Problem]:
+    """A misspelt field (金颔) is also a missing one (金额): one message, with the suggestion."""
+    missing = {(p.path[:-1], p.path[-1]): p for p in problems if p.message.startswith("缺少必填字段") and p.path}
+    unknown = [p for p in problems if p.message.startswith("未知字段") and p.path]
+    covered = set()
+    for problem in unknown:
+        parent, typed = problem.path[:-1], str(problem.path[-1])
+        wanted = [name for (where, name) in missing if where == parent]
+        close = difflib.get_close_matches(typed, [str(n) for n in wanted], n=1, cutoff=0.3)
+        if close:
+            covered.add((parent, close[0]))
+    return [p for p in problems if not (p.message.startswith("缺少必填字段") and (p.path[:-1], p.path[-1]) in covered)]
 
 
 def data_path(data: Any, loc: tuple) -> Path_:
