@@ -186,4 +186,6 @@ def test_a_misspelt_field_is_one_message_with_the_suggestion(tmp_path):
         encoding="utf-8",
     )
     result = invoke("check", path)
-    assert "共 1 个错误" in result.output and "未知字段「金颔」" in result.output and "是否想写「金额」" in result.output
+    assert (
+        "共 1 个错误" in result.output and "未知字段「金颔」" in result.output and "是否想写「金额」" in result.output
+    )
