@@ -189,3 +189,15 @@ def test_a_misspelt_field_is_one_message_with_the_suggestion(tmp_path):
     assert (
         "共 1 个错误" in result.output and "未知字段「金颔」" in result.output and "是否想写「金额」" in result.output
     )
+
+
+def test_a_single_line_in_yuan_in_a_wan_file_is_named_at_the_line(tmp_path):
+    text = VALID.replace(
+        "  - {科目: 2150501, 类型: 基本, 金额: 10.00}\n",
+        "  - {科目: 2150501, 类型: 基本, 金额: 10.00}\n  - {科目: 2150502, 类型: 基本, 金额: 352000}\n",
+    )
+    path = tmp_path / "dept.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = invoke("check", path)
+    assert "dept.yaml:12:" in result.output and "像是把元填进了万元的文件" in result.output
+    assert "改为 35.20 万元" in result.output

@@ -266,10 +266,7 @@ def check_indicator_levels(ctx: Context) -> list[Problem]:
                         path + ("绩效指标",),
                     )
                 )
-        elif ctx.narrative:
-            problems.append(
-                warning("绩效", f"项目「{project.name}」没有绩效指标，绩效目标表将只有表头", "补充“绩效指标”。", path)
-            )
+        # no indicators at all: P4 (a ready-to-publish check) says so once, with the goals if missing too
     return problems
 
 

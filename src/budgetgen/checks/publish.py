@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ..money import format_text_amount
 from ..problems import Problem, Severity, warning
 from .registry import Context, check
 
@@ -106,9 +107,11 @@ def check_yuan_in_wan(ctx: Context) -> list[Problem]:
     if budget.unit != "万元":
         return []
     amounts = sorted(line.amount for line in ctx.ledger.lines if line.amount)  # 支出 lines and projects' own
-    if not amounts or amounts[len(amounts) // 2] < YUAN_LIKE_MEDIAN:
+    if not amounts:
         return []
     median = amounts[len(amounts) // 2]
+    if median < YUAN_LIKE_MEDIAN:
+        return _yuan_like_lines(ctx, median)
     return [
         warning(
             "P5",
@@ -118,6 +121,24 @@ def check_yuan_in_wan(ctx: Context) -> list[Problem]:
             ("金额单位",),
         )
     ]
+
+
+def _yuan_like_lines(ctx: Context, median: Decimal) -> list[Problem]:
+    """One line typed in 元 among 万元 lines: ten thousand times the department's typical line and
+    at least 1 亿元 — located at the line, not only as a difference of totals elsewhere."""
+    found = []
+    for line in ctx.ledger.lines:
+        if line.amount >= YUAN_LIKE_MEDIAN and median and line.amount >= median * 1000:
+            found.append(
+                warning(
+                    "P5",
+                    f"这一行 {line.amount} 万元，是本部门明细中间值 {median} 万元的 {int(line.amount / median)} 倍，"
+                    "像是把元填进了万元的文件",
+                    f"如这一行是按元抄的，改为 {format_text_amount(line.amount / 10000)} 万元；否则核对金额。",
+                    line.path,
+                )
+            )
+    return found
 
 
 # The sample wording of `budgetgen new` (starter.py writes these very strings): left in, it would be
