@@ -167,7 +167,7 @@ def test_a_font_the_set_asks_for_and_the_machine_lacks_is_named_with_the_one_pri
     path.write_text(VALID + "模板: fs\n", encoding="utf-8")
     checked = invoke("check", path)
     assert "正文和表格要用「仿宋」，本机没有安装，PDF 将用「Noto Serif CJK" in checked.output
-    assert "DOCX 写的是「仿宋」" in checked.output and "字体：正文和表格 Noto Serif CJK" in checked.output
+    assert "DOCX 写的是「仿宋」" in checked.output and "字体：正文和表格「Noto Serif CJK" in checked.output
     strict = invoke("check", path, "--strict")
     assert strict.exit_code == 1 and "错误[字体]" in strict.output
 
@@ -201,3 +201,21 @@ def test_a_single_line_in_yuan_in_a_wan_file_is_named_at_the_line(tmp_path):
     result = invoke("check", path)
     assert "dept.yaml:12:" in result.output and "像是把元填进了万元的文件" in result.output
     assert "改为 35.20 万元" in result.output
+
+
+def test_empty_sections_print_what_a_reference_prints_for_none(tmp_path):
+    """No procurement: the set's “none” sentence and no “见下表” above an empty table; no bare
+    headings over empty 分项绩效目标 and 工作保障措施; no “拟购置…0.00万元，已按要求列入政府采购预算”."""
+    from budgetgen.compose import compose
+    from budgetgen.document import Heading, Paragraph, TableBlock
+
+    path = tmp_path / "dept.yaml"
+    path.write_text(VALID + "国有资产:\n  车辆: {数量: 1, 价值: 20.00}\n", encoding="utf-8")
+    document = compose(analyse(path))
+    texts = [b.text for b in document.blocks if isinstance(b, (Paragraph, Heading))]
+    words = "".join(texts)
+    assert "本部门2026年无政府采购预算。" in words and "具体内容见下表" not in words
+    assert not any(isinstance(b, TableBlock) and b.anchor == "table-procurement" for b in document.blocks)
+    assert "分项绩效目标" not in words and "工作保障措施" not in words
+    assert "（一）总体绩效目标" in words
+    assert "本年度无拟购置固定资产。" in words and "已按要求列入政府采购预算" not in words

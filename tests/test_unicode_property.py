@@ -99,4 +99,5 @@ def test_no_english_in_any_refusal_of_the_corpus():
     corpus = sorted((Path(__file__).parent / "bad_inputs").glob("*.yaml"))
     for path in corpus:
         output = invoke("check", path).output.replace(str(path), "")
+        output = re.sub(r"「[^」]*」", "", output)  # names in quotes (fonts such as Noto Serif CJK SC) are names
         assert not re.search(r"[A-Za-z]{3,}[ ,.'][A-Za-z]{2,} [A-Za-z]{2,}", output), (path.name, output)

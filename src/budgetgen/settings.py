@@ -178,6 +178,8 @@ class ProcurementSettings(Strict):
     share_header: str
     footnote: str = ""
     empty_note: str = ""
+    none: str = ""  # said instead of `text` when the department has no procurement
+    empty_table: bool = False  # with no procurement, print the empty table with its empty_note (or leave it out)
 
 
 class AssetRow(Strict):

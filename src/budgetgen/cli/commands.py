@@ -954,7 +954,7 @@ def _print_summary(problems: list[Problem], analysis: Analysis) -> None:
     from ..fonts import ROLES, fonts_used
 
     used = "，".join(
-        f"{ROLES[role]} {font or requested}" for role, (requested, font, _) in fonts_used(analysis.theme).items()
+        f"{ROLES[role]}「{font or requested}」" for role, (requested, font, _) in fonts_used(analysis.theme).items()
     )
     typer.echo(
         f"检查完成：{counts[Severity.ERROR]} 个错误，{counts[Severity.WARNING]} 个警告，{counts[Severity.NOTE]}"

@@ -17,13 +17,19 @@ def performance_overall(n: Narrator) -> list[Block]:
         n.say("performance.items_title"),
         n.say("performance.safeguards_title"),
     ]
+    parts = [
+        ("performance-overall", titles[0], [Paragraph(text) for text in perf.overall]),
+        ("performance-items", titles[1], goal_items(n)),
+        ("performance-safeguards", titles[2], safeguards(n)),
+    ]
     blocks: list[Block] = []
-    blocks.append(Heading(f"{number_label(style, 1)}{titles[0]}", 3, "performance-overall", in_contents=False))
-    blocks += [Paragraph(text) for text in perf.overall]
-    blocks.append(Heading(f"{number_label(style, 2)}{titles[1]}", 3, "performance-items", in_contents=False))
-    blocks += goal_items(n)
-    blocks.append(Heading(f"{number_label(style, 3)}{titles[2]}", 3, "performance-safeguards", in_contents=False))
-    blocks += safeguards(n)
+    number = 0
+    for anchor, title, content in parts:
+        if not content:
+            continue  # a heading over nothing is not printed; the numbering closes up
+        number += 1
+        blocks.append(Heading(f"{number_label(style, number)}{title}", 3, anchor, in_contents=False))
+        blocks += content
     return blocks
 
 

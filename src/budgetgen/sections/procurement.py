@@ -14,11 +14,15 @@ from .text_tables import (
 
 
 def procurement(n: Narrator) -> list[Block]:
+    """The set's sentence and the table; with no procurement, the set's “none” sentence, and the
+    empty table only where the set prints one (never “见下表” above nothing)."""
     blocks: list[Block] = []
-    text = n.say("procurement.text")
+    empty = not n.statement.procurement.rows
+    text = n.say("procurement.none" if empty and n.setting("procurement.none") else "procurement.text")
     if text:
         blocks.append(Paragraph(text))
-    blocks.append(procurement_table(n))
+    if not empty or n.setting("procurement.empty_table"):
+        blocks.append(procurement_table(n))
     return blocks
 
 
