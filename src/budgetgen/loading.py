@@ -219,16 +219,21 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str = "") -> Problem:  # no
         hint = "删除该引用，或先用 &名称 定义锚点。"
     elif _unclosed(exc):
         opener = exc.context_mark
-        ended = f"文件在第 {mark.line + 1} 行结束" if mark else "文件已结束"
         what = _UNCLOSED[next(k for k in _UNCLOSED if k in (exc.context or ""))]
         at_end = (
             "stream end" in problem_text
             or "end of stream" in problem_text
             or not "".join(text.split("\n")[mark.line :]).strip()
         )
+        last = len(text.rstrip("\n").split("\n"))  # the file's own last line, not where the parser gave up
+        if at_end:
+            ended = f"到文件末尾（第 {last} 行）仍未闭合"
+        elif mark:
+            ended = f"读到第 {mark.line + 1} 行（全文 {last} 行）仍未闭合"
+        else:
+            ended = "仍未闭合"
         message = (
-            f"YAML 格式错误：{'文件意外结束（可能被截断）：' if at_end else ''}这一行开始的{what}没有配对，"
-            f"{ended}仍未闭合"
+            f"YAML 格式错误：{'文件意外结束（可能被截断）：' if at_end else ''}这一行开始的{what}没有配对，{ended}"
         )
         hint = (
             f"在第 {opener.line + 1} 行开始的文字末尾补上另一半引号。"
