@@ -219,3 +219,17 @@ def test_empty_sections_print_what_a_reference_prints_for_none(tmp_path):
     assert "分项绩效目标" not in words and "工作保障措施" not in words
     assert "（一）总体绩效目标" in words
     assert "本年度无拟购置固定资产。" in words and "已按要求列入政府采购预算" not in words
+
+
+def test_workbook_messages_name_the_cell_to_fill_never_a_yaml_key(tmp_path):
+    target = tmp_path / "dept.xlsx"
+    invoke("new", "某某局", "--xlsx", "-o", target)
+    fill(
+        target,
+        [(2150501, None, "一般公共预算", "基本", None), (2150501, None, "一般公共预算", "基本", 5)],
+        [(30101, None, 5)],
+    )
+    result = invoke("check", target)
+    assert "支出明细!E2: 错误[输入] “金额”没有填写" in result.output
+    assert "在 支出明细!E2（“金额”列）填写金额" in result.output
+    assert "金额: …" not in result.output and "（字段" not in result.output

@@ -42,7 +42,8 @@ class Problem:
 
     def render(self, filename: str | Path) -> str:
         where = f"{filename}:{self.position}" if self.position else f"{filename}"
-        field_part = f"（字段 {format_path(self.path)}）" if self.path else ""
+        in_cell = self.position is not None and self.position.cell  # a workbook: the cell says where
+        field_part = f"（字段 {format_path(self.path)}）" if self.path and not in_cell else ""
         text = f"{where}: {self.severity.value}[{self.check}] {self.message}{field_part}"
         if self.hint:
             text += f"\n    处理办法：{self.hint}"

@@ -47,7 +47,10 @@ def _problems_from(exc: ValidationError, loaded: Loaded) -> list[Problem]:
             continue
         seen.add(key)
         prefer_key = item["type"] in ("extra_forbidden", "missing")
-        problems.append(problem.located(loaded.source.position(problem.path, prefer_key=prefer_key)))
+        position = loaded.source.position(problem.path, prefer_key=prefer_key)
+        if position is not None and position.cell and item["type"] == "missing":
+            problem = _in_workbook_terms(problem, position.cell)
+        problems.append(problem.located(position))
     return _one_per_misspelling(_drop_union_noise(problems))
 
 
@@ -63,6 +66,14 @@ def _one_per_misspelling(problems: list[Problem]) -> list[Problem]:
         if close:
             covered.add((parent, close[0]))
     return [p for p in problems if not (p.message.startswith("缺少必填字段") and (p.path[:-1], p.path[-1]) in covered)]
+
+
+def _in_workbook_terms(problem: Problem, cell: str) -> Problem:
+    """For the fill-in workbook: the cell and the column to fill, never a YAML key to type."""
+    from dataclasses import replace
+
+    field = next((p for p in reversed(problem.path) if isinstance(p, str)), "")
+    return replace(problem, message=f"“{field}”没有填写", hint=f"在 {cell}（“{field}”列）填写{field}。")
 
 
 def data_path(data: Any, loc: tuple) -> Path_:

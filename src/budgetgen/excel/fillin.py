@@ -296,9 +296,8 @@ def _rows(sheets, columns: Columns, at, shape, path_key: str, key: str = "科目
         index = len(rows)
         source_path = (path_key, index)
         at(sheet, row, 1, source_path)
-        for name, column in header.items():
-            if name in shaped:
-                at(sheet, row, column, source_path + (name,))
+        for name, column in header.items():  # empty cells too: a missing value is named at its cell
+            at(sheet, row, column, source_path + (name,))
         rows.append(shaped)
     return rows
 
