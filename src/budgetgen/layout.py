@@ -82,10 +82,13 @@ def _needs(block: TableBlock) -> tuple[list[float], list[float]]:
                 need[c] = max(need[c], units)
             else:
                 wish[c] = max(wish[c], min(units, LONG_TEXT_CAP_UNITS))
+    filled = {c for row in block.rows for c, cell in enumerate(row.cells) if cell.text.strip()}
     for cell in block.header:
         if cell.colspan == 1:
-            # a header label wraps, but never to fewer than 4 characters a line
-            need[cell.column] = max(need[cell.column], min(text_units(cell.text), HEADER_WORD_UNITS))
+            # a header label wraps, but never to fewer than 4 characters a line — 2 over a column
+            # with nothing in it (an unused fund column gives its room to the text beside it)
+            narrowest = HEADER_WORD_UNITS if cell.column in filled else HEADER_WORD_UNITS // 2
+            need[cell.column] = max(need[cell.column], min(text_units(cell.text), narrowest))
     for c, label in enumerate(block.column_numbers or ()):
         need[c] = max(need[c], text_units(label))
     return need, wish

@@ -92,7 +92,9 @@ def procurement_table(n: Narrator) -> TableBlock:
                 )
     top = TopLine(fill_page_top(n, "left"), "", "单位：万元")
     notes = [settings.footnote] + ([] if purchases else [settings.empty_note])
-    widths = (2.2, 1.1, 1.8, 1.5, 0.9, 0.8, 0.9, 1.1) + (1.1,) * len(fund_columns) + (1.2,)
+    # text columns get the room; a fund column no purchase uses is kept narrow
+    used = [any(r.item.fund in c.funds for r in procurement.rows) for c in fund_columns]
+    widths = (3.0, 1.1, 2.2, 1.5, 0.9, 0.8, 0.9, 1.1) + tuple(1.1 if u else 0.35 for u in used) + (1.2,)
     align = ("left", "right", "left", "center", "center", "right", "right") + ("right",) * (2 + len(fund_columns))
     return embedded_table(
         "table-procurement",
