@@ -25,7 +25,7 @@ from .document import (
     TableBlock,
     TopLine,
 )
-from .layout import align_continued_tables, fit_columns, keep_headings_with_tables
+from .layout import align_continued_tables, fit_columns, keep_headings_with_tables, keep_small_tables_together
 from .numbering import number_label
 from .problems import InputRejected, error
 from .sections import narrative_blocks, section_blocks
@@ -62,8 +62,10 @@ def compose(analysis: Analysis, narrative: bool = True) -> Document:
             body += section_part(analysis, part, label, number)
     body = _return_to_portrait(keep_headings_with_tables(body))
     page, font_pt, padding = theme.config.page, theme.config.fonts.size_table_pt, theme.config.docx.cell_padding_mm
-    body = align_continued_tables(
-        [fit_columns(b, page, font_pt, padding) if isinstance(b, TableBlock) else b for b in body]
+    body = keep_small_tables_together(
+        align_continued_tables(
+            [fit_columns(b, page, font_pt, padding) if isinstance(b, TableBlock) else b for b in body]
+        )
     )
     document = Document(meta)
     document.blocks.append(CoverPage(text(settings.cover_title), text(settings.cover_subtitle), cover_image(theme)))

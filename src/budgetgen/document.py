@@ -151,6 +151,7 @@ class TableBlock:
     in_contents: bool = True
     merges: tuple[Merge, ...] = ()
     continues: bool = False  # sits directly under the previous table, as its lower part
+    keep_together: bool = False  # small: printed whole on one page with its title (and its lower part)
     part_table: bool = False  # one of the set's tables (the tables part), not a table inside a section
     amount_format: str = "0.00"  # Excel's number format for its amounts: as the table prints them
     contents_text: str = ""  # the contents entry when it differs from the printed title (1. 表名)

@@ -232,6 +232,25 @@ def keep_headings_with_tables(blocks: list) -> list:
     return result
 
 
+SMALL_TABLE_ROWS = 15  # a 绩效目标表 of up to this many rows (both parts) is kept on one page
+
+
+def keep_small_tables_together(blocks: list) -> list:
+    """A small table inside the explanatory part (a project's 绩效目标表: its goal rows and its
+    indicators) is printed whole on one page with its title, not split across a page break."""
+    result = list(blocks)
+    for i, block in enumerate(result):
+        if not isinstance(block, TableBlock) or block.part_table or block.continues:
+            continue
+        lower = result[i + 1] if i + 1 < len(result) else None
+        rows = len(block.rows) + (len(lower.rows) if isinstance(lower, TableBlock) and lower.continues else 0)
+        if rows <= SMALL_TABLE_ROWS:
+            result[i] = replace(block, keep_together=True)
+            if isinstance(lower, TableBlock) and lower.continues:
+                result[i + 1] = replace(lower, keep_together=True)
+    return result
+
+
 def align_continued_tables(blocks: list) -> list:
     """A table printed as the lower part of the one above (a 绩效目标 row over its indicators)
     shares that table's columns when it has as many, so their lines meet: the lower table,

@@ -436,9 +436,10 @@ class TableXml:
             run = f"<w:r><w:rPr>{self.run_props}{'<w:b/><w:bCs/>' if bold else ''}</w:rPr>{pieces}</w:r>"
         # in twips of the table's font size: LibreOffice does not read Word's character units
         indentation = f'<w:ind w:left="{round(indent * self.font_pt * 20)}"/>' if indent else ""
+        keep = "<w:keepNext/>" if self.block.keep_together else ""  # a small table stays on one page
         paragraph = (
-            f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>{indentation}<w:jc'
-            f' w:val="{jc}"/><w:rPr>{self.run_props}</w:rPr></w:pPr>{run}</w:p>'
+            f'<w:p><w:pPr>{keep}<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>{indentation}'
+            f'<w:jc w:val="{jc}"/><w:rPr>{self.run_props}</w:rPr></w:pPr>{run}</w:p>'
         )
         return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraph}</w:tc>"
 
