@@ -82,7 +82,12 @@ def _needs(block: TableBlock) -> tuple[list[float], list[float]]:
                 need[c] = max(need[c], units)
             else:
                 wish[c] = max(wish[c], min(units, LONG_TEXT_CAP_UNITS))
-    filled = {c for row in block.rows for c, cell in enumerate(row.cells) if cell.text.strip()}
+    # only inside the explanatory part: the set's tables keep the look their references print
+    filled = (
+        set(range(count))
+        if block.part_table
+        else {c for row in block.rows for c, cell in enumerate(row.cells) if cell.text.strip()}
+    )
     for cell in block.header:
         if cell.colspan == 1:
             # a header label wraps, but never to fewer than 4 characters a line — 2 over a column
