@@ -233,3 +233,13 @@ def test_workbook_messages_name_the_cell_to_fill_never_a_yaml_key(tmp_path):
     assert "支出明细!E2: 错误[输入] “金额”没有填写" in result.output
     assert "在 支出明细!E2（“金额”列）填写金额" in result.output
     assert "金额: …" not in result.output and "（字段" not in result.output
+
+
+def test_a_fullwidth_comma_between_items_is_named_as_such(tmp_path):
+    path = tmp_path / "dept.yaml"
+    path.write_text(
+        '部门: {编码: "1", 名称: 某局, 级次: 市}\n预算年度: 2026\n支出:\n  - {科目: 2150501，类型: 基本, 金额: 10}\n',
+        encoding="utf-8",
+    )
+    result = invoke("check", path)
+    assert "dept.yaml:4:1" in result.output and "用了全角的「，」，YAML 要半角的「,」" in result.output

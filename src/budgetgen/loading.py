@@ -171,6 +171,8 @@ def _fullwidth_syntax(text: str, line: int) -> tuple[int, str, str] | None:
             for found in ("｛", "［"):
                 if found in content and ":" in content.split(found, 1)[0]:
                     return number, found, FULLWIDTH_SYNTAX[found]
+            if "，" in content and re.search(r"[{\[][^}\]]*，[^}\]]*:", content):
+                return number, "，", ","  # {科目: 2150501，类型: 基本}: the comma that separates items
     return None
 
 
