@@ -25,7 +25,13 @@ from .document import (
     TableBlock,
     TopLine,
 )
-from .layout import align_continued_tables, fit_columns, keep_headings_with_tables, keep_small_tables_together
+from .layout import (
+    align_continued_tables,
+    fit_columns,
+    keep_headings_with_tables,
+    keep_small_tables_together,
+    split_tall_merges,
+)
 from .numbering import number_label
 from .problems import InputRejected, error
 from .sections import narrative_blocks, section_blocks
@@ -62,11 +68,10 @@ def compose(analysis: Analysis, narrative: bool = True) -> Document:
             body += section_part(analysis, part, label, number)
     body = _return_to_portrait(keep_headings_with_tables(body))
     page, font_pt, padding = theme.config.page, theme.config.fonts.size_table_pt, theme.config.docx.cell_padding_mm
-    body = keep_small_tables_together(
-        align_continued_tables(
-            [fit_columns(b, page, font_pt, padding) if isinstance(b, TableBlock) else b for b in body]
-        )
+    body = align_continued_tables(
+        [fit_columns(b, page, font_pt, padding) if isinstance(b, TableBlock) else b for b in body]
     )
+    body = split_tall_merges(keep_small_tables_together(body, font_pt, padding), font_pt, padding)
     document = Document(meta)
     document.blocks.append(CoverPage(text(settings.cover_title), text(settings.cover_subtitle), cover_image(theme)))
     page_numbers = settings.contents_page_numbers

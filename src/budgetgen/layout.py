@@ -63,8 +63,26 @@ def fit_columns(block: TableBlock, page: PageSettings, font_pt: float, docx_padd
         widths = _share(need_mm, wish_mm, list(block.widths), width)
     widths = _widen_for_spans(block, widths, need_mm, unit_mm, padding)
     assert len(widths) == count
-    fitted = replace(block, widths=tuple(round(w, 2) for w in widths))
-    return replace(fitted, merges=_split_tall_merges(fitted, unit_mm, padding, font_pt))
+    return replace(block, widths=tuple(round(w, 2) for w in widths))
+
+
+def split_tall_merges(blocks: list, font_pt: float, docx_padding_mm: float = 1.0) -> list:
+    """Every table's merges cut into parts a page can hold (those kept whole on one page aside)."""
+    unit_mm, padding = _units(font_pt, docx_padding_mm)
+    return [
+        replace(b, merges=_split_tall_merges(b, unit_mm, padding, font_pt)) if isinstance(b, TableBlock) else b
+        for b in blocks
+    ]
+
+
+def _units(font_pt: float, docx_padding_mm: float) -> tuple[float, float]:
+    return font_pt * MM_PER_PT / 2, max(PDF_CELL_PADDING_MM, 2 * docx_padding_mm) + SPARE_MM
+
+
+def _height_mm(block: TableBlock, font_pt: float, docx_padding_mm: float) -> float:
+    unit_mm, padding = _units(font_pt, docx_padding_mm)
+    covered = block.covered()
+    return sum(_row_height_mm(block, r, covered, unit_mm, padding, font_pt) for r in range(len(block.rows)))
 
 
 def _needs(block: TableBlock) -> tuple[list[float], list[float]]:
@@ -163,6 +181,8 @@ def _split_tall_merges(block: TableBlock, unit_mm: float, padding: float, font_p
     short enough to be kept on one page, each printing the label; the rows stay as they are."""
     covered = block.covered()
     heights = [_row_height_mm(block, r, covered, unit_mm, padding, font_pt) for r in range(len(block.rows))]
+    if block.keep_together:
+        return block.merges  # printed whole on one page: a merge is never cut, so never split
     merges = []
     for merge in block.merges:
         if merge.rowspan == 1 or sum(heights[merge.row : merge.row + merge.rowspan]) <= MAX_MERGED_MM:
@@ -237,19 +257,23 @@ def keep_headings_with_tables(blocks: list) -> list:
     return result
 
 
+KEPT_TABLE_MM = 180  # a kept-together table this tall still fits a page with its title
 SMALL_TABLE_ROWS = 15  # a 绩效目标表 of up to this many rows (both parts) is kept on one page
 
 
-def keep_small_tables_together(blocks: list) -> list:
+def keep_small_tables_together(blocks: list, font_pt: float, docx_padding_mm: float = 1.0) -> list:
     """A small table inside the explanatory part (a project's 绩效目标表: its goal rows and its
-    indicators) is printed whole on one page with its title, not split across a page break."""
+    indicators) is printed whole on one page with its title, not split across a page break — if
+    both its parts fit a page; a taller one flows on as before (never leaving a title alone)."""
     result = list(blocks)
     for i, block in enumerate(result):
         if not isinstance(block, TableBlock) or block.part_table or block.continues:
             continue
         lower = result[i + 1] if i + 1 < len(result) else None
-        rows = len(block.rows) + (len(lower.rows) if isinstance(lower, TableBlock) and lower.continues else 0)
-        if rows <= SMALL_TABLE_ROWS:
+        parts = [block] + ([lower] if isinstance(lower, TableBlock) and lower.continues else [])
+        rows = sum(len(p.rows) for p in parts)
+        height = sum(_height_mm(p, font_pt, docx_padding_mm) for p in parts)
+        if rows <= SMALL_TABLE_ROWS and height <= KEPT_TABLE_MM:
             result[i] = replace(block, keep_together=True)
             if isinstance(lower, TableBlock) and lower.continues:
                 result[i + 1] = replace(lower, keep_together=True)
