@@ -243,3 +243,20 @@ def test_a_fullwidth_comma_between_items_is_named_as_such(tmp_path):
     )
     result = invoke("check", path)
     assert "dept.yaml:4:1" in result.output and "用了全角的「，」，YAML 要半角的「,」" in result.output
+
+
+def test_small_performance_tables_are_kept_whole_and_their_merges_uncut():
+    """A 绩效目标表 that fits a page is printed whole with its title (no 一级指标 cell cut in two on
+    the same page); a taller one flows on, and never leaves its title alone on a page."""
+    from conftest import EXAMPLES
+
+    from budgetgen.compose import compose
+    from budgetgen.document import TableBlock
+
+    document = compose(analyse(EXAMPLES / "xingtai-gxj-2022.yaml"))
+    tables = [b for b in document.blocks if isinstance(b, TableBlock) and not b.part_table]
+    kept = [b for b in tables if b.keep_together]
+    assert kept and len(kept) < len(tables), "small tables kept, tall ones flowing"
+    for block in kept:
+        labels = [block.rows[m.row].cells[0].text for m in block.merges if m.column == 0 and m.rowspan > 1]
+        assert len(labels) == len(set(labels)), ("a 一级指标 cell split inside a kept table", block.anchor)
