@@ -260,3 +260,10 @@ def test_small_performance_tables_are_kept_whole_and_their_merges_uncut():
     for block in kept:
         labels = [block.rows[m.row].cells[0].text for m in block.merges if m.column == 0 and m.rowspan > 1]
         assert len(labels) == len(set(labels)), ("a 一级指标 cell split inside a kept table", block.anchor)
+
+
+def test_a_value_in_fullwidth_quotes_is_named_before_it_prints_with_them(tmp_path):
+    path = tmp_path / "dept.yaml"
+    path.write_text(VALID.replace('编码: "999"', "编码: “999”"), encoding="utf-8")
+    result = invoke("check", path)
+    assert "「“999”」外面是全角引号，会连同引号原样印出" in result.output and "dept.yaml:1:" in result.output

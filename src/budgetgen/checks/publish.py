@@ -115,8 +115,8 @@ def check_yuan_in_wan(ctx: Context) -> list[Problem]:
     return [
         warning(
             "P5",
-            f"金额单位为万元，但一半以上的支出明细不少于 1 亿元（中间值 {median} 万元，合计"
-            f" {ctx.statement['expense.total']} 万元），像是把元填进了万元的文件",
+            f"金额单位为万元，但一半以上的支出明细不少于 1 亿元（中间值 {format_text_amount(median)} 万元，合计"
+            f" {format_text_amount(ctx.statement['expense.total'])} 万元），像是把元填进了万元的文件",
             "如金额是从预算系统按元导出的，写“金额单位: 元”（程序换算为万元）；否则核对金额。",
             ("金额单位",),
         )
@@ -132,7 +132,8 @@ def _yuan_like_lines(ctx: Context, median: Decimal) -> list[Problem]:
             found.append(
                 warning(
                     "P5",
-                    f"这一行 {line.amount} 万元，是本部门明细中间值 {median} 万元的 {int(line.amount / median)} 倍，"
+                    f"这一行 {format_text_amount(line.amount)} 万元，"
+                    f"是本部门明细中间值 {format_text_amount(median)} 万元的 {int(line.amount / median)} 倍，"
                     "像是把元填进了万元的文件",
                     f"如这一行是按元抄的，改为 {format_text_amount(line.amount / 10000)} 万元；否则核对金额。",
                     line.path,
@@ -164,6 +165,16 @@ def check_placeholders(ctx: Context) -> list[Problem]:
     found = []
     data = ctx.budget.model_dump(by_alias=True, exclude_defaults=True)
     for path, text in _texts(data):
+        if len(text) >= 2 and text[0] in "“‘" and text[-1] in "”’":
+            found.append(
+                warning(
+                    "P6",
+                    f"「{text[:30]}」外面是全角引号，会连同引号原样印出",
+                    "YAML 的引号要用半角的 \" 或 '（关闭输入法的全角标点后重新输入），或去掉引号。",
+                    path,
+                )
+            )
+            continue
         if path and path[0] in ("部门", "模板", "科目名称", "项目"):
             continue  # 项目's goals and indicators: E16 names their placeholders
         match = PLACEHOLDER_WORDS.search(text)
