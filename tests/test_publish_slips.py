@@ -267,3 +267,14 @@ def test_a_value_in_fullwidth_quotes_is_named_before_it_prints_with_them(tmp_pat
     path.write_text(VALID.replace('编码: "999"', "编码: “999”"), encoding="utf-8")
     result = invoke("check", path)
     assert "「“999”」外面是全角引号，会连同引号原样印出" in result.output and "dept.yaml:1:" in result.output
+
+
+def test_a_title_breaks_between_words_never_inside_one():
+    from budgetgen.builders.html import _keep_last
+    from budgetgen.layout import balanced_lines
+
+    title = "秦皇岛市海港区科技和工业信息化局2025年部门预算信息公开情况说明"
+    lines = balanced_lines(title, 60)
+    assert lines == ["秦皇岛市海港区科技和工业信息化局", "2025年部门预算信息公开情况说明"]
+    kept = str(_keep_last(title))
+    assert '<span class="keep">信息公开情况说明</span>' in kept, "the kept tail does not start inside 公开"

@@ -218,9 +218,52 @@ SHORT_LAST_LINE = 4  # characters; a last line this short reads as a stray
 NO_LINE_START = set("，。、；：？！）》」』”’%")
 
 
+# Where a heading may be broken without cutting a word: after these words or characters, or before
+# an opening bracket (…工业和信息化局 / 2023年部门预算 / 信息公开情况说明, never 信息公 / 开情况说明).
+BREAK_AFTER = (
+    "年",
+    "局",
+    "委",
+    "办",
+    "厅",
+    "部",
+    "处",
+    "的",
+    "和",
+    "、",
+    "，",
+    "：",
+    "预算",
+    "公开",
+    "部门",
+    "单位",
+    "中心",
+    "市",
+    "区",
+    "县",
+)
+
+
+def good_break(text: str, index: int) -> bool:
+    """Whether a line may end before text[index]."""
+    if index <= 0 or index >= len(text):
+        return False
+    return text[:index].endswith(BREAK_AFTER) or text[index] in "（(《“"
+
+
+def nearest_good_break(text: str, index: int, reach: int = 3) -> int:
+    """The word boundary nearest to `index` (within `reach` characters), else `index` itself."""
+    for offset in range(reach + 1):
+        for candidate in (index - offset, index + offset):
+            if good_break(text, candidate):
+                return candidate
+    return index
+
+
 def balanced_lines(text: str, units_per_line: float) -> list[str]:
     """The heading as lines: unchanged when it fits or its last line is long enough; otherwise
-    broken into lines of about equal length, so no line is left with 1–4 characters."""
+    broken into lines of about equal length, at word boundaries, so no line is left with 1–4
+    characters and no word is cut."""
     total = text_units(text)
     if total <= units_per_line or units_per_line <= 0:
         return [text]
@@ -229,16 +272,22 @@ def balanced_lines(text: str, units_per_line: float) -> list[str]:
     if last > 2 * SHORT_LAST_LINE:
         return [text]
     target = total / lines
-    result, current, used = [], "", 0
-    for ch in text:
+    breaks, used = [], 0.0
+    for index, ch in enumerate(text):
         width = text_units(ch)
-        if used + width > target and current and len(result) < lines - 1 and ch not in NO_LINE_START:
-            result.append(current)
-            current, used = "", 0
-        current += ch
+        if used + width > target * (len(breaks) + 1) and index and len(breaks) < lines - 1:
+            at = nearest_good_break(text, index)
+            while at < len(text) and text[at] in NO_LINE_START:
+                at += 1
+            if not breaks or at > breaks[-1]:
+                breaks.append(at)
         used += width
-    result.append(current)
-    return result
+    pieces, start = [], 0
+    for at in breaks:
+        pieces.append(text[start:at])
+        start = at
+    pieces.append(text[start:])
+    return [piece for piece in pieces if piece]
 
 
 def units_per_line(page: PageSettings, font_pt: float, orientation: str = "portrait") -> float:

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from ..document import Block, Contents, CoverPage, Document, HeaderCell, Heading, Paragraph, TableBlock
 from ..fonts import css_fonts
-from ..layout import SHORT_LAST_LINE, UNBREAKABLE_KINDS
+from ..layout import SHORT_LAST_LINE, UNBREAKABLE_KINDS, good_break
 from ..problems import InputRejected, Problem, error
 from ..sandbox import BoundedSandbox, RenderLimit, render_bounded, time_limit
 from ..theme import Theme, set_file
@@ -91,7 +91,10 @@ def _keep_last(text: str) -> Markup:
     keep = SHORT_LAST_LINE + 1
     if len(text) <= keep:
         return escape(text)
-    return escape(text[:-keep]) + Markup('<span class="keep">') + escape(text[-keep:]) + Markup("</span>")
+    # the kept tail starts at a word boundary (信息公开情况说明, not 开情况说明)
+    start = next((i for i in range(len(text) - keep, max(len(text) - 2 * keep, 0), -1) if good_break(text, i)), None)
+    start = len(text) - keep if start is None else start
+    return escape(text[:start]) + Markup('<span class="keep">') + escape(text[start:]) + Markup("</span>")
 
 
 def render_html(document: Document, theme: Theme) -> str:
