@@ -278,3 +278,43 @@ def test_a_title_breaks_between_words_never_inside_one():
     assert lines == ["秦皇岛市海港区科技和工业信息化局", "2025年部门预算信息公开情况说明"]
     kept = str(_keep_last(title))
     assert '<span class="keep">信息公开情况说明</span>' in kept, "the kept tail does not start inside 公开"
+
+
+def test_a_sentence_never_prints_an_empty_list(tmp_path):
+    """The guard is general: a set's sentence that joins a list the department left empty is refused
+    with the input to fill — whatever filters the list went through — never printed as “主要为。”."""
+    sets = tmp_path / "templates" / "lists"
+    sets.mkdir(parents=True)
+    sentence = "项目支出{{ expense.project|wan }}万元，主要为{{ main_projects | map(attribute='name') | join('、') }}。"
+    (sets / "theme.yaml").write_text(
+        f'extends: base\nnarrative:\n  overview:\n    expense: "{sentence}"\n', encoding="utf-8"
+    )
+    path = tmp_path / "dept.yaml"
+    path.write_text(VALID.replace("说明: {主要项目: [测试项目]}", "说明: {}") + "模板: lists\n", encoding="utf-8")
+    result = invoke("check", path)
+    assert result.exit_code == 1, result.output
+    assert "narrative.overview.expense 要印的文字是空的：主要项目" in result.output
+    assert "“说明 → 主要项目”" in result.output and "主要为。" not in result.output
+    guarded = sentence.replace("，主要为{{", "{% if main_projects %}，主要为{{").replace("}}。", "}}{% endif %}。")
+    (sets / "theme.yaml").write_text(
+        f'extends: base\nnarrative:\n  overview:\n    expense: "{guarded}"\n', encoding="utf-8"
+    )
+    assert invoke("check", path).exit_code == 0
+
+
+def test_the_part_title_is_not_repeated_unless_the_set_prints_it_as_its_reference_does(tmp_path):
+    from conftest import EXAMPLES
+
+    from budgetgen.compose import compose
+    from budgetgen.document import Paragraph
+
+    def title_lines(path):
+        return [b.text for b in compose(analyse(path)).blocks if isinstance(b, Paragraph) and b.style == "title-line"]
+
+    path = tmp_path / "dept.yaml"
+    path.write_text(VALID, encoding="utf-8")
+    assert title_lines(path) == [], "base prints the part title once"
+    assert title_lines(EXAMPLES / "xingtai-gxj-2022.yaml") == [], "reference 004 prints it once"
+    assert title_lines(EXAMPLES / "qinhuangdao-gxj-2023.yaml") == [
+        "秦皇岛市工业和信息化局2023年部门预算信息公开情况说明"
+    ]

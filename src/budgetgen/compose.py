@@ -30,7 +30,7 @@ from .layout import (
     fit_columns,
     keep_headings_with_tables,
     keep_small_tables_together,
-    split_tall_merges,
+    mark_flowing_merges,
 )
 from .numbering import number_label
 from .problems import InputRejected, error
@@ -71,7 +71,7 @@ def compose(analysis: Analysis, narrative: bool = True) -> Document:
     body = align_continued_tables(
         [fit_columns(b, page, font_pt, padding) if isinstance(b, TableBlock) else b for b in body]
     )
-    body = split_tall_merges(keep_small_tables_together(body, font_pt, padding), font_pt, padding)
+    body = mark_flowing_merges(keep_small_tables_together(body, font_pt, padding), font_pt, padding)
     document = Document(meta)
     document.blocks.append(CoverPage(text(settings.cover_title), text(settings.cover_subtitle), cover_image(theme)))
     page_numbers = settings.contents_page_numbers

@@ -93,6 +93,7 @@ class Merge:
     rowspan: int = 1
     colspan: int = 1
     align: str | None = None  # overrides the column's alignment, e.g. for a long text cell
+    flows: bool = False  # too tall to keep on one page: its rows flow on, the PDF splits it where pages break
 
 
 CellKind = Literal["amount", "code", "number", "text"]
@@ -168,6 +169,12 @@ class TableBlock:
 
     def merge_at(self, row: int, column: int) -> Merge | None:
         return next((m for m in self.merges if m.row == row and m.column == column), None)
+
+    def kept_whole(self, group: range) -> bool:
+        """Whether a page break must not fall inside these rows (a merge short enough to move
+        whole onto the next page)."""
+        merge = next((m for m in self.merges if m.row == group.start and m.rowspan > 1), None)
+        return len(group) > 1 and not (merge is not None and merge.flows)
 
     def row_groups(self) -> list[range]:
         """Body rows in groups a page break should not split: the rows a vertical merge spans

@@ -66,11 +66,12 @@ def fit_columns(block: TableBlock, page: PageSettings, font_pt: float, docx_padd
     return replace(block, widths=tuple(round(w, 2) for w in widths))
 
 
-def split_tall_merges(blocks: list, font_pt: float, docx_padding_mm: float = 1.0) -> list:
-    """Every table's merges cut into parts a page can hold (those kept whole on one page aside)."""
+def mark_flowing_merges(blocks: list, font_pt: float, docx_padding_mm: float = 1.0) -> list:
+    """Every table's merges too tall to move whole onto the next page marked as flowing: their rows
+    run on across a page break, where the PDF splits them (`split_merges_at_pages`)."""
     unit_mm, padding = _units(font_pt, docx_padding_mm)
     return [
-        replace(b, merges=_split_tall_merges(b, unit_mm, padding, font_pt)) if isinstance(b, TableBlock) else b
+        replace(b, merges=_mark_flowing(b, unit_mm, padding, font_pt)) if isinstance(b, TableBlock) else b
         for b in blocks
     ]
 
@@ -172,30 +173,33 @@ def _widen_for_spans(
     return widths
 
 
-MAX_MERGED_MM = 80  # a vertical merge taller than this is split, so each part fits on one page
+MAX_MERGED_MM = 80  # a vertical merge taller than this flows across a page break instead of moving whole
 
 
-def _split_tall_merges(block: TableBlock, unit_mm: float, padding: float, font_pt: float) -> tuple:
-    """A merged cell running down many tall rows would be cut by a page break without a border
-    or its label on the next page (WeasyPrint draws neither). Such a merge is split into parts
-    short enough to be kept on one page, each printing the label; the rows stay as they are."""
+def _mark_flowing(block: TableBlock, unit_mm: float, padding: float, font_pt: float) -> tuple:
+    if block.keep_together:
+        return block.merges  # printed whole on one page: a merge is never cut
     covered = block.covered()
     heights = [_row_height_mm(block, r, covered, unit_mm, padding, font_pt) for r in range(len(block.rows))]
-    if block.keep_together:
-        return block.merges  # printed whole on one page: a merge is never cut, so never split
+    return tuple(
+        replace(m, flows=True) if m.rowspan > 1 and sum(heights[m.row : m.row + m.rowspan]) > MAX_MERGED_MM else m
+        for m in block.merges
+    )
+
+
+def split_merges_at_pages(block: TableBlock, row_pages: dict[int, int]) -> TableBlock:
+    """A merged cell cut by a page break (WeasyPrint draws neither its border nor its label on the
+    next page) split there into parts, each printing the label: whole within a page, split only
+    where the page breaks. `row_pages` is the page each body row was laid out on."""
     merges = []
     for merge in block.merges:
-        if merge.rowspan == 1 or sum(heights[merge.row : merge.row + merge.rowspan]) <= MAX_MERGED_MM:
-            merges.append(merge)
-            continue
-        start, height = merge.row, 0.0
-        for r in range(merge.row, merge.row + merge.rowspan):
-            if height + heights[r] > MAX_MERGED_MM and r > start:
+        start = merge.row
+        for r in range(merge.row + 1, merge.row + merge.rowspan):
+            if r in row_pages and start in row_pages and row_pages[r] != row_pages[start]:
                 merges.append(replace(merge, row=start, rowspan=r - start))
-                start, height = r, 0.0
-            height += heights[r]
+                start = r
         merges.append(replace(merge, row=start, rowspan=merge.row + merge.rowspan - start))
-    return tuple(m for m in merges if m.rowspan > 1 or m.colspan > 1)
+    return replace(block, merges=tuple(m for m in merges if m.rowspan > 1 or m.colspan > 1))
 
 
 def _row_height_mm(block: TableBlock, r: int, covered: set, unit_mm: float, padding: float, font_pt: float) -> float:

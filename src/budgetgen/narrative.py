@@ -137,8 +137,37 @@ def sentence_environment(theme: Theme | None = None) -> BoundedSandbox:
         percent=numbers.percent,
         fullwidth=_fullwidth,
     )
+    guard_empty_lists(env)
     assert set(FILTERS) <= set(env.filters)
     return env
+
+
+# Filters a sentence may pass a list through before joining it: an empty list stays the marked
+# empty list, so `join` still knows which input it came from.
+LIST_FILTERS = ("map", "select", "reject", "selectattr", "rejectattr", "sort", "unique", "list", "reverse")
+
+
+def guard_empty_lists(env: BoundedSandbox) -> None:
+    """A list printed empty (`{{ 列表 | join("、") }}` with nothing in it) leaves a hole in its
+    sentence just as an empty text does: `join` turns it into the same marker, which the sentence
+    check refuses with the input to fill (Narrator._no_empty_slot)."""
+    for name in LIST_FILTERS:
+        env.filters[name] = _keeping_empty(env.filters[name])
+    env.filters["join"] = _keeping_empty(env.filters["join"], empty=lambda value: EmptyText(value.path))
+
+
+def _keeping_empty(original, empty=None):
+    passes_first = getattr(original, "jinja_pass_arg", None) is not None  # a context or environment first
+
+    def wrapper(*args, **kwargs):
+        value = args[1] if passes_first else args[0]
+        if isinstance(value, EmptyList):
+            return value if empty is None else empty(value)
+        return original(*args, **kwargs)
+
+    if passes_first:
+        wrapper.jinja_pass_arg = original.jinja_pass_arg  # type: ignore[attr-defined]
+    return wrapper
 
 
 _JINJA_WORDS = {
@@ -393,6 +422,20 @@ class EmptyText(str):
         return False
 
 
+class EmptyList(list):
+    """An input list left empty: false in {% if %} and iterates nothing, but joined or printed it
+    shows where it came from, as EmptyText does."""
+
+    path: str
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+
+    def __str__(self) -> str:
+        return f"⟦{self.path}⟧"
+
+
 EMPTY_SLOT = re.compile(r"⟦([^⟧]+)⟧")
 
 
@@ -406,6 +449,12 @@ INPUT_PATHS = {
     "reasons.fiscal": ("增减原因", "财政拨款"),
     "operating.personnel_text": ("说明", "人员经费主要包括"),
     "operating.public_text": ("说明", "公用经费主要包括"),
+    "main_projects": ("说明", "主要项目"),
+    "project_classes": ("项目",),
+    "units.list": ("职责与机构", "机构"),
+    "operating.goods_items": ("基本支出经济分类",),
+    "operating.capital_items": ("基本支出经济分类",),
+    "tp.changed_items": ("三公经费",),
 }
 INPUT_FIELDS = {path: " → ".join(place) for path, place in INPUT_PATHS.items()}
 
@@ -416,6 +465,8 @@ def mark_empty(values, path: str = ""):
         return {k: mark_empty(v, f"{path}.{k}" if path else str(k)) for k, v in values.items()}
     if isinstance(values, str) and values == "" and path.startswith(CONTENT_TEXTS):
         return EmptyText(path)
+    if isinstance(values, list | tuple) and not values and path:
+        return EmptyList(path)
     return values
 
 
@@ -479,7 +530,9 @@ class Narrator:
         if not slots:
             return text
         slots = list(dict.fromkeys(slots))
-        meanings = "、".join(f"{VARIABLES.get(path, path)}" for path in slots)
+        meanings = "、".join(
+            VARIABLES.get(path) or VARIABLE_INPUTS.get(path) or INPUT_FIELDS.get(path, path) for path in slots
+        )
         fields = "、".join(f"“{INPUT_FIELDS[p]}”" for p in slots if p in INPUT_FIELDS) or "它"
         raise InputRejected(
             [

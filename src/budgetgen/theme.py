@@ -118,10 +118,32 @@ def search_dirs_for(source: Path | None, extra: tuple[Path, ...] = ()) -> tuple[
 def load_theme(name: str, search_dirs: tuple[Path, ...] = ()) -> Theme:
     if builtin_templates_dir().resolve() not in search_dirs:
         search_dirs = tuple(search_dirs) + (builtin_templates_dir().resolve(),)
-    return _load_theme(name, tuple(search_dirs))
+    key = (name, tuple(search_dirs))
+    cached = _THEMES.get(key)
+    if cached is not None and cached[1] == _files_stamp(cached[0].chain):
+        return cached[0]
+    theme = _load_theme(*key)
+    if len(_THEMES) >= THEMES_KEPT:
+        _THEMES.pop(next(iter(_THEMES)))
+    _THEMES[key] = (theme, _files_stamp(theme.chain))
+    return theme
 
 
-@lru_cache(maxsize=32)
+THEMES_KEPT = 32
+_THEMES: dict[tuple, tuple[Theme, tuple]] = {}
+
+
+def _files_stamp(folders: tuple[Path, ...]) -> tuple:
+    """What a set chain's files look like now: a set edited while the web server runs is read again."""
+    stamp = []
+    for folder in folders:
+        try:
+            stamp += [(p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.iterdir()) if p.is_file()]
+        except OSError:
+            stamp.append((str(folder), None, None))
+    return tuple(stamp)
+
+
 def _load_theme(name: str, search_dirs: tuple[Path, ...]) -> Theme:
     layers: list[Layer] = []
     current: str | None = name

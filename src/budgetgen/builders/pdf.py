@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..document import Document
+from ..document import Document, TableBlock
 from ..fonts import require_installed_cjk_font
+from ..layout import split_merges_at_pages
 from ..loading import read_limited
 from ..theme import Theme
 from .html import render_html, set_file_for_url
@@ -32,11 +34,64 @@ def render_pdf(
     return pdf
 
 
+SPLIT_PASSES = 3  # a split label can make its row taller and move a break: lay out again, a few times at most
+
+
 def lay_out(document: Document, theme: Theme, trimmed_ua: bool = True) -> LaidOut:
+    """The laid-out pages; a merged cell that a page break cuts is split there and the document laid
+    out again, so every part of it prints its label and borders on its own page."""
     require_installed_cjk_font(theme)
+    laid_out = _lay_out_once(document, theme, trimmed_ua)
+    for _ in range(SPLIT_PASSES):
+        split = _split_cut_merges(document, table_row_pages(laid_out))
+        if split is document:
+            break
+        document = split
+        laid_out = _lay_out_once(document, theme, trimmed_ua)
+    return laid_out
+
+
+def _lay_out_once(document: Document, theme: Theme, trimmed_ua: bool) -> LaidOut:
     html = render_html(document, theme)  # refuses any reference outside the set before layout
     page_class = _disclosure_html() if trimmed_ua else _weasyprint().HTML
     return page_class(string=html, base_url=str(theme.chain[0]) + "/", url_fetcher=set_fetcher(theme)).render()
+
+
+def table_row_pages(laid_out: LaidOut) -> dict[int, dict[int, int]]:
+    """block index → body row → the page the row was laid out on (from the table's data attributes)."""
+    found: dict[int, dict[int, int]] = {}
+    for number, page in enumerate(laid_out.pages):
+        for table, row in _rows(page._page_box, None):
+            found.setdefault(table, {}).setdefault(row, number)
+    return found
+
+
+def _rows(box: Any, table: int | None) -> Iterator[tuple[int, int]]:
+    element = getattr(box, "element", None)
+    if element is not None and getattr(box, "element_tag", None) == "table":
+        block = element.get("data-block", "")
+        table = int(block) if block.isdigit() else None
+    if table is not None and getattr(box, "element_tag", None) == "tr" and element is not None:
+        row = element.get("data-row", "")
+        if row.isdigit():
+            yield table, int(row)
+        return
+    for child in getattr(box, "children", ()):
+        yield from _rows(child, table)
+
+
+def _split_cut_merges(document: Document, row_pages: dict[int, dict[int, int]]) -> Document:
+    """The document with each page-cut merge split at the break; the same object when none is cut."""
+    blocks = list(document.blocks)
+    changed = False
+    for index, rows in row_pages.items():
+        block = blocks[index] if index < len(blocks) else None
+        if not isinstance(block, TableBlock) or len(set(rows.values())) < 2:
+            continue
+        split = split_merges_at_pages(block, rows)
+        if split.merges != block.merges:
+            blocks[index], changed = split, True
+    return Document(document.meta, blocks) if changed else document
 
 
 def anchor_pages(laid_out: LaidOut) -> dict[str, int]:

@@ -71,8 +71,9 @@ def check_prior_year(ctx: Context) -> list[Problem]:
         problems.append(
             error(
                 "比上年",
-                f"上年收支总计 {prior.total} 万元不等于上年基本支出 {prior.basic} 万元与项目支出 {prior.project}"
-                f" 万元之和 {prior.basic + prior.project} 万元，增减额将对不上",
+                f"上年收支总计 {format_text_amount(prior.total)} 万元不等于上年基本支出"
+                f" {format_text_amount(prior.basic)} 万元与项目支出 {format_text_amount(prior.project)} 万元之和"
+                f" {format_text_amount(prior.basic + prior.project)} 万元，增减额将对不上",
                 "核对上年的三个数；收支总计可以不写，由基本支出加项目支出得出。",
                 ("上年", "收支总计"),
             )
@@ -86,8 +87,8 @@ def check_prior_year(ctx: Context) -> list[Problem]:
         problems.append(
             error(
                 "比上年",
-                f"上年人员经费 {prior.personnel} 万元与公用经费 {prior.public} 万元之和不等于上年基本支出"
-                f" {prior.basic} 万元",
+                f"上年人员经费 {format_text_amount(prior.personnel)} 万元与公用经费 {format_text_amount(prior.public)}"
+                f" 万元之和不等于上年基本支出 {format_text_amount(prior.basic)} 万元",
                 "核对上年人员经费、公用经费和基本支出。",
                 ("上年", "人员经费"),
             )
@@ -220,7 +221,8 @@ def check_procurement_share(ctx: Context) -> list[Problem]:
             problems.append(
                 error(
                     "X13",
-                    f"预留中小微企业份额 {share} 万元超过该项采购金额 {format_text_amount(row.amount)} 万元",
+                    f"预留中小微企业份额 {format_text_amount(share)} 万元超过该项采购金额"
+                    f" {format_text_amount(row.amount)} 万元",
                     "份额不能大于采购金额。",
                     path + ("预留中小微企业份额",),
                 )
@@ -378,9 +380,10 @@ def check_assets_plausible(ctx: Context) -> list[Problem]:
             problems.append(
                 warning(
                     "E11",
-                    f"{label}平均每件 {format_text_amount(per_item)} 万元（{row.value} 万元 / {row.quantity}），"
+                    f"{label}平均每件 {format_text_amount(per_item)} 万元"
+                    f"（{format_text_amount(row.value)} 万元 / {row.quantity}），"
                     "金额单位可能是元而不是万元",
-                    f"如果预算系统导出的是元，请除以 10000 后填写（{row.value} 元 ="
+                    f"如果预算系统导出的是元，请除以 10000 后填写（{format_text_amount(row.value)} 元 ="
                     f" {format_text_amount(row.value / 10000)} 万元）。",
                     ("国有资产", label, "价值"),
                 )

@@ -459,7 +459,8 @@ def _compare_declared(ctx: Context, what: str, typed: Decimal, exact: Decimal, p
             return None
         return error(
             "申报",
-            f"{what}{typed} 元与按明细计算的 {exact} 元不符（相差 {typed - exact} 元）",
+            f"{what}{format_text_amount(typed)} 元与按明细计算的 {format_text_amount(exact)} 元不符"
+            f"（相差 {format_text_amount(typed - exact)} 元）",
             "核对明细行是否漏填、重填或填错，或更正申报数。",
             path,
         )
