@@ -640,6 +640,14 @@ class PerformanceSummary(InputModel):
     amount: Money = Field(alias="项目预算资金")
 
 
+class ReviewItem(InputModel):
+    """一处待复核的内容（开始下一年度时标出的年份、日期和上年数字）；核对或修改后删去这一条。"""
+
+    place: Text = Field(alias="位置", description="字段路径，如 项目[1].绩效指标[2]")
+    reason: Text = Field(alias="原因")
+    text: Text | None = Field(None, alias="内容", description="标出时的文字")
+
+
 class Budget(InputModel):
     """一个部门一个预算年度的源数据。"""
 
@@ -677,6 +685,9 @@ class Budget(InputModel):
     procurement_summary: ProcurementSummary | None = Field(None, alias="政府采购预算")
     performance_summary: PerformanceSummary | None = Field(None, alias="绩效目标设置")
     asset_holdings: AssetHoldings | None = Field(None, alias="资产占有")
+    review: list[ReviewItem] = Field(
+        default_factory=list, alias="待复核", description="开始下一年度时标出、发布前要核对的内容；核对后删去"
+    )
 
 
 def json_schema() -> dict:

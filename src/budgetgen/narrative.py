@@ -59,7 +59,7 @@ class NumberStyle:
         if value is None:
             return ""
         change = self._change(value, "change")
-        if change.delta == 0:
+        if change.word == "持平":
             return self.same
         return (
             f"{self.word(change)}{format_sentence_amount(change.amount, self._style(style, 'change'), self.zero)}万元"
@@ -67,7 +67,7 @@ class NumberStyle:
 
     def word(self, value) -> str:
         change = self._change(value, "change_word")
-        return self.increase if change.delta > 0 else self.decrease if change.delta < 0 else self.same
+        return {"增加": self.increase, "减少": self.decrease}.get(change.word, self.same)
 
     def percent(self, value, style: str | None = None) -> str:
         if value is None:
@@ -529,6 +529,10 @@ class Narrator:
         slots = EMPTY_SLOT.findall(text)
         if not slots:
             return text
+        if not self.statement.exact["income.total"]:
+            # No money yet (a starter, next year's file before its export is imported): P7 names the
+            # numbers to fill first; a reason for a change against nothing would mislead.
+            return EMPTY_SLOT.sub("", text)
         slots = list(dict.fromkeys(slots))
         meanings = "、".join(
             VARIABLES.get(path) or VARIABLE_INPUTS.get(path) or INPUT_FIELDS.get(path, path) for path in slots

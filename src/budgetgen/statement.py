@@ -161,7 +161,8 @@ class Change:
 
     @property
     def word(self) -> str:
-        return "增加" if self.delta > 0 else "减少" if self.delta < 0 else "持平"
+        printed = round_half_up(self.delta)  # the word says what the printed amount shows
+        return "增加" if printed > 0 else "减少" if printed < 0 else "持平"
 
     @property
     def amount(self) -> Decimal:

@@ -175,7 +175,7 @@ def check_placeholders(ctx: Context) -> list[Problem]:
                 )
             )
             continue
-        if path and path[0] in ("部门", "模板", "科目名称", "项目"):
+        if path and path[0] in ("部门", "模板", "科目名称", "项目", "待复核"):
             continue  # 项目's goals and indicators: E16 names their placeholders
         match = PLACEHOLDER_WORDS.search(text)
         if text in STARTER_TEXTS or match:
@@ -221,3 +221,26 @@ def check_zero_budget(ctx: Context) -> list[Problem]:
             )
         ]
     return []
+
+
+@check(
+    "P8",
+    (WARNING,),
+    "开始下一年度时标出的内容（年份、日期、上年数字）还没有核对",
+    ("待复核",),
+    publish=True,
+)
+def check_review_items(ctx: Context) -> list[Problem]:
+    return [
+        warning(
+            "P8",
+            f"待复核：{item.place}（{item.reason}）" + (f"：「{_short(item.text)}」" if item.text else ""),
+            f"核对 {item.place}，需要时改为本年的内容；核对后删去“待复核”中的这一条。",
+            ("待复核", index),
+        )
+        for index, item in enumerate(ctx.budget.review)
+    ]
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -268,7 +268,9 @@ def check_projects(ctx: Context) -> list[Problem]:
                     line.path[:-1] + ("类型",),
                 )
             )
-    for i, project in enumerate(ctx.budget.projects):
+    # With no money at all yet (next year's file before its export is imported) P7 says what to
+    # fill; every project would otherwise be reported as unfunded too.
+    for i, project in enumerate(ctx.budget.projects if ctx.ledger.lines else ()):
         if project.name not in funded:
             problems.append(
                 error(

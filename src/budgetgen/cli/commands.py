@@ -970,3 +970,58 @@ def _write_atomically(path: Path, data: bytes) -> None:
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+@command("next-year")
+def next_year_command(
+    file: Path = typer.Argument(..., metavar="部门文件", help="本年度的部门 YAML 文件"),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", metavar="文件", help="写入的文件（默认：文件名中的年份换成下一年，如 某局-2027.yaml）"
+    ),
+    year: int | None = typer.Option(None, "--year", metavar="年度", help="新文件的预算年度（默认：本年度 + 1）"),
+    templates: Path | None = TemplatesOption,
+) -> None:
+    """开始下一年度：文字全部保留，本年的计算结果成为“上年”，本年的数字清空待导入新的导出表，
+    含年份、日期的文字列入“待复核”（发布前逐条核对）。
+
+    示例：
+    budgetgen next-year 某局-2026.yaml
+    budgetgen import 新导出.xlsx --into 某局-2027.yaml
+    """
+    from ..build import write_file
+    from ..nextyear import default_target, next_year
+
+    try:
+        result = _guarded(lambda: next_year(file, year, (templates,) if templates else ()))
+    except InputRejected as exc:
+        _refuse(exc, file, "，未生成下一年度的文件")
+    target = output or default_target(file, result.old_year, result.year)
+    if _exists(target) or target.resolve() == file.resolve():
+        typer.echo(f"{target} 已存在，未改动。用 -o 另写一个文件名。", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    try:
+        _guarded(lambda: write_file(target, result.text.encode("utf-8")))
+    except InputRejected as exc:
+        _refuse(exc, target)
+    typer.echo(
+        f"已生成 {target}（{result.year} 年度）：本年的计算结果已写入“上年”，本年的数字已清空，"
+        f"{result.flagged} 处含年份、日期或上年数字的内容列在“待复核”中。\n"
+        f"下一步：budgetgen import 新导出的工作簿 --into {target}，再逐条核对“待复核”（budgetgen check {target}）。"
+    )
+
+
+@command("diff")
+def diff_command(
+    old: Path = typer.Argument(..., metavar="旧文件", help="较早的部门文件（或上一年度的文件）"),
+    new: Path = typer.Argument(..., metavar="新文件", help="较新的部门文件"),
+    templates: Path | None = TemplatesOption,
+) -> None:
+    """列出两个版本之间不同的数字（按计算值：合计、各类、“三公”、各项目）和文字（旧、新并列）。
+
+    示例：
+    budgetgen diff 某局-2026.yaml 某局-2027.yaml
+    """
+    from ..diff import differences, render
+
+    analyses = [_analyse_or_exit(file, templates) for file in (old, new)]
+    typer.echo(render(_guarded(lambda: differences(*analyses)), str(old), str(new)), nl=False)

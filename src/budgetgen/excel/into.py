@@ -8,46 +8,19 @@ a project whose money matches no single line is reported, and its amount kept ou
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 from pathlib import Path
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from ..loading import load_bytes, read_limited
 from ..problems import InputRejected, Problem, error, warning
+from ..yamledit import edit_top_level, round_trip_yaml
 
 NUMBER_SECTIONS = ("预算年度", "金额单位", "科目名称", "支出", "基本支出经济分类", "三公经费", "申报数")
 
 
-def _yaml() -> YAML:
-    yaml = YAML()  # round trip: comments, order and flow style are kept
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    return yaml
-
-
-def _comments_above_keys(text: str) -> dict[str, list[str]]:
-    """The comment lines directly above each top-level key, as written."""
-    found: dict[str, list[str]] = {}
-    pending: list[str] = []
-    for line in text.splitlines():
-        if line.startswith("#"):
-            pending.append(line[1:].removeprefix(" "))
-        elif not line.strip():
-            continue
-        elif not line[0].isspace() and ":" in line and not line.startswith("-"):
-            found[line.split(":", 1)[0].strip().strip('"')] = pending
-            pending = []
-        else:
-            pending = []
-    return found
-
-
 def update_department(existing: Path, imported_text: str) -> tuple[str, list[Problem]]:
-    yaml = _yaml()
     raw = read_limited(existing)
     loaded = load_bytes(raw, str(existing))  # encoding, duplicate keys, syntax: located, in Chinese
     if not isinstance(loaded.data, dict):
@@ -61,33 +34,26 @@ def update_department(existing: Path, imported_text: str) -> tuple[str, list[Pro
             ],
             unreadable=True,
         )
-    original = raw.decode("utf-8-sig")
-    document = yaml.load(original)
-    links = _project_links(document.get("支出"))
-    above = _comments_above_keys(original)
-    order = list(document.keys())
-    fresh = yaml.load(imported_text)
     problems: list[Problem] = []
-    department = document.get("部门")
-    if isinstance(department, CommentedMap):
-        for key in ("编码", "名称"):
-            if fresh["部门"].get(key) not in (None, "待填写"):
-                department[key] = fresh["部门"][key]
-    for key in NUMBER_SECTIONS:
-        if key in fresh:
-            document[key] = fresh[key]
-        elif key in document and key not in ("预算年度", "金额单位"):
-            del document[key]
-    problems += _restore_project_links(document.get("支出") or [], links)
-    problems += _move_project_money(document)
-    # ruamel keeps a comment above a key at the end of the section before it: where that section was
-    # replaced, the comment would be lost, so it is put back above its key.
-    for previous, key in zip(order, order[1:], strict=False):
-        if previous in NUMBER_SECTIONS and key in document and above.get(key):
-            document.yaml_set_comment_before_after_key(key, before="\n".join(above[key]), indent=0)
-    buffer = io.StringIO()
-    yaml.dump(document, buffer)
-    return buffer.getvalue(), problems
+
+    def replace_numbers(document: CommentedMap) -> None:
+        links = _project_links(document.get("支出"))
+        fresh = round_trip_yaml().load(imported_text)
+        department = document.get("部门")
+        if isinstance(department, CommentedMap):
+            for key in ("编码", "名称"):
+                if fresh["部门"].get(key) not in (None, "待填写"):
+                    department[key] = fresh["部门"][key]
+        for key in NUMBER_SECTIONS:
+            if key in fresh:
+                document[key] = fresh[key]
+            elif key in document and key not in ("预算年度", "金额单位"):
+                del document[key]
+        problems.extend(_restore_project_links(document.get("支出") or [], links))
+        problems.extend(_move_project_money(document))
+
+    text = edit_top_level(raw.decode("utf-8-sig"), replace_numbers, NUMBER_SECTIONS)
+    return text, problems
 
 
 def _line_key(line) -> tuple[str, str, str]:
