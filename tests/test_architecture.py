@@ -15,7 +15,17 @@ LAYERS: list[tuple[str, set[str]]] = [
     # what knows nothing of budgets: messages, money arithmetic, safe reading, the neutral document
     (
         "foundation",
-        {"problems", "money", "oserrors", "numbering", "sandbox", "loading", "document", "builders.package"},
+        {
+            "problems",
+            "money",
+            "oserrors",
+            "numbering",
+            "sandbox",
+            "loading",
+            "document",
+            "builders.package",
+            "yamledit",
+        },
     ),
     # what a department wrote (YAML or workbook) and its line items
     ("input", {"taxonomy", "catalog", "model", "validation", "ledger", "excel"}),
@@ -24,7 +34,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("template set", {"settings", "theme", "wording", "fonts"}),  # wording and settings of a city's set
     ("composition", {"analysis", "narrative", "sections", "compose", "layout"}),  # statement + set → Document
     ("builders", {"builders"}),  # Document → bytes, one module per format
-    ("orchestration", {"build", "batch", "summary", "starter"}),
+    ("orchestration", {"build", "batch", "summary", "starter", "nextyear", "diff"}),
     ("interfaces", {"cli", "web", "__main__"}),
 ]
 # Builders see the document, the set and the layout — never the input, the statement or the views:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .analysis import Analysis
-from .money import YUAN_PER_WAN, ZERO, format_text_amount, round_half_up
+from .money import ZERO, format_text_amount
 from .statement import MEANINGS
 
 # The statement figures a reader of the disclosure compares, in the order the document prints them.
@@ -85,15 +85,11 @@ def compared_figures(analysis: Analysis) -> dict[str, Decimal]:
     for code, exact in statement.exact_codes.items():
         if len(code) == 3 and code.startswith("2"):
             name = analysis.ledger.function_name(code) or ""
-            found[f"{code} {name}".strip()] = _in_wan(exact, statement.unit)
+            found[f"{code} {name}".strip()] = statement.printed(exact)
     for name, project in statement.projects.items():
         if project.amount is not None:
             found[f"项目「{name}」"] = project.amount
     return found
-
-
-def _in_wan(exact: Decimal, unit: str) -> Decimal:
-    return round_half_up(exact / YUAN_PER_WAN) if unit == "元" else exact
 
 
 def texts_of(analysis: Analysis) -> Iterator[tuple[str, str]]:

@@ -16,9 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .analysis import Analysis, analyse
 from .loading import read_limited
-from .money import round_half_up
 from .problems import InputRejected, Problem, Severity, error
-from .statement import YUAN_PER_WAN
 from .taxonomy import FISCAL_FUNDS, PRIOR_THREE_PUBLIC_ITEMS, THREE_PUBLIC_TREE
 from .yamledit import edit_top_level, flow
 
@@ -120,7 +118,7 @@ def _carry_item_notes(document: CommentedMap, analysis: Analysis) -> None:
     for code, exact in sorted(statement.exact_codes.items()):
         if len(str(code)) != 7 or not exact:
             continue
-        amount = round_half_up(exact / YUAN_PER_WAN if statement.unit == "元" else exact)
+        amount = statement.printed(exact)
         key = next((k for k in notes if str(k) == str(code)), None)
         note = notes.get(key) if key is not None else None
         if not isinstance(note, dict):

@@ -90,3 +90,20 @@ def starter_yaml(name: str, code: str = "000", template: str = "base", year: int
         duty=STARTER_TEXTS[0],
         goal=STARTER_TEXTS[1],
     )
+
+
+# The YAML starter's sample lines: in a workbook the empty rows are there to fill instead.
+WORKBOOK_EMPTY = ("支出", "基本支出经济分类", "项目", "政府采购")
+
+
+def starter_workbook(name: str, code: str = "000", template: str = "base", year: int | None = None) -> bytes:
+    """The complete fill-in workbook of a new department: the starter's parts, ready to fill in."""
+    from .excel.complete import department_workbook
+    from .loading import load_bytes
+    from .validation import parse_budget
+
+    budget = parse_budget(load_bytes(starter_yaml(name, code, template, year).encode("utf-8"), "starter.yaml"))
+    data = budget.model_dump(by_alias=True, exclude_none=True)
+    for key in WORKBOOK_EMPTY:
+        data.pop(key, None)
+    return department_workbook(data, budget.year)

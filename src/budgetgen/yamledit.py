@@ -22,7 +22,10 @@ def round_trip_yaml() -> YAML:
 
 
 def _represent_amount(representer, value: Decimal):
-    return representer.represent_scalar("tag:yaml.org,2002:float", f"{value:.2f}")
+    text = format(value, "f")  # exact: a unit price keeps its 0.0036
+    whole, _, decimals = text.partition(".")
+    text = f"{whole}.{decimals.ljust(2, '0')}"  # amounts read with two decimals: 26.60, 0.00
+    return representer.represent_scalar("tag:yaml.org,2002:float", text)
 
 
 def flow(mapping: dict) -> CommentedMap:
@@ -62,3 +65,34 @@ def edit_top_level(text: str, edit: Callable[[CommentedMap], None], touched: tup
     buffer = io.StringIO()
     yaml.dump(document, buffer)
     return buffer.getvalue()
+
+
+def plain_yaml(data: dict, header: str = "") -> str:
+    """A department's data as the YAML a person would write: small records inside lists on one
+    line (`- {科目: 2150501, 类型: 基本, 金额: 10.00}`), codes unquoted, amounts exact."""
+    yaml = round_trip_yaml()
+    document = _readable(data, in_list=False)
+    if header:
+        document.yaml_set_start_comment(header)
+    buffer = io.StringIO()
+    yaml.dump(document, buffer)
+    return buffer.getvalue()
+
+
+def _readable(value, in_list: bool):
+    if isinstance(value, dict):
+        mapping = CommentedMap((_readable(k, False), _readable(v, False)) for k, v in value.items())
+        if in_list and all(not isinstance(v, dict | list) or not v for v in value.values()):
+            mapping.fa.set_flow_style()
+        return mapping
+    if isinstance(value, list):
+        return [_readable(item, True) for item in value]
+    if (
+        isinstance(value, str)
+        and value.isascii()
+        and value.isdigit()
+        and not value.startswith("0")
+        and len(value) <= 15
+    ):
+        return int(value)
+    return value

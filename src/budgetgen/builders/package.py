@@ -53,3 +53,25 @@ def inert_cells(book: Any) -> None:  # an openpyxl Workbook (openpyxl has no typ
                 if isinstance(cell.value, str) and (cell.data_type == "f" or cell.value.startswith(FORMULA_STARTS)):
                     cell.data_type = "s"
                     cell.quotePrefix = True
+
+
+def save_workbook(workbook: Any, year: int) -> bytes:
+    """The workbook's bytes, the same for the same content: its times fixed to the end of the year
+    before the budget year, its cells inert, its zip deterministic."""
+    import io
+    import re
+    from datetime import datetime
+
+    fixed = datetime(year - 1, 12, 31)
+    workbook.properties.created = fixed
+    workbook.properties.modified = fixed
+    buffer = io.BytesIO()
+    inert_cells(workbook)
+    workbook.save(buffer)
+    stamp = fixed.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+
+    # openpyxl writes the time of saving as "modified", whatever the workbook says
+    def fix_modified(xml: bytes) -> bytes:
+        return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", xml)
+
+    return deterministic_zip(buffer.getvalue(), {"docProps/core.xml": fix_modified})

@@ -8,9 +8,6 @@ the header rows repeated on every printed page.
 
 from __future__ import annotations
 
-import io
-import re
-from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from ..document import Contents, CoverPage, Document, Heading, Paragraph, TableBlock
 from ..theme import Theme
-from .package import deterministic_zip, inert_cells
+from .package import save_workbook
 
 if TYPE_CHECKING:
     from . import BuildOptions
@@ -48,21 +45,9 @@ def build_xlsx(document: Document, theme: Theme, options: BuildOptions) -> bytes
     workbook.remove(workbook.active)
     for block in standard_tables(document):
         write_sheet(workbook.create_sheet(sheet_name(block.title)), block, theme)
-    fixed = datetime(document.meta.year - 1, 12, 31)
     workbook.properties.creator = document.meta.author
     workbook.properties.title = document.meta.title
-    workbook.properties.created = fixed
-    workbook.properties.modified = fixed
-    buffer = io.BytesIO()
-    inert_cells(workbook)
-    workbook.save(buffer)
-    stamp = fixed.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-
-    # openpyxl writes the time of saving as "modified", whatever the workbook says
-    def fix_modified(xml: bytes) -> bytes:
-        return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", xml)
-
-    return deterministic_zip(buffer.getvalue(), {"docProps/core.xml": fix_modified})
+    return save_workbook(workbook, document.meta.year)
 
 
 def sheet_name(title: str) -> str:

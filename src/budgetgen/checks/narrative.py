@@ -16,9 +16,13 @@ from ..money import format_text_amount
 from ..problems import Problem, Severity, error, note, warning
 from .registry import Context, check
 
-# Last year's figures are the published ones, each rounded to the cent on its own: a sum of two
-# may differ from the printed total by a cent (a 元 budget's 2356.33 + 217.83 against 2574.17).
-ROUNDING = Decimal("0.01")
+
+# In a 元 budget last year's figures are the published 万元 ones, each rounded to the cent on its
+# own: a sum of two may differ from the printed total by a cent (2356.33 + 217.83 against 2574.17).
+# In a 万元 budget every figure is an exact sum, so they must add up exactly.
+def _rounding(ctx: Context) -> Decimal:
+    return Decimal("0.01") if ctx.budget.unit == "元" else Decimal(0)
+
 
 ERROR, WARNING, NOTE = Severity.ERROR, Severity.WARNING, Severity.NOTE
 PLACEHOLDER = re.compile(r"目标内容\s*\d*|指标内容\s*\d*|XXX|xxx|＊＊|\*\*\*")
@@ -70,7 +74,7 @@ def check_prior_year(ctx: Context) -> list[Problem]:
         prior.total is not None
         and prior.basic is not None
         and prior.project is not None
-        and abs(prior.total - prior.basic - prior.project) > ROUNDING
+        and abs(prior.total - prior.basic - prior.project) > _rounding(ctx)
     ):
         problems.append(
             error(
@@ -86,7 +90,7 @@ def check_prior_year(ctx: Context) -> list[Problem]:
         prior.personnel is not None
         and prior.public is not None
         and prior.basic is not None
-        and abs(prior.personnel + prior.public - prior.basic) > ROUNDING
+        and abs(prior.personnel + prior.public - prior.basic) > _rounding(ctx)
     ):
         problems.append(
             error(

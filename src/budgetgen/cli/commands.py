@@ -274,6 +274,9 @@ def import_(
     from ..excel.writer import department_yaml
 
     target = into or output or workbook.with_suffix(".yaml")
+    if _is_fillin_workbook(workbook):
+        _import_fillin(workbook, target, into)
+        return
     if into is None and _exists(target):
         typer.echo(f"{target} 已存在，未改动。用 --into {target} 只更新其中的数字，或用 -o 另写一个文件名。", err=True)
         raise typer.Exit(EXIT_ERRORS)
@@ -333,6 +336,41 @@ def import_(
     typer.echo(f"下一步：budgetgen check {target}")
 
 
+def _is_fillin_workbook(path: Path) -> bool:
+    from ..excel.fillin import is_fillin
+    from ..excel.workbook import read_workbook
+
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return False
+    try:
+        return is_fillin(_guarded(lambda: read_workbook(path)))
+    except InputRejected:
+        return False  # the export path below names what is wrong with the file
+
+
+def _import_fillin(workbook: Path, target: Path, into: Path | None) -> None:
+    """A filled-in budgetgen workbook becomes the department's YAML, losslessly."""
+    from ..build import write_file
+    from ..excel.fillin import fillin_yaml
+
+    if into is not None:
+        typer.echo(
+            f"{workbook} 是 budgetgen 的填写用工作簿（整个部门），不是预算系统的导出表：用 -o 写成新的 YAML，"
+            "不能用 --into 只替换数字。",
+            err=True,
+        )
+        raise typer.Exit(EXIT_ERRORS)
+    if _exists(target):
+        typer.echo(f"{target} 已存在，未改动。用 -o 另写一个文件名。", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    try:
+        text = _guarded(lambda: fillin_yaml(workbook))
+        _guarded(lambda: write_file(target, text.encode("utf-8")))
+    except InputRejected as exc:
+        _refuse(exc, workbook, "，未写入 YAML")
+    typer.echo(f"已把填写用工作簿 {workbook} 转换为 {target}。下一步：budgetgen check {target}")
+
+
 def _set_titles(name: str | None, workbook: Path) -> dict[str, dict[str, tuple[str, ...]]]:
     """The title words of the chosen set, or of every set found (the import reports the closest)."""
     from ..theme import list_sets, load_theme, search_dirs_for
@@ -388,9 +426,9 @@ def new(
         raise typer.Exit(EXIT_ERRORS)
     try:
         if as_workbook:
-            from ..excel.fillin import fillin_workbook
+            from ..starter import starter_workbook
 
-            _guarded(lambda: write_file(target, fillin_workbook(name, code, template)))
+            _guarded(lambda: write_file(target, starter_workbook(name, code, template)))
         else:
             _guarded(lambda: write_file(target, starter_yaml(name, code, template).encode("utf-8")))
     except InputRejected as exc:
@@ -1025,3 +1063,33 @@ def diff_command(
 
     analyses = [_analyse_or_exit(file, templates) for file in (old, new)]
     typer.echo(render(_guarded(lambda: differences(*analyses)), str(old), str(new)), nl=False)
+
+
+@command("workbook")
+def workbook_command(
+    file: Path = typer.Argument(..., metavar="部门文件", help="部门 YAML 文件"),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", metavar="文件", help="写入的工作簿（默认：与部门文件同名的 .xlsx）"
+    ),
+) -> None:
+    """把部门 YAML 写成完整的填写用工作簿（每个部分一张工作表），在 Excel/WPS 中继续填写；
+    check、build 可直接读取该工作簿，budgetgen import 工作簿 -o 文件.yaml 可转回 YAML。
+
+    示例：
+    budgetgen workbook 某局.yaml -o 某局-填写.xlsx
+    """
+    from ..analysis import load_input
+    from ..build import write_file
+    from ..excel.fillin import budget_workbook
+    from ..validation import parse_budget
+
+    target = output or file.with_suffix(".xlsx")
+    if _exists(target):
+        typer.echo(f"{target} 已存在，未改动。用 -o 另写一个文件名。", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    try:
+        budget = _guarded(lambda: parse_budget(load_input(file)))
+        _guarded(lambda: write_file(target, budget_workbook(budget)))
+    except InputRejected as exc:
+        _refuse(exc, file, "，未写出工作簿")
+    typer.echo(f"已写出 {target}：{file} 的每个部分各占一张工作表。填写后运行：budgetgen check {target}")
