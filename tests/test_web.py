@@ -348,36 +348,37 @@ def test_pages_allow_only_their_own_scripts(served):
 
 @pytest.mark.slow
 def test_an_export_of_the_budget_system_is_imported_from_the_page(served, tmp_path):
+    """Uploaded, an export becomes the department's YAML at once and is not listed as a department;
+    uploaded again (a fresh export), it replaces the numbers and keeps what the department wrote."""
     client, folder, _ = served
     invoke("build", EXAMPLES / "haigang-kgxj-2025.yaml", "-o", tmp_path / "export", "--format", "xlsx")
     data = (tmp_path / "export" / "haigang-kgxj-2025.xlsx").read_bytes()
     token = token_of(client)
-    assert (
-        client.post(
-            "/upload", data={"csrf": token}, files={"file": ("公开表.xlsx", data)}, follow_redirects=False
-        ).status_code
-        == 303
+    uploaded = client.post(
+        "/upload", data={"csrf": token}, files={"file": ("公开表.xlsx", data)}, follow_redirects=False
     )
-    page = client.get("/d/公开表.xlsx")
-    assert 'id="import-button"' in page.text and "<option selected>base</option>" in page.text
-    imported = client.post(
-        "/import/公开表.xlsx", data={"csrf": token, "template": "hebei-district-2025"}, follow_redirects=False
-    )
-    assert imported.status_code == 303 and imported.headers["location"].startswith(
+    assert uploaded.status_code == 303 and uploaded.headers["location"].startswith(
         "/d/%E5%85%AC%E5%BC%80%E8%A1%A8.yaml"
     )
+    assert not (folder / "公开表.xlsx").exists(), "the export is kept in the backup folder, not listed"
+    assert "公开表.xlsx" not in client.get("/").text
     yaml_text = (folder / "公开表.yaml").read_text(encoding="utf-8")
-    assert "模板: hebei-district-2025" in yaml_text
     ours = invoke("tables", folder / "公开表.yaml", "--json", "--neutral").output
     theirs = invoke("tables", EXAMPLES / "haigang-kgxj-2025.yaml", "--json", "--neutral").output
     assert [t["rows"] for t in json.loads(ours)["tables"]] == [t["rows"] for t in json.loads(theirs)["tables"]]
-    # a fresh export into the same file replaces the numbers, keeps what the department wrote
     (folder / "公开表.yaml").write_text(
         yaml_text.replace("职责与机构:", "# 本局的说明\n职责与机构:", 1), encoding="utf-8"
     )
-    again = client.post("/import/公开表.xlsx", data={"csrf": token, "template": "base"}, follow_redirects=False)
+    again = client.post("/upload", data={"csrf": token}, files={"file": ("公开表.xlsx", data)}, follow_redirects=False)
     assert again.status_code == 303 and "# 本局的说明" in (folder / "公开表.yaml").read_text(encoding="utf-8")
-    assert len(list((folder / ".budgetgen-backup").iterdir())) == 1
+    chosen = client.post(
+        "/new",
+        data={"csrf": token, "source": "export", "template": "hebei-district-2025", "name": "海港区科工局"},
+        files={"file": ("导出.xlsx", data)},
+        follow_redirects=False,
+    )
+    assert chosen.status_code == 303, chosen.text
+    assert "模板: hebei-district-2025" in (folder / "海港区科工局.yaml").read_text(encoding="utf-8")
 
 
 def test_a_bug_in_a_worker_is_said_in_chinese():

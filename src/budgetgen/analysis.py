@@ -11,7 +11,7 @@ from . import catalog
 from .checks import Context, run_checks, strictly
 from .fonts import font_problems
 from .ledger import Ledger, build_ledger
-from .loading import SourceMap, load_file
+from .loading import Loaded, SourceMap, load_file
 from .model import Budget
 from .narrative import sentence_inputs
 from .problems import InputRejected, Problem, Severity, error, has_errors, warning
@@ -46,10 +46,13 @@ class Analysis:
         return not has_errors(self.table_problems)
 
 
-def analyse(path: Path, template_dirs: tuple[Path, ...] = (), strict: bool = False) -> Analysis:
+def analyse(
+    path: Path, template_dirs: tuple[Path, ...] = (), strict: bool = False, loaded: Loaded | None = None
+) -> Analysis:
     """Raises InputRejected when the file cannot be read or does not fit the model. `strict`: the
-    ready-to-publish warnings count as errors."""
-    loaded = load_input(path)
+    ready-to-publish warnings count as errors. `loaded`: the department as already read from
+    elsewhere (the web page's form), located there; `path` still finds its folder's sets and catalog."""
+    loaded = loaded if loaded is not None else load_input(path)
     budget = parse_budget(loaded)
     try:
         theme = load_theme(budget.template, search_dirs_for(path, template_dirs))

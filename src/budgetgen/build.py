@@ -204,3 +204,12 @@ def _write_problem(folder: Path, exc: OSError) -> Problem:
         reason, hint = os_reason(exc), "检查输出文件夹是否存在且可写；原有的输出文件没有被改动。"
     where = f"{folder}（{Path(exc.filename).name}）" if exc.filename else str(folder)
     return error("输出", f"无法写入输出文件夹 {where}：{reason}；所有格式都没有生成，原有文件未改动", hint)
+
+
+def name_problem(name: str) -> str | None:
+    """Why a department name cannot be its own file name in the current folder, or None."""
+    if any(mark in name for mark in ("/", "\\", "\x00")) or name.strip(" .") == "":
+        return "含有 /、\\ 或只由点组成（会写到别的文件夹）"
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        return f"太长（{len(name)} 个字）"
+    return None

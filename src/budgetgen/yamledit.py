@@ -96,3 +96,154 @@ def _readable(value, in_list: bool):
     ):
         return int(value)
     return value
+
+
+def merged_yaml(text: str, data: dict, written_form: Callable[[object, object], object] | None = None) -> str:
+    """The department's YAML with `data` (the whole department, as a form posted it) written into
+    it, touching only what changed: a top-level section whose content is unchanged keeps its text
+    byte for byte; a changed one is rewritten in its own indentation, its comments kept.
+    `written_form(old, new)`: the posted value in the short form the file writes it in (a bare
+    amount, a compact row), or None — the caller knows the model's short forms."""
+    global _WRITTEN
+    _WRITTEN = written_form or (lambda old, new: None)
+    preamble, blocks = _top_level_blocks(text)
+    current = round_trip_yaml().load(text) if text.strip() else None
+    current = current if isinstance(current, dict) else {}
+    pieces = [preamble]
+    for key, block in blocks:
+        old = current.get(key)
+        if _key_in(key, data) is None:
+            if old in (None, "", [], {}):
+                pieces.append(block)  # written empty, posted as nothing: the same
+            continue  # emptied in the form: the section goes
+        new = _as_written(old, data[_key_in(key, data)])
+        if _same(old, new):
+            pieces.append(block)
+        else:
+            pieces.append(_rewritten(block, key, new))
+    written = {str(key) for key, _ in blocks}
+    for key, value in data.items():
+        if str(key) not in written:
+            pieces.append(_dumped({key: value}, offset=2))
+    return "".join(pieces)
+
+
+def _top_level_blocks(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """The text before the first key, and each top-level key with its text (the comment lines
+    directly above it included)."""
+    lines = text.splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if _is_key_line(line)]
+    if not starts:
+        return text, []
+    bounds = []
+    for start in starts:
+        first = start
+        while first > 0 and lines[first - 1].startswith("#") and (not bounds or first - 1 >= bounds[-1][1]):
+            first -= 1
+        bounds.append((first, start))
+    preamble = "".join(lines[: bounds[0][0]])
+    blocks = []
+    for index, (first, start) in enumerate(bounds):
+        end = bounds[index + 1][0] if index + 1 < len(bounds) else len(lines)
+        key = lines[start].split(":", 1)[0].strip().strip("'\"")
+        blocks.append((key, "".join(lines[first:end])))
+    return preamble, blocks
+
+
+def _is_key_line(line: str) -> bool:
+    return bool(line) and not line[0].isspace() and line[0] not in "#-{[" and ":" in line
+
+
+def _rewritten(block: str, key: str, new) -> str:
+    """One top-level section merged with its new content, in the indentation it was written in."""
+    from ruamel.yaml.util import load_yaml_guess_indent
+
+    _, _, offset = load_yaml_guess_indent(block)
+    yaml = _yaml_with_offset(offset if offset is not None else 2)
+    document = yaml.load(block)
+    if not isinstance(document, dict) or key not in document:
+        return _dumped({key: new}, offset)
+    document[key] = _merged(document[key], new)
+    buffer = io.StringIO()
+    yaml.dump(document, buffer)
+    written = buffer.getvalue()
+    return written if written.endswith("\n") else written + "\n"
+
+
+def _yaml_with_offset(offset: int) -> YAML:
+    yaml = round_trip_yaml()
+    yaml.indent(mapping=2, sequence=offset + 2, offset=offset)
+    return yaml
+
+
+def _dumped(data: dict, offset: int) -> str:
+    buffer = io.StringIO()
+    _yaml_with_offset(offset).dump(_readable(data, False), buffer)
+    return buffer.getvalue()
+
+
+def _merge_mapping(old, new: dict) -> None:
+    for key in [k for k in old if _key_in(k, new) is None]:
+        del old[key]
+    for key, value in new.items():
+        existing = _key_in(key, old)
+        if existing is None:
+            old[_readable(key, False)] = _readable(value, False)
+        else:
+            old[existing] = _merged(old[existing], value)
+
+
+def _key_in(key, mapping):
+    """The key of `mapping` equal to `key` as text (2150501 and "2150501" are the same code)."""
+    return next((k for k in mapping if str(k) == str(key)), None)
+
+
+_WRITTEN: Callable[[object, object], object] = lambda old, new: None  # noqa: E731
+
+
+def _as_written(old, new):
+    form = _WRITTEN(old, new)
+    return new if form is None else form
+
+
+def _merged(old, new):
+    new = _as_written(old, new)
+    if _same(old, new):
+        return old
+    if isinstance(old, dict) and isinstance(new, dict):
+        _merge_mapping(old, new)
+        return old
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for index, item in enumerate(new):
+            old[index] = _merged(old[index], item)
+        return old
+    return _readable(new, isinstance(old, list))
+
+
+def _same(old, new) -> bool:
+    if isinstance(old, dict) and isinstance(new, dict):
+        return (
+            old.keys() == new.keys()
+            and all(_same(old[k], new[k]) for k in old)
+            or (
+                len(old) == len(new)
+                and all(_key_in(k, new) is not None and _same(old[k], new[_key_in(k, new)]) for k in old)
+            )
+        )
+    if isinstance(old, list) and isinstance(new, list):
+        return len(old) == len(new) and all(_same(a, b) for a, b in zip(old, new, strict=True))
+    if isinstance(old, list | dict) or isinstance(new, list | dict):
+        return False
+    if isinstance(old, bool) or isinstance(new, bool):
+        return old is new or old == new
+    if _number(old) is not None and _number(new) is not None:
+        return _number(old) == _number(new)
+    return str(old) == str(new)
+
+
+def _number(value):
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value))
+    return None

@@ -399,8 +399,8 @@ def new(
     as_workbook: bool = typer.Option(
         False,
         "--xlsx",
-        help="写填写用的 Excel 工作簿（支出明细、基本支出经济分类、三公经费、项目，带下拉列表），check 和 build"
-        " 可直接读取",
+        help="写完整的填写用 Excel 工作簿（部门的每个部分一张工作表，带下拉列表），check 和 build 可直接读取，"
+        "budgetgen import 可转为 YAML",
     ),
 ) -> None:
     """新建一个部门的源数据文件：各部分都已列出并附中文说明，原样即可通过检查并生成。
@@ -409,7 +409,7 @@ def new(
     budgetgen new 某某市某某局 --code 471 --set hebei-city-2023
     budgetgen new 某某市某某局 --code 471 --xlsx
     """
-    from ..build import write_file
+    from ..build import name_problem, write_file
     from ..starter import starter_yaml
 
     suffix = "xlsx" if as_workbook else "yaml"
@@ -605,6 +605,7 @@ def serve(
         help="其他电脑打开网页时用的本机名称或 IP（可写多次）；其他名称的请求一律拒绝",
     ),
     templates: Path | None = TemplatesOption,
+    open_browser: bool = typer.Option(False, "--open", help="启动后在本机的浏览器中打开网页"),
 ) -> None:
     """打开本地网页：列出文件夹中的部门，检查、查看九张表、编辑、生成并下载 PDF/DOCX/XLSX，全市批量生成。
 
@@ -647,7 +648,13 @@ def serve(
         raise typer.Exit(EXIT_ERRORS) from None
     app = create_app(folder, (templates,) if templates else (), allowed_hosts=names)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    typer.echo(f"budgetgen 网页已启动：http://{shown}:{port}/ （文件夹 {folder.resolve()}；按 Ctrl+C 停止）")
+    address = f"http://{shown}:{port}/"
+    typer.echo(f"budgetgen 网页已启动：{address} （文件夹 {folder.resolve()}；按 Ctrl+C 停止）")
+    if open_browser:
+        import threading
+        import webbrowser
+
+        threading.Timer(0.5, webbrowser.open, (address,)).start()  # once the server is answering
     uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listening])
 
 
@@ -942,17 +949,6 @@ def _refuse(exc: InputRejected, file: Path, consequence: str = "") -> None:
     errors = sum(1 for p in exc.problems if p.severity is Severity.ERROR)
     typer.echo(f"共 {errors} 个错误{consequence}。", err=True)
     raise typer.Exit(EXIT_UNREADABLE if exc.unreadable else EXIT_ERRORS)
-
-
-def name_problem(name: str) -> str | None:
-    """Why a department name cannot be its own file name in the current folder, or None."""
-    from ..build import MAX_NAME_BYTES
-
-    if any(mark in name for mark in ("/", "\\", "\x00")) or name.strip(" .") == "":
-        return "含有 /、\\ 或只由点组成（会写到别的文件夹）"
-    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
-        return f"太长（{len(name)} 个字）"
-    return None
 
 
 def _exists(path: Path) -> bool:

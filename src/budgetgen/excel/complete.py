@@ -235,6 +235,8 @@ def _read_value(value: Any, node: Scalar | Lines) -> Any:
     if node.kind in ("money", "flag_or_money"):
         return _amount(value)
     if node.kind == "int":
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value.strip())
         return int(value) if isinstance(value, float) and value.is_integer() else value
     return str(_plain(value)).strip()
 

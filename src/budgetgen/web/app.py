@@ -41,7 +41,7 @@ from .folder import (
     upload_problem,
     version_of,
 )
-from .tasks import build_file, check_file, check_text, import_workbook_as_yaml
+from .tasks import build_file, check_file, check_text, form_page, import_workbook_as_yaml, is_public_tables_file
 from .worker import TimedOut, WorkerFailed, run_limited
 
 HERE = Path(__file__).resolve().parent
@@ -99,6 +99,12 @@ def create_app(
         Route("/upload", upload, methods=["POST"]),
         Route("/d/{name:path}", department),
         Route("/edit/{name:path}", edit),
+        Route("/form/{name:path}", form_editor, methods=["GET", "POST"]),
+        Route("/new", new_department, methods=["POST"]),
+        Route("/remove/{name:path}", remove_department, methods=["POST"]),
+        Route("/versions/{name:path}", versions, methods=["GET"]),
+        Route("/restore/{name:path}", restore_version, methods=["POST"]),
+        Route("/zip/{name:path}", outputs_zip),
         Route("/check/{name:path}", check_edited, methods=["POST"]),
         Route("/save/{name:path}", save, methods=["POST"]),
         Route("/build/{name:path}", build, methods=["POST"]),
@@ -271,9 +277,9 @@ def csrf_token(settings: Settings, session: str) -> str:
     return hmac.new(settings.secret, session.encode(), hashlib.sha256).hexdigest()
 
 
-async def verified_form(request: Request, files: int = 0):
+async def verified_form(request: Request, files: int = 0, max_fields: int = 20):
     """The posted form, after its token was compared with the session's; Refused otherwise."""
-    form = await request.form(max_files=files, max_fields=20, max_part_size=MAX_UPLOAD_BYTES + 1)
+    form = await request.form(max_files=files, max_fields=max_fields, max_part_size=MAX_UPLOAD_BYTES + 1)
     settings = settings_of(request)
     session = request.cookies.get(COOKIE, "")
     sent = str(form.get("csrf") or request.headers.get("x-csrf-token") or "")
@@ -294,9 +300,18 @@ async def not_allowed(request: Request, exc) -> HTMLResponse:
     return page(request, "message.html.j2", status=405, title="无法完成", message="请从页面上的按钮操作。")
 
 
-def to_department(name: str, message: str) -> RedirectResponse:
-    """After a change, back to the department's page with one line saying what happened."""
-    return RedirectResponse(f"/d/{quote(name)}?msg=" + quote(message), status_code=303)
+def to_department(name: str, message: str, kind: str = "success") -> RedirectResponse:
+    """After a change, back to the department's page with one line saying what happened, in the
+    colour of its kind (success, warning, error)."""
+    return RedirectResponse(f"/d/{quote(name)}?msg=" + quote(message) + f"&kind={kind}", status_code=303)
+
+
+def flash_of(request: Request) -> dict:
+    kind = request.query_params.get("kind", "success")
+    return {"flash": request.query_params.get("msg", ""), "flash_kind": kind if kind in FLASH_KINDS else "success"}
+
+
+FLASH_KINDS = ("success", "warning", "error")
 
 
 def chosen_formats(form) -> tuple[str, ...]:
@@ -324,7 +339,13 @@ async def index(request: Request) -> HTMLResponse:
     async with anyio.create_task_group() as group:
         for index, name in enumerate(names):
             group.start_soon(fill, index, name)
-    return page(request, "index.html.j2", rows=rows, message=request.query_params.get("msg", ""))
+    return page(
+        request,
+        "index.html.j2",
+        rows=rows,
+        sets=sorted(list_sets(search_dirs_for(settings.folder.root / "x.yaml", settings.template_dirs))),
+        **flash_of(request),
+    )
 
 
 async def list_status(settings: Settings, name: str) -> dict:
@@ -347,7 +368,18 @@ async def list_status(settings: Settings, name: str) -> dict:
             {k: result.get(k) for k in ("status", "name", "code", "figures")} | {"counts": _counts(result["problems"])},
         )
         settings.statuses[name] = cached
-    return cached[1]
+    return cached[1] | built_state(settings, name, stat.st_mtime)
+
+
+def built_state(settings: Settings, name: str, source_mtime: float) -> dict:
+    """When the department's outputs were last built, and whether the source changed since."""
+    import time as clock
+
+    built = [p.stat().st_mtime for fmt in FORMATS if (p := settings.folder.output_file(name, fmt)).is_file()]
+    if not built:
+        return {"built": "", "stale": False}
+    latest = max(built)
+    return {"built": clock.strftime("%m-%d %H:%M", clock.localtime(latest)), "stale": min(built) < source_mtime}
 
 
 def _counts(problems: list[dict]) -> dict:
@@ -355,6 +387,9 @@ def _counts(problems: list[dict]) -> dict:
 
 
 async def upload(request: Request) -> Response:
+    """上传: a department file (YAML or a filled-in workbook) — never over an existing one unless
+    替换 is ticked (the old one kept as a version); the budget system's export is imported into a
+    department at once and kept out of the list."""
     settings = settings_of(request)
     try:
         form = await verified_form(request, files=1)
@@ -366,10 +401,46 @@ async def upload(request: Request) -> Response:
         problem = upload_problem(name, data)
         if problem:
             raise Refused(f"未接收「{name}」：{problem}。", 400)
+        if Path(name).suffix.lower() in (".xlsx", ".xls"):
+            kept = await run_in_threadpool(settings.folder.keep_upload, name, data)
+            if await limited(is_public_tables_file, str(kept), seconds=settings.check_seconds):
+                return await _import_upload(request, settings, kept, name)
+        exists = settings.folder.resolve(name, must_exist=False).exists()
+        if exists and not form.get("replace"):
+            raise Refused(
+                f"已有部门文件「{name}」，未替换。要替换它，请勾选“替换同名的部门文件”后重新上传（原文件会另存为一个版本）；"
+                "或把文件改名后上传。",
+                409,
+            )
         await run_in_threadpool(settings.folder.save, name, data)
     except Refused as exc:
         return refused(request, exc)
-    return RedirectResponse(f"/d/{quote(name)}", status_code=303)
+    except (TimedOut, WorkerFailed) as exc:
+        return unfinished(request, "上传未完成", exc)
+    return to_department(
+        name, f"已{'替换' if exists else '上传'}「{name}」" + ("（原文件已另存为一个版本）" if exists else "")
+    )
+
+
+async def _import_upload(request: Request, settings: Settings, kept: Path, name: str) -> Response:
+    target = str(Path(name).with_suffix(".yaml").as_posix())
+    existing = settings.folder.resolve(target, must_exist=False)
+    result = await limited(
+        import_workbook_as_yaml,
+        str(kept),
+        name,
+        None,  # the set its titles suggest; 新建部门 offers the choice
+        str(existing) if existing.is_file() else None,
+        seconds=settings.check_seconds,
+    )
+    if not result["ok"]:
+        raise Refused("未能导入：" + "；".join(f"{p['where']} {p['message']}" for p in result["problems"][:5]), 400)
+    await run_in_threadpool(settings.folder.save, target, result["text"].encode("utf-8"))
+    verb = "更新了其中的数字" if existing.is_file() else "新建了部门文件"
+    return to_department(
+        target,
+        f"「{name}」是预算系统导出的公开表：已导入，{verb}「{target}」（导出表本身保存在备份文件夹，不列为部门）",
+    )
 
 
 async def department(request: Request) -> Response:
@@ -395,7 +466,7 @@ async def department(request: Request) -> Response:
         source=source,
         fresh=fresh,
         sets=sets,
-        message=request.query_params.get("msg", ""),
+        **flash_of(request),
     )
 
 
@@ -530,6 +601,7 @@ async def build(request: Request) -> Response:
             name,
             f"有 {sum(1 for p in result['problems'] if p['severity'] == '错误')} 个错误，"
             "未生成文件（原有输出文件未改动）",
+            "error",
         )
     return to_department(name, "已生成 " + "、".join(result["written"]))
 
@@ -561,12 +633,16 @@ async def import_export(request: Request) -> Response:
                 message="；".join(f"{p['where']} {p['message']}" for p in result["problems"][:5]),
             )
         await run_in_threadpool(settings.folder.save, target, result["text"].encode("utf-8"))
+        moved = await run_in_threadpool(settings.folder.archive, name)
+        settings.statuses.pop(name, None)
     except Refused as exc:
         return refused(request, exc)
     except (TimedOut, WorkerFailed) as exc:
         return unfinished(request, "导入未完成", exc)
-    note = f"已由 {name} 导入：{result['lines']} 行支出" + (
-        f"，{result['confirm']} 行需要确认（见行末注释）" if result["confirm"] else ""
+    note = (
+        f"已由 {name} 导入：{result['lines']} 行支出"
+        + (f"，{result['confirm']} 行需要确认（见行末注释）" if result["confirm"] else "")
+        + f"；导出表已移到 {moved}，不再列为部门"
     )
     return to_department(target, note)
 
@@ -620,3 +696,200 @@ async def summary(request: Request) -> Response:
     if not path.is_file():
         return refused(request, Refused("还没有汇总：请先在“全市批量生成”页面运行一次。"))
     return FileResponse(path, media_type="text/html; charset=utf-8")
+
+
+# ---------------------------------------------------------------- forms, new, remove, versions
+
+MAX_FORM_FIELDS = 50_000  # a department of 100 projects with their indicators, as forms
+
+
+async def form_editor(request: Request) -> Response:
+    """The department in forms laid out from the input model (web/forms.py): 检查 shows every
+    problem next to its field; 保存 writes only what changed into the YAML (comments kept), refused
+    when the file changed since the page was opened."""
+    settings = settings_of(request)
+    name = request.path_params["name"]
+    fields, action, version = None, "", ""
+    try:
+        path = editable(settings, name)
+        if request.method == "POST":
+            form = await verified_form(request, max_fields=MAX_FORM_FIELDS)
+            action = str(form.get("action") or "check")
+            version = str(form.get("version") or "")
+            fields = [(k, str(v)) for k, v in form.multi_items() if "\t" in k]
+        result = await limited(
+            form_page, str(path), name, settings.dirs, fields, action == "save", seconds=settings.check_seconds
+        )
+        message, kind = "", "success"
+        if action == "save":
+            if result["text"] is None:
+                message, kind = "表格中有无法读取的内容（见下面标出的字段），未保存。", "error"
+            else:
+                await run_in_threadpool(settings.folder.save, name, result["text"].encode("utf-8"), version or None)
+                message = "已保存（原文件已备份，只改动了修改过的部分）"
+        found = settings.folder.read_text(name)
+    except Refused as exc:
+        return refused(request, exc)
+    except Conflict as exc:
+        return conflict(request, name, exc.current, result["text"] or "")
+    except (TimedOut, WorkerFailed) as exc:
+        return unfinished(request, "检查未完成", exc)
+    by_input: dict[str, list] = {}
+    for problem in result["problems"]:
+        if problem.get("input"):
+            by_input.setdefault(problem["input"], []).append(problem)
+    return page(
+        request,
+        "form.html.j2",
+        name=name,
+        parts=result["parts"],
+        problems=result["problems"],
+        by_input=by_input,
+        datalists=result["datalists"],
+        file_version=found.version,
+        flash=message,
+        flash_kind=kind,
+    )
+
+
+async def new_department(request: Request) -> Response:
+    """新建部门: empty (the starter), from a filled-in workbook, from last year's department, or
+    from the budget system's export; never over an existing file."""
+    from .tasks import new_department_text
+
+    settings = settings_of(request)
+    try:
+        form = await verified_form(request, files=1)
+        source = str(form.get("source") or "empty")
+        department_name = str(form.get("name") or "").strip()
+        template = str(form.get("template") or "base")
+        previous = str(form.get("previous") or "")
+        upload_path = None
+        sent = form.get("file")
+        if source in ("workbook", "export"):
+            if sent is None or not getattr(sent, "filename", ""):
+                raise Refused("请选择要上传的工作簿。", 400)
+            data = await sent.read(MAX_UPLOAD_BYTES + 1)
+            problem = upload_problem(safe_upload_name(sent.filename), data)
+            if problem:
+                raise Refused(f"未接收：{problem}。", 400)
+            upload_path = await run_in_threadpool(settings.folder.keep_upload, safe_upload_name(sent.filename), data)
+        if source == "previous":
+            previous = str(settings.folder.resolve(previous))
+        result = await limited(
+            new_department_text,
+            source,
+            department_name,
+            template,
+            str(upload_path) if upload_path else previous,
+            str(settings.folder.root),
+            seconds=settings.build_seconds,
+        )
+        if not result["ok"]:
+            raise Refused("；".join(f"{p['where']} {p['message']}" for p in result["problems"][:5]), 400)
+        target = result["file"]
+        if settings.folder.resolve(target, must_exist=False).exists():
+            raise Refused(f"已有部门文件「{target}」，未改动。请换一个名称，或在该部门的页面上修改。", 409)
+        await run_in_threadpool(settings.folder.save, target, result["text"].encode("utf-8"))
+    except Refused as exc:
+        return refused(request, exc)
+    except (TimedOut, WorkerFailed) as exc:
+        return unfinished(request, "新建未完成", exc)
+    return to_department(target, result["note"])
+
+
+async def remove_department(request: Request) -> Response:
+    """删除: the department's file (and its outputs) moved into the backup folder, never destroyed."""
+    settings = settings_of(request)
+    name = request.path_params["name"]
+    try:
+        await verified_form(request)
+        kept = await run_in_threadpool(settings.folder.archive, name)
+    except Refused as exc:
+        return refused(request, exc)
+    settings.statuses.pop(name, None)
+    message = f"已删除「{name}」：文件移到了 {kept}，需要时可以找回。"
+    return RedirectResponse("/?msg=" + quote(message) + "&kind=success", status_code=303)
+
+
+async def versions(request: Request) -> Response:
+    """A department's saved versions, each with its differences from the current file."""
+    from .tasks import version_differences
+
+    settings = settings_of(request)
+    name = request.path_params["name"]
+    try:
+        path = editable(settings, name)
+        kept = settings.folder.versions(name)
+        chosen = request.query_params.get("v", "")
+        difference = None
+        if chosen:
+            backup = next((v for v in kept if v.name == chosen), None)
+            if backup is None:
+                raise Refused("没有这个版本")
+            difference = await limited(
+                version_differences, str(backup), str(path), settings.dirs, seconds=settings.check_seconds
+            )
+    except Refused as exc:
+        return refused(request, exc)
+    except (TimedOut, WorkerFailed) as exc:
+        return unfinished(request, "比较未完成", exc)
+    return page(
+        request,
+        "versions.html.j2",
+        name=name,
+        versions=[{"file": v.name, "when": _when(v)} for v in kept],
+        chosen=chosen,
+        difference=difference,
+        **flash_of(request),
+    )
+
+
+def _when(path: Path) -> str:
+    import time as clock
+
+    return clock.strftime("%Y-%m-%d %H:%M:%S", clock.localtime(path.stat().st_mtime))
+
+
+async def restore_version(request: Request) -> Response:
+    """恢复: a saved version becomes the file again — itself a new version (the current one is kept)."""
+    settings = settings_of(request)
+    name = request.path_params["name"]
+    try:
+        form = await verified_form(request)
+        chosen = str(form.get("v") or "")
+        backup = next((v for v in settings.folder.versions(name) if v.name == chosen), None)
+        if backup is None:
+            raise Refused("没有这个版本")
+        await run_in_threadpool(settings.folder.save, name, backup.read_bytes())
+    except Refused as exc:
+        return refused(request, exc)
+    return to_department(name, f"已恢复为 {chosen} 的内容（恢复前的内容另存为一个版本）")
+
+
+async def outputs_zip(request: Request) -> Response:
+    """All built files of a department in one zip named 编码-名称.zip."""
+    import io
+    import zipfile
+
+    settings = settings_of(request)
+    name = request.path_params["name"]
+    try:
+        folder = settings.folder.output_folder(name)
+        files = sorted(p for p in folder.glob("*") if p.is_file()) if folder.is_dir() else []
+        if not files:
+            raise Refused("尚未生成：请先在部门页面点“生成”。")
+        status = settings.statuses.get(name, (None, {}))[1]
+        stem = "-".join(str(x) for x in (status.get("code"), status.get("name")) if x) or Path(name).stem
+    except Refused as exc:
+        return refused(request, exc)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in files:
+            archive.write(file, file.name)
+    filename = f"{stem}.zip"
+    return Response(
+        buffer.getvalue(),
+        media_type="application/zip",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
+    )

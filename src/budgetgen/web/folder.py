@@ -122,6 +122,42 @@ class Folder:
             except OSError as exc:
                 raise Refused(f"保存失败：{os_reason(exc)}", 500) from None
 
+    def keep_upload(self, name: str, data: bytes) -> Path:
+        """An uploaded workbook kept (for a new department to be made from it) where the list does
+        not show it: an export is not a department."""
+        folder = self.root / BACKUPS / "uploads"
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{time.time_ns() % 1_000_000_000:09d}"
+        path = folder / f"{Path(name).stem}.{stamp}{Path(name).suffix.lower()}"
+        write_file(path, data)
+        return path
+
+    def archive(self, name: str) -> str:
+        """A department removed from the list: its file moved into the backup folder (with the
+        time), its outputs too. Returns where it went."""
+        path = self.resolve(name)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.root / BACKUPS / "deleted" / stamp / name
+        with SAVING:
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+                outputs = self.output / output_key(path, self.root)
+                if outputs.is_dir():
+                    os.replace(outputs, target.parent / f"{Path(name).stem}-输出")
+            except OSError as exc:
+                raise Refused(f"删除失败：{os_reason(exc)}", 500) from None
+        return target.relative_to(self.root).as_posix()
+
+    def versions(self, name: str) -> list[Path]:
+        """The saved versions of a department file, newest first."""
+        path = self.resolve(name)
+        backups = self.root / BACKUPS
+        if not backups.is_dir():
+            return []
+        found = [p for p in backups.glob(f"{path.stem}.*{path.suffix}") if p.is_file() and _is_version_of(p, path)]
+        return sorted(found, key=lambda p: p.name, reverse=True)
+
     def _keep_backup(self, path: Path, data: bytes) -> Path:
         backups = self.root / BACKUPS
         backups.mkdir(exist_ok=True)
@@ -136,6 +172,13 @@ class Folder:
                 stream.write(data)
             return backup
         raise Refused("保存失败：备份文件夹中同名文件过多", 500)
+
+
+def _is_version_of(backup: Path, path: Path) -> bool:
+    """`dept.20261207-050101-123456789.0.yaml` is a version of dept.yaml (and of no other file)."""
+    middle = backup.name[len(path.stem) + 1 : -len(path.suffix)] if path.suffix else ""
+    parts = middle.split(".")
+    return len(parts) == 2 and parts[0].count("-") == 2 and parts[0].replace("-", "").isdigit() and parts[1].isdigit()
 
 
 SAVING = threading.Lock()  # one save at a time: the version check and the write are one step

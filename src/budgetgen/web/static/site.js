@@ -26,3 +26,102 @@
   }
   poll();
 })();
+
+// The department's forms: add, remove and reorder the rows of a grid; a problem's link opens its part.
+(function () {
+  var form = document.getElementById("department-form");
+  if (!form) return;
+  var counter = 0;
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest("button");
+    if (!button) return;
+    var row = button.closest("tr");
+    if (button.classList.contains("row-add")) {
+      var table = form.querySelector('table[data-grid="' + button.dataset.grid + '"]');
+      var template = table.querySelector("tr.row-template");
+      var fresh = template.cloneNode(true);
+      var key = "n" + Date.now().toString(36) + (counter++);
+      fresh.hidden = false;
+      fresh.classList.remove("row-template");
+      fresh.querySelectorAll("[name]").forEach(function (input) {
+        input.name = input.name.replace("__ROW__", key);
+        input.id = input.name;
+      });
+      template.parentNode.insertBefore(fresh, template);
+      var first = fresh.querySelector("input, select, textarea");
+      if (first) first.focus();
+    } else if (button.classList.contains("row-remove") && row) {
+      row.parentNode.removeChild(row);
+    } else if (button.classList.contains("row-up") && row && row.previousElementSibling) {
+      row.parentNode.insertBefore(row, row.previousElementSibling);
+    } else if (button.classList.contains("row-down") && row && row.nextElementSibling && !row.nextElementSibling.classList.contains("row-template")) {
+      row.parentNode.insertBefore(row.nextElementSibling, row);
+    }
+  });
+  // the template rows are not posted: their fields are disabled until cloned
+  form.addEventListener("submit", function () {
+    form.querySelectorAll("tr.row-template [name]").forEach(function (input) { input.disabled = true; });
+  });
+  document.querySelectorAll("a.jump").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var field = document.getElementById(link.dataset.target);
+      if (!field) return;
+      event.preventDefault();
+      var part = field.closest("details");
+      if (part) part.open = true;
+      field.scrollIntoView({ block: "center" });
+      field.focus();
+    });
+  });
+})();
+
+// 生成: a sign of life while the build runs, and no second click.
+(function () {
+  var form = document.getElementById("build-form");
+  if (!form) return;
+  form.addEventListener("submit", function () {
+    var button = document.getElementById("build-button");
+    var progress = document.getElementById("build-progress");
+    button.disabled = true;
+    progress.hidden = false;
+    progress.textContent = button.dataset.busy;
+    var started = Date.now();
+    setInterval(function () {
+      progress.textContent = button.dataset.busy + "（已 " + Math.round((Date.now() - started) / 1000) + " 秒）";
+    }, 1000);
+  });
+})();
+
+// 删除 asks first.
+document.querySelectorAll("button[data-confirm]").forEach(function (button) {
+  button.addEventListener("click", function (event) {
+    if (!window.confirm(button.dataset.confirm)) event.preventDefault();
+  });
+});
+
+// The department list: sort by a column, filter by any text.
+(function () {
+  var table = document.getElementById("departments");
+  if (!table) return;
+  var body = table.tBodies[0];
+  table.querySelectorAll("th[data-sort]").forEach(function (header, column) {
+    header.addEventListener("click", function () {
+      var ascending = header.dataset.order !== "asc";
+      header.dataset.order = ascending ? "asc" : "desc";
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (a, b) {
+        var x = a.cells[column].textContent.trim(), y = b.cells[column].textContent.trim();
+        var result = header.dataset.sort === "number" ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y, "zh-CN");
+        return ascending ? result : -result;
+      });
+      rows.forEach(function (row) { body.appendChild(row); });
+    });
+  });
+  var filter = document.getElementById("list-filter");
+  if (filter) filter.addEventListener("input", function () {
+    var word = filter.value.trim();
+    Array.prototype.forEach.call(body.rows, function (row) {
+      row.hidden = word !== "" && row.textContent.indexOf(word) < 0;
+    });
+  });
+})();
