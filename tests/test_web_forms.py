@@ -217,3 +217,17 @@ def test_all_outputs_download_as_one_zip_named_code_and_name(served):
     assert "%E9%82%A2%E5%8F%B0" in archive.headers["content-disposition"]  # 邢台…
     names = zipfile.ZipFile(io.BytesIO(archive.content)).namelist()
     assert sorted(names) == ["xingtai-gxj-2022.docx", "xingtai-gxj-2022.pdf"]
+
+
+def test_the_list_says_when_outputs_are_stale(served):
+    import os
+
+    client, folder, _ = served
+    token = token_of(client)
+    assert client.post(f"/build/{XINGTAI}", data={"csrf": token, "pdf": "1"}, follow_redirects=False).status_code == 303
+    row = next(r for r in client.get("/").text.split("<tr>") if XINGTAI in r)
+    assert "未生成" not in row and "需重新生成" not in row
+    later = (folder / XINGTAI).stat().st_mtime + 60
+    os.utime(folder / XINGTAI, (later, later))
+    row = next(r for r in client.get("/").text.split("<tr>") if XINGTAI in r)
+    assert "需重新生成" in row

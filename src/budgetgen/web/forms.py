@@ -136,7 +136,12 @@ def _datalist(spec: Grid, header: str, kind: str) -> str:
         return "codes-function"
     if kind == "ancestor" and spec.parent is not None:
         return f"names-{spec.parent.name}"
-    return ""
+    return SUGGESTIONS.get(header, "")
+
+
+# Fields whose values come from a list the model checks against without fixing it in the type
+# (a 二级指标 belongs to its 一级指标): the page suggests the list.
+SUGGESTIONS = {"二级指标": "indicator-level2"}
 
 
 def _name(*parts: str) -> str:

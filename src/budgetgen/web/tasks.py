@@ -207,6 +207,9 @@ def datalists(parts) -> dict[str, list[tuple[str, str]]]:
         "codes-function": [(c, function_codes().name(c, 9999) or "") for c in function_codes().codes() if len(c) == 7],
         "codes-economic": [(c, economic_codes().name(c, 9999) or "") for c in economic_codes().codes() if len(c) == 5],
     }
+    from ..model import INDICATOR_LEVELS
+
+    lists["indicator-level2"] = [(name, level1) for level1, names in INDICATOR_LEVELS.items() for name in names]
     for part in parts:
         if part.kind == "grid" and part.rows:
             key = next((i for i, h in enumerate(part.headers) if h in ("名称", "单位", "标题", "单位名称")), None)

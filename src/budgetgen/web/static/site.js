@@ -125,3 +125,42 @@ document.querySelectorAll("button[data-confirm]").forEach(function (button) {
     });
   });
 })();
+
+// The YAML editor: line numbers beside the text, the lines a check named marked, a jump from each problem.
+(function () {
+  var editor = document.getElementById("editor");
+  var gutter = document.getElementById("gutter");
+  if (!editor || !gutter) return;
+  var marks = {};
+  (editor.dataset.marks || "").split(";").forEach(function (pair) {
+    var parts = pair.split(":");
+    if (parts.length === 2 && !marks[parts[0]]) marks[parts[0]] = parts[1];
+  });
+  function draw() {
+    var count = editor.value.split("\n").length;
+    var lines = [];
+    for (var i = 1; i <= count; i++) {
+      lines.push(marks[i] ? '<span class="mark-' + marks[i] + '">' + i + "</span>" : String(i));
+    }
+    gutter.innerHTML = lines.join("\n");
+    gutter.scrollTop = editor.scrollTop;
+  }
+  editor.addEventListener("input", draw);
+  editor.addEventListener("scroll", function () { gutter.scrollTop = editor.scrollTop; });
+  draw();
+  document.querySelectorAll("a.jump-line").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      var line = parseInt(link.dataset.line, 10);
+      var text = editor.value.split("\n");
+      var start = 0;
+      for (var i = 0; i < line - 1 && i < text.length; i++) start += text[i].length + 1;
+      var end = start + (text[line - 1] || "").length;
+      editor.focus();
+      editor.setSelectionRange(start, end);
+      var height = editor.scrollHeight / Math.max(text.length, 1);
+      editor.scrollTop = Math.max(0, (line - 5) * height);
+      gutter.scrollTop = editor.scrollTop;
+    });
+  });
+})();
