@@ -188,3 +188,13 @@ def test_a_yaml_with_errors_is_not_written_as_a_workbook(tmp_path):
     result = invoke("workbook", source)
     assert result.exit_code == 1 and "级次" in result.output
     assert not Path(tmp_path / "d.xlsx").exists()
+
+
+def test_a_deleted_sheet_is_named_not_silently_empty(tmp_path):
+    target = tmp_path / "d.xlsx"
+    invoke("workbook", EXAMPLES / "qinhuangdao-gxj-2023.yaml", "-o", target)
+    book = openpyxl.load_workbook(target)
+    del book["职责与机构"]
+    book.save(target)
+    result = invoke("check", target)
+    assert "工作簿中没有工作表「职责与机构」" in result.output

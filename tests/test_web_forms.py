@@ -231,3 +231,12 @@ def test_the_list_says_when_outputs_are_stale(served):
     os.utime(folder / XINGTAI, (later, later))
     row = next(r for r in client.get("/").text.split("<tr>") if XINGTAI in r)
     assert "需重新生成" in row
+
+
+def test_this_year_is_compared_with_last_years_file(served):
+    client, folder, _ = served
+    token = token_of(client)
+    client.post("/new", data={"csrf": token, "source": "previous", "previous": "qinhuangdao-gxj-2023.yaml"})
+    compared = client.get("/versions/qinhuangdao-gxj-2024.yaml?v=qinhuangdao-gxj-2023.yaml").text
+    assert "qinhuangdao-gxj-2023.yaml → 现在" in compared
+    assert "支出总计" in compared and "4212.66" in compared  # last year's figures against this year's (none yet)

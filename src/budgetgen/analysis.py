@@ -72,7 +72,7 @@ def analyse(
         narrative_problems = locate(run_checks(context, "narrative"))
     if strict:
         table_problems, narrative_problems = strictly(table_problems), strictly(narrative_problems)
-    problems = sorted(table_problems + narrative_problems + font_problems(theme, strict), key=_order)
+    problems = sorted(table_problems + narrative_problems + font_problems(theme, strict) + loaded.problems, key=_order)
     specs = table_specs(theme)
     structure = structure_problems(theme)
     if structure:

@@ -61,6 +61,7 @@ class SourceMap:
 class Loaded:
     data: Any
     source: SourceMap
+    problems: list = field(default_factory=list)  # what reading noticed but did not refuse (a missing sheet)
 
 
 def load_file(path: Path) -> Loaded:

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from ..loading import Loaded, SourceMap
 from ..model import Budget, Department
-from ..problems import InputRejected, Position, Problem, error
+from ..problems import InputRejected, Position, Problem, error, warning
 from .shape import Field_, Lines, Mapping, Node, Record, Scalar, Table, fields_of, key_fields
 from .workbook import Sheet, cell_name, read_workbook
 
@@ -568,9 +568,12 @@ def load_complete(path: Path, read: list[Sheet] | None = None) -> Loaded:
     data: dict = {}
     problems: list[Problem] = []
     records: dict[str, list[tuple[list, dict]]] = {}  # grid name → (keys, record) in sheet order
+    complete = is_complete(list(sheets.values()))
+    missing: list[str] = []
     for spec in layout():
         sheet = sheets.get(spec.name[:31])
         if sheet is None:
+            missing.append(spec.name)
             continue
         if isinstance(spec, Form):
             _read_form(sheet, spec, data, source, problems)
@@ -580,7 +583,14 @@ def load_complete(path: Path, read: list[Sheet] | None = None) -> Loaded:
             _read_grid(sheet, spec, data, source, problems, records)
     if problems:
         raise InputRejected(problems)
-    return Loaded(data, source)
+    noticed = [
+        warning(
+            "工作簿",
+            f"工作簿中没有工作表「{'、'.join(missing)}」：这些部分按空白读取",
+            "如果是误删，用 budgetgen workbook 部门文件 重新生成工作簿，把这些工作表复制回来。",
+        )
+    ]
+    return Loaded(data, source, noticed if complete and missing else [])
 
 
 def _at(source: SourceMap, sheet: Sheet, row: int, column: int, path: tuple) -> None:

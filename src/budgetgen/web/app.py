@@ -813,7 +813,8 @@ async def remove_department(request: Request) -> Response:
 
 
 async def versions(request: Request) -> Response:
-    """A department's saved versions, each with its differences from the current file."""
+    """A department's saved versions; any one compared with the file now, with another version, or
+    with another department file (last year's), figures and texts side by side."""
     from .tasks import version_differences
 
     settings = settings_of(request)
@@ -822,13 +823,20 @@ async def versions(request: Request) -> Response:
         path = editable(settings, name)
         kept = settings.folder.versions(name)
         chosen = request.query_params.get("v", "")
-        difference = None
+        other = request.query_params.get("with", "")
+        difference, compared = None, ""
         if chosen:
-            backup = next((v for v in kept if v.name == chosen), None)
-            if backup is None:
+            older = next((v for v in kept if v.name == chosen), None)
+            if older is None and chosen in settings.folder.departments():
+                older = settings.folder.resolve(chosen)  # another department file: last year's
+            if older is None:
                 raise Refused("没有这个版本")
+            newer = next((v for v in kept if v.name == other), None) if other else path
+            if newer is None:
+                raise Refused("没有这个版本")
+            compared = other or "现在"
             difference = await limited(
-                version_differences, str(backup), str(path), settings.dirs, seconds=settings.check_seconds
+                version_differences, str(older), str(newer), settings.dirs, seconds=settings.check_seconds
             )
     except Refused as exc:
         return refused(request, exc)
@@ -839,7 +847,9 @@ async def versions(request: Request) -> Response:
         "versions.html.j2",
         name=name,
         versions=[{"file": v.name, "when": _when(v)} for v in kept],
+        others=[d for d in settings.folder.departments() if d != name and d.endswith((".yaml", ".yml"))],
         chosen=chosen,
+        compared=compared,
         difference=difference,
         **flash_of(request),
     )
