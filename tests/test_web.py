@@ -317,7 +317,18 @@ def test_the_serve_command_starts_and_warns_about_other_hosts(tmp_path):
         port = probe.getsockname()[1]
     shutil.copy(EXAMPLES / "haigang-kgxj-2025.yaml", tmp_path / "dept.yaml")
     server = subprocess.Popen(
-        [sys.executable, "-m", "budgetgen", "serve", str(tmp_path), "--host", "0.0.0.0", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "budgetgen",
+            "serve",
+            str(tmp_path),
+            "--host",
+            "0.0.0.0",
+            "--port",
+            str(port),
+            "--no-accounts",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

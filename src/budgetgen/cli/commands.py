@@ -606,6 +606,11 @@ def serve(
     ),
     templates: Path | None = TemplatesOption,
     open_browser: bool = typer.Option(False, "--open", help="启动后在本机的浏览器中打开网页"),
+    no_accounts: bool = typer.Option(
+        False,
+        "--no-accounts",
+        help="没有用户账号也在本机以外的地址监听（任何能打开网页的人都能修改文件，只在可信网络中用）",
+    ),
 ) -> None:
     """打开本地网页：列出文件夹中的部门，检查、查看九张表、编辑、生成并下载 PDF/DOCX/XLSX，全市批量生成。
 
@@ -623,9 +628,23 @@ def serve(
         typer.echo(f"文件夹 {folder} 不存在。", err=True)
         raise typer.Exit(EXIT_ERRORS)
     names = tuple(allowed_hosts or ()) + (() if host in ("0.0.0.0", "::") else (host,))
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    from ..web.accounts import Accounts, AccountsUnavailable
+
+    try:
+        with_accounts = Accounts.beside(folder.resolve()).configured
+    except AccountsUnavailable as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(EXIT_ERRORS) from None
+    if host not in ("127.0.0.1", "localhost", "::1") and not with_accounts and not no_accounts:
         typer.echo(
-            f"注意：监听 {host}，本单位网络中的其他电脑都能打开此网页并修改文件夹中的部门文件；网页没有用户账号，"
+            f"没有用户账号，不在 {host} 上监听：本单位网络中的任何人都能修改部门文件。先建立管理员账号："
+            f"budgetgen users add 用户名 --role 管理员 --folder {folder}；确需无账号使用时加 --no-accounts。",
+            err=True,
+        )
+        raise typer.Exit(EXIT_ERRORS)
+    if host not in ("127.0.0.1", "localhost", "::1") and not with_accounts:
+        typer.echo(
+            f"注意：监听 {host}，没有用户账号：本单位网络中的其他电脑都能打开此网页并修改文件夹中的部门文件，"
             "只在可信的网络中这样使用。",
             err=True,
         )
@@ -1089,3 +1108,130 @@ def workbook_command(
     except InputRejected as exc:
         _refuse(exc, file, "，未写出工作簿")
     typer.echo(f"已写出 {target}：{file} 的每个部分各占一张工作表。填写后运行：budgetgen check {target}")
+
+
+users_app = typer.Typer(
+    cls=ChineseGroup,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings=CONTEXT_SETTINGS,
+    help="网页的用户账号（保存在所服务文件夹的 .budgetgen-accounts.sqlite3 中）：管理员、审核人、填报人。\n\n示例：\n"
+    "budgetgen users add 王科长 --role 管理员 --folder 各部门/\n"
+    "budgetgen users add 李会计 --role 填报人 --folder 各部门/\n"
+    "budgetgen users assign 李会计 档案局.yaml --folder 各部门/",
+)
+app.add_typer(users_app, name="users")
+UsersFolder = typer.Option(Path("."), "--folder", metavar="文件夹", help="网页所服务的文件夹")
+
+
+def _accounts(folder: Path):
+    from ..web.accounts import Accounts
+
+    if not folder.is_dir():
+        typer.echo(f"文件夹 {folder} 不存在。", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    return Accounts.beside(folder.resolve())
+
+
+def _new_password(given: str | None) -> str:
+    if given is not None:
+        password = given
+    else:
+        password = typer.prompt("密码（至少 10 个字符）", hide_input=True, confirmation_prompt="再输入一次")
+    if len(password) < 10:
+        typer.echo("密码至少 10 个字符。", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    return password
+
+
+def _accounts_action(action: Callable):
+    from ..web.accounts import AccountsUnavailable
+
+    try:
+        return action()
+    except AccountsUnavailable as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(EXIT_ERRORS) from None
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(EXIT_ERRORS) from None
+
+
+@users_app.command("add", cls=ChineseCommand)
+def users_add(
+    name: str = typer.Argument(..., metavar="用户名"),
+    role: str = typer.Option(..., "--role", metavar="角色", help="管理员、审核人 或 填报人"),
+    password: str | None = typer.Option(None, "--password", metavar="密码", help="不写时提示输入（不显示）"),
+    folder: Path = UsersFolder,
+) -> None:
+    """新建一个用户。第一个用户应是管理员：有了用户之后，网页要求登录。
+
+    示例：
+    budgetgen users add 王科长 --role 管理员 --folder 各部门/
+    """
+    accounts = _accounts(folder)
+    secret = _new_password(password)
+    _accounts_action(lambda: accounts.add_user(name, role, secret))
+    typer.echo(f"已新建用户「{name}」（{role}）。")
+
+
+@users_app.command("list", cls=ChineseCommand)
+def users_list(folder: Path = UsersFolder) -> None:
+    """列出用户、角色和分配的部门。
+
+    示例：
+    budgetgen users list --folder 各部门/
+    """
+    accounts = _accounts(folder)
+    for user in _accounts_action(accounts.users):
+        departments = "、".join(user["departments"]) or ("（全部）" if user["role"] != "填报人" else "（未分配）")
+        typer.echo(f"{user['name']}\t{user['role']}\t{departments}")
+
+
+@users_app.command("remove", cls=ChineseCommand)
+def users_remove(name: str = typer.Argument(..., metavar="用户名"), folder: Path = UsersFolder) -> None:
+    """删除一个用户（其登录随之失效）。
+
+    示例：
+    budgetgen users remove 李会计 --folder 各部门/
+    """
+    if not _accounts_action(lambda: _accounts(folder).remove_user(name)):
+        typer.echo(f"没有用户「{name}」。", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    typer.echo(f"已删除用户「{name}」。")
+
+
+@users_app.command("assign", cls=ChineseCommand)
+def users_assign(
+    name: str = typer.Argument(..., metavar="用户名"),
+    departments: list[str] = typer.Argument(..., metavar="部门文件…", help="文件夹中的部门文件名，如 档案局.yaml"),
+    folder: Path = UsersFolder,
+) -> None:
+    """把部门分配给填报人：填报人只能看到和修改分配给他的部门。
+
+    示例：
+    budgetgen users assign 李会计 档案局.yaml 文化局.yaml --folder 各部门/
+    """
+    if not _accounts_action(lambda: _accounts(folder).assign(name, departments)):
+        typer.echo(f"没有用户「{name}」。", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    typer.echo(f"已把 {'、'.join(departments)} 分配给「{name}」。")
+
+
+@users_app.command("reset", cls=ChineseCommand)
+def users_reset(
+    name: str = typer.Argument(..., metavar="用户名"),
+    password: str | None = typer.Option(None, "--password", metavar="密码", help="不写时提示输入（不显示）"),
+    folder: Path = UsersFolder,
+) -> None:
+    """重设一个用户的密码（解除锁定，已登录的会话失效）。
+
+    示例：
+    budgetgen users reset 李会计 --folder 各部门/
+    """
+    accounts = _accounts(folder)
+    secret = _new_password(password)
+    if not _accounts_action(lambda: accounts.reset_password(name, secret)):
+        typer.echo(f"没有用户「{name}」。", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    typer.echo(f"已重设「{name}」的密码。")

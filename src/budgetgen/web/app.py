@@ -9,16 +9,14 @@ token (double-submit cookie), so another site cannot make a finance officer's br
 from __future__ import annotations
 
 import difflib
-import hashlib
-import hmac
 import os
 import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import anyio
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -27,8 +25,8 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .. import __version__
 from ..theme import list_sets, search_dirs_for
+from .accounts import Accounts
 from .batchrun import BatchState, start_batch
 from .folder import (
     MAX_UPLOAD_BYTES,
@@ -41,13 +39,15 @@ from .folder import (
     upload_problem,
     version_of,
 )
+from .pages import flash_of, limited, page, refused, settings_of, to_department, verified_form
+from .seam import actor_of, requires, touched
 from .tasks import build_file, check_file, check_text, form_page, import_workbook_as_yaml, is_public_tables_file
-from .worker import TimedOut, WorkerFailed, run_limited
+from .worker import TimedOut, WorkerFailed
+from .workflow import audit_log, change_state, login, logout, password
 
 HERE = Path(__file__).resolve().parent
-COOKIE = "budgetgen_token"  # the session id; the form token is derived from it
+
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-MAX_SESSIONS = 10_000
 FORMATS = ("pdf", "docx", "xlsx")
 MEDIA = {
     "pdf": "application/pdf",
@@ -68,19 +68,11 @@ class Settings:
     allowed_hosts: frozenset[str] = LOCAL_HOSTS
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))  # signs this server's CSRF tokens
     sessions: set[str] = field(default_factory=set)  # session ids this server issued
+    accounts: Accounts = field(default_factory=lambda: Accounts(Path("/nonexistent")))
 
     @property
     def dirs(self) -> tuple[str, ...]:
         return tuple(str(d) for d in self.template_dirs)
-
-
-PAGES = Environment(
-    loader=FileSystemLoader(str(HERE / "templates")),
-    autoescape=select_autoescape(default=True),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-PAGES.filters["url"] = lambda name: quote(str(name))
 
 
 def create_app(
@@ -94,6 +86,7 @@ def create_app(
         allowed_hosts=LOCAL_HOSTS | {h.lower().strip("[]") for h in allowed_hosts},
         **limits,
     )
+    settings.accounts = Accounts.beside(settings.folder.root)
     routes = [
         Route("/", index),
         Route("/upload", upload, methods=["POST"]),
@@ -105,6 +98,11 @@ def create_app(
         Route("/versions/{name:path}", versions, methods=["GET"]),
         Route("/restore/{name:path}", restore_version, methods=["POST"]),
         Route("/zip/{name:path}", outputs_zip),
+        Route("/login", login, methods=["GET", "POST"]),
+        Route("/logout", logout, methods=["POST"]),
+        Route("/password", password, methods=["GET", "POST"]),
+        Route("/state/{name:path}", change_state, methods=["POST"]),
+        Route("/audit", audit_log),
         Route("/check/{name:path}", check_edited, methods=["POST"]),
         Route("/save/{name:path}", save, methods=["POST"]),
         Route("/build/{name:path}", build, methods=["POST"]),
@@ -250,48 +248,6 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-def settings_of(request: Request) -> Settings:
-    return request.app.state.settings
-
-
-def page(request: Request, template: str, status: int = 200, **values) -> HTMLResponse:
-    settings = settings_of(request)
-    session = request.cookies.get(COOKIE, "")
-    if session not in settings.sessions:  # a cookie this server did not issue is never adopted
-        session = secrets.token_urlsafe(32)
-        if len(settings.sessions) >= MAX_SESSIONS:
-            settings.sessions.clear()
-        settings.sessions.add(session)
-    html = PAGES.get_template(template).render(
-        token=csrf_token(settings, session), version=__version__, folder=settings.folder.root, **values
-    )
-    response = HTMLResponse(html, status_code=status)
-    if request.cookies.get(COOKIE) != session:
-        response.set_cookie(COOKIE, session, httponly=True, samesite="strict")
-    return response
-
-
-def csrf_token(settings: Settings, session: str) -> str:
-    """The form token of a session: derived on the server from the session id, so a client can
-    neither choose a cookie/token pair nor reuse one from another server."""
-    return hmac.new(settings.secret, session.encode(), hashlib.sha256).hexdigest()
-
-
-async def verified_form(request: Request, files: int = 0, max_fields: int = 20):
-    """The posted form, after its token was compared with the session's; Refused otherwise."""
-    form = await request.form(max_files=files, max_fields=max_fields, max_part_size=MAX_UPLOAD_BYTES + 1)
-    settings = settings_of(request)
-    session = request.cookies.get(COOKIE, "")
-    sent = str(form.get("csrf") or request.headers.get("x-csrf-token") or "")
-    if session not in settings.sessions or not secrets.compare_digest(csrf_token(settings, session), sent):
-        raise Refused("页面已过期或请求不是从本页面发出：请刷新页面后重试。", 403)
-    return form
-
-
-def refused(request: Request, exc: Refused) -> HTMLResponse:
-    return page(request, "message.html.j2", status=exc.status, title="无法完成", message=exc.message)
-
-
 async def not_found(request: Request, exc) -> HTMLResponse:
     return page(request, "message.html.j2", status=404, title="没有这个页面", message="地址有误，请从首页进入。")
 
@@ -300,41 +256,25 @@ async def not_allowed(request: Request, exc) -> HTMLResponse:
     return page(request, "message.html.j2", status=405, title="无法完成", message="请从页面上的按钮操作。")
 
 
-def to_department(name: str, message: str, kind: str = "success") -> RedirectResponse:
-    """After a change, back to the department's page with one line saying what happened, in the
-    colour of its kind (success, warning, error)."""
-    return RedirectResponse(f"/d/{quote(name)}?msg=" + quote(message) + f"&kind={kind}", status_code=303)
-
-
-def flash_of(request: Request) -> dict:
-    kind = request.query_params.get("kind", "success")
-    return {"flash": request.query_params.get("msg", ""), "flash_kind": kind if kind in FLASH_KINDS else "success"}
-
-
-FLASH_KINDS = ("success", "warning", "error")
-
-
 def chosen_formats(form) -> tuple[str, ...]:
     return tuple(f for f in FORMATS if form.get(f)) or ("pdf", "docx")
-
-
-async def limited(function, *args, seconds: float):
-    return await run_in_threadpool(run_limited, function, args, seconds)
 
 
 # ---------------------------------------------------------------- pages
 
 
+@requires("read", scoped=False)
 async def index(request: Request) -> HTMLResponse:
     settings = settings_of(request)
-    names = settings.folder.departments()
+    actor = actor_of(request)
+    names = [n for n in settings.folder.departments() if actor.may("read", n)]
     gate = anyio.Semaphore(os.cpu_count() or 1)  # the first visit checks every department, a core each
 
     rows: list = [None] * len(names)
 
     async def fill(index: int, name: str) -> None:
         async with gate:
-            rows[index] = {**await list_status(settings, name), "file": name}
+            rows[index] = {**await list_status(settings, name), "file": name, "state": await state_of(settings, name)}
 
     async with anyio.create_task_group() as group:
         for index, name in enumerate(names):
@@ -346,6 +286,12 @@ async def index(request: Request) -> HTMLResponse:
         sets=sorted(list_sets(search_dirs_for(settings.folder.root / "x.yaml", settings.template_dirs))),
         **flash_of(request),
     )
+
+
+async def state_of(settings: Settings, name: str) -> str:
+    if not await run_in_threadpool(lambda: settings.accounts.configured):
+        return ""
+    return (await run_in_threadpool(settings.accounts.state, name))["state"]
 
 
 async def list_status(settings: Settings, name: str) -> dict:
@@ -386,6 +332,7 @@ def _counts(problems: list[dict]) -> dict:
     return {s: sum(1 for p in problems if p["severity"] == s) for s in ("错误", "警告", "提示")}
 
 
+@requires("edit", scoped=False)
 async def upload(request: Request) -> Response:
     """上传: a department file (YAML or a filled-in workbook) — never over an existing one unless
     替换 is ticked (the old one kept as a version); the budget system's export is imported into a
@@ -397,6 +344,8 @@ async def upload(request: Request) -> Response:
         if sent is None or not getattr(sent, "filename", ""):
             raise Refused("请选择要上传的文件。", 400)
         name = safe_upload_name(sent.filename)
+        if not actor_of(request).may("edit", name) and not actor_of(request).may("edit", _yaml_name(name)):
+            raise Refused("您只能上传分配给您的部门的文件。", 404)
         data = await sent.read(MAX_UPLOAD_BYTES + 1)
         problem = upload_problem(name, data)
         if problem:
@@ -413,6 +362,7 @@ async def upload(request: Request) -> Response:
                 409,
             )
         await run_in_threadpool(settings.folder.save, name, data)
+        await run_in_threadpool(touched, request, name)
     except Refused as exc:
         return refused(request, exc)
     except (TimedOut, WorkerFailed) as exc:
@@ -422,8 +372,14 @@ async def upload(request: Request) -> Response:
     )
 
 
+def _yaml_name(name: str) -> str:
+    return str(Path(name).with_suffix(".yaml").as_posix())
+
+
 async def _import_upload(request: Request, settings: Settings, kept: Path, name: str) -> Response:
-    target = str(Path(name).with_suffix(".yaml").as_posix())
+    target = _yaml_name(name)
+    if not actor_of(request).may("edit", target):
+        raise Refused("您只能上传分配给您的部门的文件。", 404)
     existing = settings.folder.resolve(target, must_exist=False)
     result = await limited(
         import_workbook_as_yaml,
@@ -436,6 +392,7 @@ async def _import_upload(request: Request, settings: Settings, kept: Path, name:
     if not result["ok"]:
         raise Refused("未能导入：" + "；".join(f"{p['where']} {p['message']}" for p in result["problems"][:5]), 400)
     await run_in_threadpool(settings.folder.save, target, result["text"].encode("utf-8"))
+    await run_in_threadpool(touched, request, target)
     verb = "更新了其中的数字" if existing.is_file() else "新建了部门文件"
     return to_department(
         target,
@@ -443,6 +400,7 @@ async def _import_upload(request: Request, settings: Settings, kept: Path, name:
     )
 
 
+@requires("read")
 async def department(request: Request) -> Response:
     settings = settings_of(request)
     name = request.path_params["name"]
@@ -457,6 +415,7 @@ async def department(request: Request) -> Response:
     built = {fmt: settings.folder.output_file(name, fmt) for fmt in FORMATS}
     fresh = {fmt: p.is_file() and p.stat().st_mtime >= path.stat().st_mtime for fmt, p in built.items()}
     sets = sorted(list_sets(search_dirs_for(path, settings.template_dirs))) if result.get("importable") else []
+    flow = await run_in_threadpool(workflow_panel, settings, actor_of(request), name)
     return page(
         request,
         "department.html.j2",
@@ -466,8 +425,33 @@ async def department(request: Request) -> Response:
         source=source,
         fresh=fresh,
         sets=sets,
+        workflow=flow,
         **flash_of(request),
     )
+
+
+ACTIONS = (
+    ("已提交", "提交审核", False),
+    ("已退回", "退回修改", True),
+    ("已审核", "审核通过", False),
+    ("已发布", "发布", False),
+)
+
+
+def workflow_panel(settings: Settings, actor, name: str) -> dict | None:
+    """The department's state, the reviewers' comments and the changes this actor may make now."""
+    from .accounts import TRANSITIONS
+
+    if not settings.accounts.configured:
+        return None
+    state = settings.accounts.state(name)
+    actions = [
+        (target, label, comment)
+        for target, label, comment in ACTIONS
+        if (needed := TRANSITIONS.get((state["state"], target))) and actor.may(needed, name)
+    ]
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(state["at"])) if state["at"] else ""
+    return {**state, "when": when, "comments": settings.accounts.comments(name), "actions": actions}
 
 
 def grouped(problems: list[dict]) -> list[tuple[str, list[dict]]]:
@@ -503,6 +487,7 @@ def unfinished(request: Request, title: str, reason: Exception | str) -> HTMLRes
     return page(request, "message.html.j2", status=500, title=title, message=str(reason).splitlines()[0])
 
 
+@requires("edit")
 async def edit(request: Request) -> Response:
     settings = settings_of(request)
     name = request.path_params["name"]
@@ -522,6 +507,7 @@ async def edit(request: Request) -> Response:
     )
 
 
+@requires("edit")
 async def check_edited(request: Request) -> Response:
     """检查: the edited text checked as it stands, nothing saved."""
     settings = settings_of(request)
@@ -549,6 +535,7 @@ async def check_edited(request: Request) -> Response:
     )
 
 
+@requires("edit")
 async def save(request: Request) -> Response:
     """保存: an atomic write, the previous version kept in .budgetgen-backup/; refused when the file
     changed since this page was opened, with both texts shown — never a lost update."""
@@ -562,6 +549,7 @@ async def save(request: Request) -> Response:
         if len(data) > MAX_UPLOAD_BYTES:
             raise Refused("文件超过 5 MB，未保存。", 400)
         await run_in_threadpool(settings.folder.save, name, data, str(form.get("version") or "") or None)
+        await run_in_threadpool(touched, request, name)
     except Refused as exc:
         return refused(request, exc)
     except Conflict as exc:
@@ -581,6 +569,7 @@ def conflict(request: Request, name: str, current: bytes, mine: str) -> HTMLResp
     return page(request, "conflict.html.j2", status=409, name=name, diff=lines[:2000], mine=mine, file_version=version)
 
 
+@requires("build")
 async def build(request: Request) -> Response:
     settings = settings_of(request)
     name = request.path_params["name"]
@@ -606,6 +595,7 @@ async def build(request: Request) -> Response:
     return to_department(name, "已生成 " + "、".join(result["written"]))
 
 
+@requires("edit")
 async def import_export(request: Request) -> Response:
     """导入: the budget system's export becomes <name>.yaml beside it (or updates its numbers)."""
     settings = settings_of(request)
@@ -633,6 +623,7 @@ async def import_export(request: Request) -> Response:
                 message="；".join(f"{p['where']} {p['message']}" for p in result["problems"][:5]),
             )
         await run_in_threadpool(settings.folder.save, target, result["text"].encode("utf-8"))
+        await run_in_threadpool(touched, request, target)
         moved = await run_in_threadpool(settings.folder.archive, name)
         settings.statuses.pop(name, None)
     except Refused as exc:
@@ -647,6 +638,7 @@ async def import_export(request: Request) -> Response:
     return to_department(target, note)
 
 
+@requires("read")
 async def built_file(request: Request) -> Response:
     settings = settings_of(request)
     fmt, name = request.path_params["fmt"], request.path_params["name"]
@@ -664,6 +656,7 @@ async def built_file(request: Request) -> Response:
     )
 
 
+@requires("batch", scoped=False)
 async def batch_page(request: Request) -> HTMLResponse:
     settings = settings_of(request)
     return page(
@@ -675,6 +668,7 @@ async def batch_page(request: Request) -> HTMLResponse:
     )
 
 
+@requires("batch", scoped=False)
 async def batch_start(request: Request) -> Response:
     settings = settings_of(request)
     try:
@@ -687,10 +681,12 @@ async def batch_start(request: Request) -> Response:
     return RedirectResponse("/batch", status_code=303)
 
 
+@requires("batch", scoped=False)
 async def batch_status(request: Request) -> JSONResponse:
     return JSONResponse(settings_of(request).batch.snapshot())
 
 
+@requires("batch", scoped=False)
 async def summary(request: Request) -> Response:
     path = settings_of(request).folder.output / "汇总.html"
     if not path.is_file():
@@ -703,6 +699,7 @@ async def summary(request: Request) -> Response:
 MAX_FORM_FIELDS = 50_000  # a department of 100 projects with their indicators, as forms
 
 
+@requires("edit")
 async def form_editor(request: Request) -> Response:
     """The department in forms laid out from the input model (web/forms.py): 检查 shows every
     problem next to its field; 保存 writes only what changed into the YAML (comments kept), refused
@@ -726,6 +723,7 @@ async def form_editor(request: Request) -> Response:
                 message, kind = "表格中有无法读取的内容（见下面标出的字段），未保存。", "error"
             else:
                 await run_in_threadpool(settings.folder.save, name, result["text"].encode("utf-8"), version or None)
+                await run_in_threadpool(touched, request, name)
                 message = "已保存（原文件已备份，只改动了修改过的部分）"
         found = settings.folder.read_text(name)
     except Refused as exc:
@@ -752,6 +750,7 @@ async def form_editor(request: Request) -> Response:
     )
 
 
+@requires("create", scoped=False)
 async def new_department(request: Request) -> Response:
     """新建部门: empty (the starter), from a filled-in workbook, from last year's department, or
     from the budget system's export; never over an existing file."""
@@ -791,6 +790,7 @@ async def new_department(request: Request) -> Response:
         if settings.folder.resolve(target, must_exist=False).exists():
             raise Refused(f"已有部门文件「{target}」，未改动。请换一个名称，或在该部门的页面上修改。", 409)
         await run_in_threadpool(settings.folder.save, target, result["text"].encode("utf-8"))
+        await run_in_threadpool(touched, request, target)
     except Refused as exc:
         return refused(request, exc)
     except (TimedOut, WorkerFailed) as exc:
@@ -798,6 +798,7 @@ async def new_department(request: Request) -> Response:
     return to_department(target, result["note"])
 
 
+@requires("create")
 async def remove_department(request: Request) -> Response:
     """删除: the department's file (and its outputs) moved into the backup folder, never destroyed."""
     settings = settings_of(request)
@@ -812,6 +813,7 @@ async def remove_department(request: Request) -> Response:
     return RedirectResponse("/?msg=" + quote(message) + "&kind=success", status_code=303)
 
 
+@requires("read")
 async def versions(request: Request) -> Response:
     """A department's saved versions; any one compared with the file now, with another version, or
     with another department file (last year's), figures and texts side by side."""
@@ -861,6 +863,7 @@ def _when(path: Path) -> str:
     return clock.strftime("%Y-%m-%d %H:%M:%S", clock.localtime(path.stat().st_mtime))
 
 
+@requires("edit")
 async def restore_version(request: Request) -> Response:
     """恢复: a saved version becomes the file again — itself a new version (the current one is kept)."""
     settings = settings_of(request)
@@ -872,11 +875,13 @@ async def restore_version(request: Request) -> Response:
         if backup is None:
             raise Refused("没有这个版本")
         await run_in_threadpool(settings.folder.save, name, backup.read_bytes())
+        await run_in_threadpool(touched, request, name)
     except Refused as exc:
         return refused(request, exc)
     return to_department(name, f"已恢复为 {chosen} 的内容（恢复前的内容另存为一个版本）")
 
 
+@requires("read")
 async def outputs_zip(request: Request) -> Response:
     """All built files of a department in one zip named 编码-名称.zip."""
     import io
