@@ -4,9 +4,12 @@ return for revision, the audit log, login limits, foreign and expired sessions, 
 
 from __future__ import annotations
 
+import io
 import re
 import sqlite3
 import time
+import zipfile
+from pathlib import Path
 
 import pytest
 from conftest import folder_of_examples, invoke
@@ -218,3 +221,149 @@ def test_users_on_the_command_line_and_serve_refusing_the_network_without_accoun
     assert invoke("users", "reset", "李会计", "--password", "another password", "--folder", folder).exit_code == 0
     assert invoke("users", "remove", "李会计", "--folder", folder).exit_code == 0
     assert "李会计" not in invoke("users", "list", "--folder", folder).output
+
+
+def approve(client, name: str) -> None:
+    token = token_of(client)
+    client.post(f"/state/{name}", data={"csrf": token, "state": "已提交"})
+    answer = client.post(f"/state/{name}", data={"csrf": token, "state": "已审核", "warnings_read": "1"})
+    assert answer.status_code == 200 and state_of(client, name) == "已审核", answer.text[-400:]
+
+
+def test_the_review_checklist_lists_every_table_every_check_and_what_a_person_confirms(bureau):
+    from openpyxl import load_workbook
+
+    from budgetgen.checks import REGISTRY
+
+    app, folder, _ = bureau
+    reviewer = logged_in(app, "审核员")
+    answer = reviewer.get(f"/checklist/{MINE}")
+    assert (
+        answer.status_code == 200
+        and "%E5%AE%A1%E6%A0%B8%E6%B8%85%E5%8D%95.xlsx" in answer.headers["content-disposition"]
+    )
+    sheet = load_workbook(io.BytesIO(answer.content)).active
+    assert sheet["A1"].value == "秦皇岛市工业和信息化局 2023 年部门预算公开审核清单"
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3) if row[0].value]
+    subjects = {row[2]: row for row in rows}
+    assert any(subject.endswith("收支总表") and row[4].startswith("已列示") for subject, row in subjects.items())
+    tables = [row for row in rows if row[1] == "表格"]
+    assert len(tables) >= 9 and all(row[3] == "通过" for row in tables), tables
+    assert any("基金" in row[2] and "空表，附说明" in row[4] for row in tables), "an empty table names its note"
+    checks = [row for row in rows if row[1] == "核对"]
+    assert len(checks) == len(REGISTRY) + 1
+    assert any(row[2] == "比较的基数为 2022 年预算数" and "上年" in row[4] for row in rows)
+    assert sheet.cell(row=len(rows) + 4, column=3).value.startswith("合计：通过")
+    assert reviewer.get(f"/checklist/{MINE}").content == answer.content, "the same department, the same bytes"
+
+    # a slip: the check that finds it is 不通过 and quotes where
+    text = (folder / MINE).read_text(encoding="utf-8").replace("金额: 8.39}", "金额: 18.39}", 1)
+    (folder / MINE).write_text(text, encoding="utf-8")
+    broken = load_workbook(io.BytesIO(reviewer.get(f"/checklist/{MINE}").content)).active
+    failed = [[c.value for c in row] for row in broken.iter_rows(min_row=3) if row[3].value == "不通过"]
+    assert failed and all(MINE in row[4] for row in failed), failed
+
+
+def test_a_filler_cannot_compare_with_another_department(bureau):
+    app, _, _ = bureau
+    filler = logged_in(app, "李会计")
+    page = filler.get(f"/versions/{MINE}").text
+    assert OTHER not in page
+    assert filler.get(f"/versions/{MINE}", params={"v": OTHER}).status_code == 404
+
+
+def test_the_list_shows_who_changed_a_department_last(bureau):
+    app, folder, accounts = bureau
+    filler = logged_in(app, "李会计")
+    page = filler.get(f"/edit/{MINE}").text
+    version = re.search(r'name="version" value="([^"]*)"', page).group(1)
+    text = (folder / MINE).read_text(encoding="utf-8")
+    filler.post(f"/save/{MINE}", data={"csrf": token_of(filler), "version": version, "text": text + "# 补充\n"})
+    listed = logged_in(app, "王科长").get("/").text
+    row = re.search(rf"{re.escape(MINE)}.*?</tr>", listed, re.S).group(0)
+    assert re.search(r'class="changed">李会计 \d{4}-\d\d-\d\d', row), row
+    assert any(e["action"] == "修改" and e["actor"] == "李会计" for e in accounts.audit(MINE))
+
+
+def wait_for(client, path: str, finished: str, seconds: float = 240) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        text = client.get(path).text
+        if finished in text:
+            return text
+        time.sleep(0.5)
+    raise AssertionError(text)
+
+
+def test_every_approved_department_is_published_at_once_and_downloaded_as_one_zip(bureau, tmp_path):
+    app, folder, accounts = bureau
+    admin = logged_in(app, "王科长")
+    assert admin.get("/published.zip").status_code == 404, "nothing published yet"
+    for name in (MINE, OTHER):
+        approve(admin, name)
+    batch = admin.get("/batch").text
+    assert "现有 2 个部门处于“已审核”" in batch
+    admin.post("/publish-approved", data={"csrf": token_of(admin)})
+    done = wait_for(admin, "/batch", "已发布 2 个，未发布 0 个")
+    assert done.count("：已发布") == 2
+    published = sorted(p.name for p in (folder / "发布").iterdir())
+    assert len(published) == 6 and "471-秦皇岛市工业和信息化局.pdf" in published, published
+    assert state_of(admin, MINE) == state_of(admin, OTHER) == "已发布"
+    archive = zipfile.ZipFile(io.BytesIO(admin.get("/published.zip").content))
+    assert sorted(archive.namelist()) == published
+    assert (
+        archive.read("471-秦皇岛市工业和信息化局.pdf")
+        == (folder / "发布" / "471-秦皇岛市工业和信息化局.pdf").read_bytes()
+    )
+    assert logged_in(app, "李会计").get("/published.zip").status_code == 403
+
+
+def test_the_batch_of_approved_departments_sums_only_those(bureau):
+    app, folder, _ = bureau
+    admin = logged_in(app, "王科长")
+    approve(admin, MINE)
+    admin.post("/batch/start", data={"csrf": token_of(admin), "pdf": "1", "scope": "approved"})
+    wait_for(admin, "/batch/status", '"running":false')
+    built = sorted(p.name for p in (folder / "output").iterdir() if p.is_dir())
+    assert built == ["qinhuangdao-gxj-2023"], built
+    html = (folder / "output" / "汇总.html").read_text(encoding="utf-8")
+    assert "秦皇岛市工业和信息化局" in html and "邢台" not in html
+
+
+def _save_many(root: str, name: str, prefix: str, count: int) -> None:
+    from budgetgen.web.folder import Folder
+
+    folder = Folder.at(Path(root))
+    for i in range(count):
+        folder.save(name, f"# {prefix} {i}\n".encode())
+
+
+def test_two_servers_saving_the_same_department_at_once_keep_every_version(tmp_path):
+    import multiprocessing
+
+    from budgetgen.web.folder import Folder
+
+    folder = folder_of_examples(tmp_path / "部门")
+    original = (folder / MINE).read_bytes()
+    context = multiprocessing.get_context("fork")
+    servers = [context.Process(target=_save_many, args=(str(folder), MINE, p, 40)) for p in ("甲", "乙")]
+    for server in servers:
+        server.start()
+    for server in servers:
+        server.join(120)
+        assert server.exitcode == 0
+    kept = {v.read_bytes() for v in Folder.at(folder).versions(MINE)} | {(folder / MINE).read_bytes()}
+    written = {f"# {p} {i}\n".encode() for p in ("甲", "乙") for i in range(40)} | {original}
+    assert written <= kept, f"{len(written - kept)} versions lost"
+
+
+def test_a_logged_in_session_still_needs_the_pages_token_to_change_anything(bureau):
+    app, folder, accounts = bureau
+    filler = logged_in(app, "李会计")
+    before = (folder / MINE).read_bytes()
+    forged = filler.post(f"/save/{MINE}", data={"text": "x: 1\n"})
+    other_token = filler.post(f"/save/{MINE}", data={"csrf": "0" * 40, "text": "x: 1\n"})
+    assert forged.status_code == other_token.status_code == 403
+    assert (folder / MINE).read_bytes() == before
+    assert filler.post(f"/state/{MINE}", data={"state": "已提交"}).status_code == 403
+    assert accounts.state(MINE)["state"] == "草稿"

@@ -34,7 +34,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("template set", {"settings", "theme", "wording", "fonts"}),  # wording and settings of a city's set
     ("composition", {"analysis", "narrative", "sections", "compose", "layout"}),  # statement + set → Document
     ("builders", {"builders"}),  # Document → bytes, one module per format
-    ("orchestration", {"build", "batch", "summary", "starter", "nextyear", "diff"}),
+    ("orchestration", {"build", "batch", "summary", "starter", "nextyear", "diff", "checklist"}),
     ("interfaces", {"cli", "web", "__main__"}),
 ]
 # Builders see the document, the set and the layout — never the input, the statement or the views:

@@ -48,8 +48,8 @@ def server(tmp_path_factory):
     thread.join(10)
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
+def chromium(tmp_path_factory, window: str):
+    """Debian's Chromium, headless, downloading into a folder of the test's, at `window` (w,h)."""
     downloads = tmp_path_factory.mktemp("downloads")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
@@ -57,7 +57,7 @@ def browser(tmp_path_factory):
         "--headless=new",
         "--no-sandbox",
         "--disable-dev-shm-usage",
-        "--window-size=1280,1600",
+        f"--window-size={window}",
         "--lang=zh-CN",
     ):
         options.add_argument(argument)
@@ -71,6 +71,11 @@ def browser(tmp_path_factory):
     driver.shots = tmp_path_factory.mktemp("screenshots")
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    yield from chromium(tmp_path_factory, "1280,1600")
 
 
 def text_appears(driver, by, selector: str, text: str, seconds: float = 120) -> str:

@@ -11,11 +11,9 @@ import time
 import pytest
 import uvicorn
 from conftest import EXAMPLES, folder_of_examples, free_port, invoke
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
-from test_web_browser import CHROMIUM, DRIVER, pytestmark, shot, text_appears  # noqa: F401
+from test_web_browser import chromium, pytestmark, shot, text_appears  # noqa: F401
 
 from budgetgen.analysis import analyse
 from budgetgen.web import create_app
@@ -39,24 +37,7 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    downloads = tmp_path_factory.mktemp("downloads")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-dev-shm-usage",
-        "--window-size=1366,768",
-        "--lang=zh-CN",
-    ):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
-    driver.downloads = downloads
-    driver.shots = tmp_path_factory.mktemp("screenshots")
-    yield driver
-    driver.quit()
+    yield from chromium(tmp_path_factory, "1366,768")  # a finance officer's laptop
 
 
 def field(driver, name: str):

@@ -275,4 +275,7 @@ class SetSettings(Strict):
     fonts: FontSettings
     docx: DocxSettings = DocxSettings()
     page: PageSettings = PageSettings()
+    # the PDF engine: auto = Typst or WeasyPrint as budgetgen recommends (WeasyPrint for a set that
+    # changes the HTML/CSS templates); `build --engine` chooses for one build
+    engine: Literal["auto", "weasyprint", "typst"] = "auto"
     narrative: NarrativeSettings

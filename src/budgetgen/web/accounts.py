@@ -46,6 +46,10 @@ MIGRATIONS = (
                         department TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '',
                         address TEXT NOT NULL DEFAULT '');
     """,
+    # 2: the version saved when a department was approved, to show what changed since
+    "ALTER TABLE states ADD COLUMN approved_version TEXT NOT NULL DEFAULT ''",
+    # 3: the list's "last changed by" reads the audit per department
+    "CREATE INDEX audit_by_department ON audit (department, action, at)",
 )
 
 # Which role may do what. A 填报人 acts only on the departments assigned to them.
@@ -53,6 +57,18 @@ PERMISSIONS = {
     "管理员": {"read", "edit", "build", "create", "submit", "review", "publish", "batch", "admin"},
     "审核人": {"read", "build", "review", "publish", "batch"},
     "填报人": {"read", "edit", "build", "submit"},
+}
+# How the audit log names each permission asked for.
+PERMISSION_LABELS = {
+    "read": "查看",
+    "edit": "编辑",
+    "build": "生成",
+    "create": "新建或删除部门",
+    "submit": "提交",
+    "review": "审核",
+    "publish": "发布",
+    "batch": "批量操作",
+    "admin": "管理",
 }
 # State changes: (from, to) → the permission it needs.
 TRANSITIONS = {
@@ -267,8 +283,17 @@ class Accounts:
 
     def state(self, department: str) -> dict:
         with self._db() as db:
-            row = db.execute("SELECT state, by, at FROM states WHERE department = ?", (department,)).fetchone()
-        return {"state": row[0], "by": row[1], "at": row[2]} if row else {"state": "草稿", "by": "", "at": 0}
+            row = db.execute(
+                "SELECT state, by, at, approved_version FROM states WHERE department = ?", (department,)
+            ).fetchone()
+        if row is None:
+            return {"state": "草稿", "by": "", "at": 0, "approved_version": ""}
+        return {"state": row[0], "by": row[1], "at": row[2], "approved_version": row[3]}
+
+    def approved_as(self, department: str, version: str) -> None:
+        """The saved version holding the department as it was approved."""
+        with self._db() as db:
+            db.execute("UPDATE states SET approved_version = ? WHERE department = ?", (version, department))
 
     def check_transition(self, department: str, new: str, actor: Actor) -> None:
         """ValueError when the state cannot go to `new` from where it is; PermissionError when
@@ -330,6 +355,21 @@ class Accounts:
                 "INSERT INTO audit (at, actor, action, department, detail, address) VALUES (?, ?, ?, ?, ?, ?)",
                 (time.time(), actor, action, department, detail[:500], address),
             )
+
+    def in_state(self, state: str) -> list[str]:
+        with self._db() as db:
+            rows = db.execute("SELECT department FROM states WHERE state = ? ORDER BY department", (state,)).fetchall()
+        return [r[0] for r in rows]
+
+    def last_changes(self, action: str) -> dict[str, dict]:
+        """Per department, who did `action` last and when."""
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT department, actor, max(at) FROM audit WHERE action = ? AND department != ''"
+                " GROUP BY department",
+                (action,),
+            ).fetchall()
+        return {d: {"by": a, "at": _when(t)} for d, a, t in rows}
 
     def audit(self, department: str | None = None, limit: int = 500) -> list[dict]:
         with self._db() as db:

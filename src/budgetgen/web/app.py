@@ -25,9 +25,11 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..builders import DEFAULT_FORMATS, OUTPUTS
 from ..theme import list_sets, search_dirs_for
 from .accounts import Accounts
 from .batchrun import BatchState, start_batch
+from .bureau import checklist, publish_approved, published_zip
 from .folder import (
     MAX_UPLOAD_BYTES,
     TEXT_SUFFIXES,
@@ -40,7 +42,7 @@ from .folder import (
     version_of,
 )
 from .pages import flash_of, limited, page, refused, settings_of, to_department, verified_form
-from .seam import actor_of, requires, touched
+from .seam import CHANGED, actor_of, requires, touched
 from .tasks import build_file, check_file, check_text, form_page, import_workbook_as_yaml, is_public_tables_file
 from .worker import TimedOut, WorkerFailed
 from .workflow import audit_log, change_state, login, logout, password
@@ -48,12 +50,8 @@ from .workflow import audit_log, change_state, login, logout, password
 HERE = Path(__file__).resolve().parent
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-FORMATS = ("pdf", "docx", "xlsx")
-MEDIA = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+FORMATS = tuple(o.name for o in OUTPUTS if o.on_page)
+MEDIA = {o.name: o.media_type for o in OUTPUTS}
 
 
 @dataclass
@@ -65,6 +63,7 @@ class Settings:
     max_body_bytes: int = MAX_UPLOAD_BYTES + 64 * 1024  # an upload and its form fields
     statuses: dict = field(default_factory=dict)  # name → ((mtime, size), the list page's check)
     batch: BatchState = field(default_factory=BatchState)
+    publishing: BatchState = field(default_factory=BatchState)  # 发布 of every approved department
     allowed_hosts: frozenset[str] = LOCAL_HOSTS
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))  # signs this server's CSRF tokens
     sessions: set[str] = field(default_factory=set)  # session ids this server issued
@@ -103,6 +102,9 @@ def create_app(
         Route("/password", password, methods=["GET", "POST"]),
         Route("/state/{name:path}", change_state, methods=["POST"]),
         Route("/audit", audit_log),
+        Route("/checklist/{name:path}", checklist),
+        Route("/publish-approved", publish_approved, methods=["POST"]),
+        Route("/published.zip", published_zip),
         Route("/check/{name:path}", check_edited, methods=["POST"]),
         Route("/save/{name:path}", save, methods=["POST"]),
         Route("/build/{name:path}", build, methods=["POST"]),
@@ -257,7 +259,7 @@ async def not_allowed(request: Request, exc) -> HTMLResponse:
 
 
 def chosen_formats(form) -> tuple[str, ...]:
-    return tuple(f for f in FORMATS if form.get(f)) or ("pdf", "docx")
+    return tuple(f for f in FORMATS if form.get(f)) or DEFAULT_FORMATS
 
 
 # ---------------------------------------------------------------- pages
@@ -271,10 +273,16 @@ async def index(request: Request) -> HTMLResponse:
     gate = anyio.Semaphore(os.cpu_count() or 1)  # the first visit checks every department, a core each
 
     rows: list = [None] * len(names)
+    changes = await run_in_threadpool(last_changes, settings)
 
     async def fill(index: int, name: str) -> None:
         async with gate:
-            rows[index] = {**await list_status(settings, name), "file": name, "state": await state_of(settings, name)}
+            rows[index] = {
+                **await list_status(settings, name),
+                "file": name,
+                "state": await state_of(settings, name),
+                "changed": changes.get(name),
+            }
 
     async with anyio.create_task_group() as group:
         for index, name in enumerate(names):
@@ -286,6 +294,11 @@ async def index(request: Request) -> HTMLResponse:
         sets=sorted(list_sets(search_dirs_for(settings.folder.root / "x.yaml", settings.template_dirs))),
         **flash_of(request),
     )
+
+
+def last_changes(settings: Settings) -> dict[str, dict]:
+    """Who changed each department file last, and when (with accounts)."""
+    return settings.accounts.last_changes(CHANGED) if settings.accounts.configured else {}
 
 
 async def state_of(settings: Settings, name: str) -> str:
@@ -659,24 +672,37 @@ async def built_file(request: Request) -> Response:
 @requires("batch", scoped=False)
 async def batch_page(request: Request) -> HTMLResponse:
     settings = settings_of(request)
+    accounts = await run_in_threadpool(lambda: settings.accounts.configured)
     return page(
         request,
         "batch.html.j2",
         state=settings.batch.snapshot(),
+        publishing=settings.publishing.snapshot(),
         count=len(settings.folder.departments()),
+        approved=len(await run_in_threadpool(settings.accounts.in_state, "已审核")) if accounts else None,
+        accounts=accounts,
         summary=(settings.folder.output / "汇总.html").is_file(),
+        **flash_of(request),
     )
 
 
 @requires("batch", scoped=False)
 async def batch_start(request: Request) -> Response:
+    """Build every department, or (with accounts) only the approved ones: the 汇总 then sums those."""
     settings = settings_of(request)
     try:
         form = await verified_form(request)
     except Refused as exc:
         return refused(request, exc)
     formats = chosen_formats(form)
-    files = [settings.folder.resolve(n) for n in settings.folder.departments()]
+    names = settings.folder.departments()
+    if form.get("scope") == "approved":
+        approved = set(await run_in_threadpool(settings.accounts.in_state, "已审核"))
+        approved |= set(await run_in_threadpool(settings.accounts.in_state, "已发布"))
+        names = [n for n in names if n in approved]
+        if not names:
+            return refused(request, Refused("还没有审核通过的部门。", 409))
+    files = [settings.folder.resolve(n) for n in names]
     start_batch(settings.batch, files, settings.folder.output, formats, settings.template_dirs, settings.build_seconds)
     return RedirectResponse("/batch", status_code=303)
 
@@ -829,7 +855,7 @@ async def versions(request: Request) -> Response:
         difference, compared = None, ""
         if chosen:
             older = next((v for v in kept if v.name == chosen), None)
-            if older is None and chosen in settings.folder.departments():
+            if older is None and chosen in settings.folder.departments() and actor_of(request).may("read", chosen):
                 older = settings.folder.resolve(chosen)  # another department file: last year's
             if older is None:
                 raise Refused("没有这个版本")
@@ -849,7 +875,11 @@ async def versions(request: Request) -> Response:
         "versions.html.j2",
         name=name,
         versions=[{"file": v.name, "when": _when(v)} for v in kept],
-        others=[d for d in settings.folder.departments() if d != name and d.endswith((".yaml", ".yml"))],
+        others=[
+            d
+            for d in settings.folder.departments()
+            if d != name and d.endswith((".yaml", ".yml")) and actor_of(request).may("read", d)
+        ],
         chosen=chosen,
         compared=compared,
         difference=difference,

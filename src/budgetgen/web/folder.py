@@ -12,8 +12,12 @@ import hashlib
 import os
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from filelock import FileLock, Timeout
 
 from ..batch import DEPARTMENT_SUFFIXES, discover, output_key
 from ..build import MAX_NAME_BYTES, write_file
@@ -24,6 +28,7 @@ from ..problems import InputRejected
 
 OUTPUT = "output"  # built files, inside the served folder
 BACKUPS = ".budgetgen-backup"
+SAVE_LOCK = ".budgetgen-save.lock"  # held while a save checks the version and writes
 TEXT_SUFFIXES = (".yaml", ".yml")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # the loader's limit for a department file
 WORKBOOK_MAGIC = {".xlsx": ZIP_MAGIC, ".xls": OLE_MAGIC}
@@ -106,7 +111,7 @@ class Folder:
         a name no other save takes. With expected_version, a file changed since the page was opened
         (another tab, another person) is not overwritten: Conflict carries what is there now."""
         path = self.resolve(name, must_exist=False)
-        with SAVING:
+        with self.saving():
             try:
                 if path.exists():
                     current = path.read_bytes()
@@ -138,7 +143,7 @@ class Folder:
         path = self.resolve(name)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         target = self.root / BACKUPS / "deleted" / stamp / name
-        with SAVING:
+        with self.saving():
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(path, target)
@@ -148,6 +153,24 @@ class Folder:
             except OSError as exc:
                 raise Refused(f"删除失败：{os_reason(exc)}", 500) from None
         return target.relative_to(self.root).as_posix()
+
+    @contextmanager
+    def saving(self) -> Iterator[None]:
+        """One save at a time in this folder, across threads and across servers sharing it (a second
+        `budgetgen serve` on the same folder): no version is lost between the check and the write."""
+        try:
+            with SAVING, FileLock(self.root / SAVE_LOCK, timeout=30):
+                yield
+        except Timeout:
+            raise Refused("保存失败：另一次保存 30 秒仍未完成，请稍后再试。", 503) from None
+        except OSError as exc:
+            raise Refused(f"保存失败：{os_reason(exc)}", 500) from None
+
+    def snapshot(self, name: str) -> str:
+        """The department file as it is now, kept as a version (the approved one); its file name."""
+        path = self.resolve(name)
+        with self.saving():
+            return self._keep_backup(path, path.read_bytes()).name
 
     def versions(self, name: str) -> list[Path]:
         """The saved versions of a department file, newest first."""
@@ -181,7 +204,7 @@ def _is_version_of(backup: Path, path: Path) -> bool:
     return len(parts) == 2 and parts[0].count("-") == 2 and parts[0].replace("-", "").isdigit() and parts[1].isdigit()
 
 
-SAVING = threading.Lock()  # one save at a time: the version check and the write are one step
+SAVING = threading.Lock()  # one save at a time in this server: the version check and the write are one step
 
 
 def decode_text(raw: bytes) -> tuple[str, str] | None:

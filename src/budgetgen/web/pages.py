@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from .. import __version__
+from ..builders import OUTPUTS
 from .folder import MAX_UPLOAD_BYTES, Refused
 from .worker import run_limited
 
@@ -29,6 +30,7 @@ PAGES = Environment(
     lstrip_blocks=True,
 )
 PAGES.filters["url"] = lambda name: quote(str(name))
+PAGES.globals["outputs"] = [o for o in OUTPUTS if o.on_page]  # the formats a page offers
 
 
 def settings_of(request: Request) -> Any:

@@ -17,10 +17,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from .accounts import LOCAL, Accounts, AccountsUnavailable, Actor
+from .accounts import LOCAL, PERMISSION_LABELS, Accounts, AccountsUnavailable, Actor
 from .pages import page
 
 SESSION_COOKIE = "budgetgen_session"
+CHANGED = "修改"  # the audit action of a change to a department file
 Handler = Callable[[Request], Awaitable[Response]]
 
 
@@ -52,7 +53,7 @@ def requires(action: str, scoped: bool = True) -> Callable[[Handler], Handler]:
                 return RedirectResponse("/login?next=" + quote(target), status_code=303)
             department = request.path_params.get("name") if scoped else None
             if not actor.may(action, department):
-                await run_in_threadpool(record, request, actor, f"拒绝：{action}", department or "")
+                await run_in_threadpool(record, request, actor, f"拒绝：{PERMISSION_LABELS[action]}", department or "")
                 if scoped:
                     return page(
                         request, "message.html.j2", status=404, title="没有这个页面", message="地址有误，请从首页进入。"
@@ -61,7 +62,8 @@ def requires(action: str, scoped: bool = True) -> Callable[[Handler], Handler]:
             request.state.actor = actor
             if request.method == "POST":
                 try:  # recorded before it happens: an action the log cannot hold does not happen
-                    await run_in_threadpool(record, request, actor, action, department or "", request.url.path)
+                    label = f"请求：{PERMISSION_LABELS[action]}"
+                    await run_in_threadpool(record, request, actor, label, department or "", request.url.path)
                 except AccountsUnavailable as exc:
                     return page(request, "message.html.j2", status=503, title="未能完成", message=str(exc))
             return await handler(request)
@@ -84,7 +86,9 @@ def record(request: Request, actor: Actor, action: str, department: str = "", de
 
 
 def touched(request: Request, department: str) -> None:
-    """A department's file changed: a submitted or approved one goes back to 草稿."""
+    """A department's file changed: recorded as 修改 (the list shows who changed it last), and a
+    submitted or approved one goes back to 草稿."""
     accounts = accounts_of(request)
     if accounts.configured:
+        record(request, actor_of(request), CHANGED, department, request.url.path)
         accounts.edited(department, actor_of(request))

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..analysis import analyse
 from ..batch import FIGURES
 from ..build import check_problems
+from ..checklist import checklist_title, checklist_workbook, review_items
 from ..problems import InputRejected, Problem, Severity, format_path
 
 STATUS = {"ok": "可生成", "warnings": "有警告", "errors": "有错误"}
@@ -59,6 +60,18 @@ def check_file(path: str, shown_as: str, template_dirs: tuple[str, ...], with_ta
         "problems": [problem_data(p, shown_as, path) for p in problems],
         "tables": analysis.tables.to_json()["tables"] if with_tables and analysis.tables_ok else None,
     }
+
+
+def review_checklist(path: str, shown_as: str, template_dirs: tuple[str, ...]) -> bytes:
+    """The bureau's review checklist of the department, as an XLSX."""
+    try:
+        analysis = analyse(Path(path), tuple(Path(d) for d in template_dirs))
+    except InputRejected as exc:
+        items = review_items(None, exc.problems, shown_as)
+        return checklist_workbook(items, checklist_title(Path(shown_as).stem, None), 2000)
+    items = review_items(analysis, check_problems(analysis), shown_as)
+    department, year = analysis.budget.department, analysis.budget.year
+    return checklist_workbook(items, checklist_title(department.name, year), year)
 
 
 def check_text(text: str, suffix: str, folder: str, shown_as: str, template_dirs: tuple[str, ...]) -> dict:
@@ -125,7 +138,15 @@ def build_file(path: str, output: str, formats: tuple[str, ...], template_dirs: 
         result = build(Path(path), Path(output), formats, tuple(Path(d) for d in template_dirs))
     except InputRejected as exc:
         return {"ok": False, "problems": [problem_data(p, shown_as, path) for p in exc.problems]}
-    return {"ok": True, "written": [p.name for p in result.written], "pages": result.pages, "seconds": result.seconds}
+    department = result.analysis.budget.department
+    return {
+        "ok": True,
+        "written": [p.name for p in result.written],
+        "pages": result.pages,
+        "seconds": result.seconds,
+        "code": department.code,
+        "name": department.name,
+    }
 
 
 def form_page(path: str, shown_as: str, template_dirs: tuple[str, ...], fields: list | None, save: bool) -> dict:

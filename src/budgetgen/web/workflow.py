@@ -6,11 +6,7 @@ for the portal (编码-名称.pdf …), and makes them read-only: what was appro
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import time
-from pathlib import Path
 from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
@@ -18,11 +14,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from .accounts import AccountsUnavailable
+from .bureau import publish
 from .folder import Refused
 from .pages import limited, page, refused, settings_of, to_department, verified_form
 from .seam import SESSION_COOKIE, accounts_of, actor_of, current_actor, record, requires
 
-PUBLISHED = "发布"
 LOGIN_WINDOW = 600  # seconds
 LOGIN_ATTEMPTS_PER_ADDRESS = 20  # failed logins from one address within the window
 _failures: dict[str, list[float]] = {}
@@ -105,7 +101,7 @@ async def password(request: Request) -> Response:
 async def change_state(request: Request) -> Response:
     """提交 / 退回 / 审核 / 发布: only the roles allowed, only from the states allowed; 审核 needs a
     department without errors (its warnings acknowledged), 发布 builds the final outputs."""
-    from .tasks import build_file, check_file
+    from .tasks import check_file
 
     settings = settings_of(request)
     name = request.path_params["name"]
@@ -127,42 +123,21 @@ async def change_state(request: Request) -> Response:
                 raise Refused(f"还有 {errors} 个错误，不能{'提交' if new == '已提交' else '审核通过'}。", 409)
             if new == "已审核" and warnings and not form.get("warnings_read"):
                 raise Refused(f"有 {warnings} 个警告：请逐条看过后勾选“已阅警告”再审核通过。", 409)
-        await run_in_threadpool(accounts.change_state, name, new, actor, comment)
-        note = ""
         if new == "已发布":
-            status = settings.statuses.get(name, (None, {}))[1]
-            published = await _publish(settings, path, name, status, limited, build_file)
-            note = "：" + "、".join(published)
+            address = request.client.host if request.client else ""
+            published = await run_in_threadpool(publish, settings, name, actor, address)
+            return to_department(name, "已发布：" + "、".join(published))
+        await run_in_threadpool(accounts.change_state, name, new, actor, comment)
+        if new == "已审核":
+            kept = await run_in_threadpool(settings.folder.snapshot, name)
+            await run_in_threadpool(accounts.approved_as, name, kept)
     except Refused as exc:
         return refused(request, exc)
     except (ValueError, PermissionError) as exc:
         await run_in_threadpool(record, request, actor, f"拒绝：状态 → {new}", name, str(exc))
         return refused(request, Refused(str(exc), 409))
     await run_in_threadpool(record, request, actor, f"状态 → {new}", name, comment)
-    return to_department(name, f"已改为“{new}”{note}")
-
-
-async def _publish(settings, path: Path, name: str, status: dict, limited, build_file) -> list[str]:
-    """The final outputs, built as `budgetgen build` builds them, named 编码-名称.<格式> in 发布/ and
-    made read-only."""
-    stem = "-".join(str(x) for x in (status.get("code"), status.get("name")) if x) or path.stem
-    target = settings.folder.root / PUBLISHED
-    target.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory() as scratch:
-        result = await limited(
-            build_file, str(path), scratch, ("pdf", "docx", "xlsx"), settings.dirs, name, seconds=settings.build_seconds
-        )
-        if not result["ok"]:
-            raise Refused("生成失败，未发布：" + "；".join(p["message"] for p in result["problems"][:3]), 409)
-        published = []
-        for built in sorted(Path(scratch).iterdir()):
-            final = target / f"{stem}{built.suffix}"
-            if final.exists():
-                os.chmod(final, 0o644)
-            shutil.copyfile(built, final)
-            os.chmod(final, 0o444)
-            published.append(final.name)
-    return published
+    return to_department(name, f"已改为“{new}”")
 
 
 @requires("batch", scoped=False)
