@@ -1,51 +1,68 @@
-"""Benchmark: build time of each example beside LibreOffice's conversion of the same DOCX.
+"""Benchmark: both PDF engines and LibreOffice, side by side in one run.
 
-For every example it measures (median of --runs):
-- check: load + validate + compute + checks, in process;
-- pdf / docx: rendering each format, in process (WeasyPrint and python-docx already imported);
-  docx is writing the DOCX with the page numbers of the PDF built beside it, "docx alone" also
-  lays out the PDF for those numbers (what `--format docx` costs);
-- `budgetgen build --format pdf` as a fresh process, the way finance staff run it;
-- `soffice --headless --convert-to pdf` of the DOCX we built, as a fresh process (if installed).
+For every example (and a department with 10× the projects of 001) it runs, as fresh processes the
+way finance staff run them, interleaved (one run of each variant, then the next round) so that the
+shared machine's noise falls on all of them alike:
+- `budgetgen build --format pdf` with each engine;
+- `--format docx` with each engine (the DOCX's contents numbered from that engine's layout);
+- `--format pdf,docx` with each engine;
+- `soffice --headless --convert-to pdf` of the DOCX budgetgen built (if LibreOffice is installed).
+Each is measured by the OS (wait4): CPU seconds (user + system) and peak memory; medians of --runs.
+The last columns are ratios within the same run: Typst's full build against LibreOffice's and
+WeasyPrint's, and DOCX-only with Typst against DOCX-only with WeasyPrint.
 
-Run: python scripts/benchmark.py [--runs N]
+Run: .venv/bin/python scripts/benchmark.py [--runs N]
 """
 
 from __future__ import annotations
 
 import argparse
-import io
+import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from functools import partial
 from pathlib import Path
 
-from pypdf import PdfReader
-
-from budgetgen.analysis import analyse
-from budgetgen.builders import BuildOptions
-from budgetgen.builders.docx import build_docx, render_docx
-from budgetgen.builders.pdf import render_pdf
-from budgetgen.compose import compose
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+BUDGETGEN = [sys.executable, "-m", "budgetgen"]
+VARIANTS = {
+    "pdf weasyprint": ("pdf", "weasyprint"),
+    "pdf typst": ("pdf", "typst"),
+    "docx weasyprint": ("docx", "weasyprint"),
+    "docx typst": ("docx", "typst"),
+    "pdf,docx weasyprint": ("pdf,docx", "weasyprint"),
+    "pdf,docx typst": ("pdf,docx", "typst"),
+}
 
 
-def median_seconds(action, runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+def measured(command: list[str]) -> tuple[float, float]:
+    """CPU seconds and peak MiB of one process, as the OS counts them."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}")
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def run(command: list[str]) -> None:
-    subprocess.run(command, check=True, capture_output=True)
+def ten_times_the_projects(folder: Path) -> Path:
+    from stress import EXAMPLE, stress_department
+
+    projects = 10 * len(re.findall(r"^- 名称:", EXAMPLE.read_text(encoding="utf-8"), re.MULTILINE))
+    path = folder / "projects-x10.yaml"
+    path.write_text(stress_department(max(projects, 10)), encoding="utf-8")
+    return path
+
+
+def pages(path: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(str(path)).pages)
 
 
 def main() -> None:
@@ -53,51 +70,40 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    budgetgen = [sys.executable, "-m", "budgetgen.cli"]
-    examples = sorted((ROOT / "examples").glob("*.yaml"))
-    render_pdf(compose(analyse(examples[0])), analyse(examples[0]).theme)  # warm imports and fonts
-    header = (
-        f"{'example':28} {'pages':>5} {'check':>8} {'pdf':>8} {'docx':>8} {'docx alone':>11}"
-        f" {'build pdf,docx (process)':>25} {'soffice docx→pdf':>17}"
-    )
-    print(header)
-    print("-" * len(header))
-    with tempfile.TemporaryDirectory() as scratch:
-        scratch = Path(scratch)
+    with tempfile.TemporaryDirectory() as scratch_name:
+        scratch = Path(scratch_name)
+        examples = sorted((ROOT / "examples").glob("*.yaml")) + [ten_times_the_projects(scratch)]
+        columns = list(VARIANTS) + (["soffice docx→pdf"] if soffice else [])
+        print("CPU seconds (peak MiB), medians of", args.runs, "interleaved runs")
+        print(
+            f"{'example':24} {'pages w/t':>10} "
+            + " ".join(f"{c:>22}" for c in columns)
+            + "   typst/LO  typst/wp  docx t/w"
+        )
         for example in examples:
-            analysis = analyse(example)
-            document = compose(analysis)
-            check = median_seconds(partial(analyse, example), args.runs)
-            pdf_bytes = render_pdf(document, analysis.theme)
-            pdf = median_seconds(partial(render_pdf, document, analysis.theme), args.runs)
-            report: dict = {}
-            render_pdf(document, analysis.theme, report=report)
-            docx = median_seconds(partial(render_docx, document, analysis.theme, report["anchor_pages"]), args.runs)
-            alone = median_seconds(partial(build_docx, document, analysis.theme, BuildOptions()), args.runs)
-            process = median_seconds(
-                partial(run, budgetgen + ["build", str(example), "-o", str(scratch), "--format", "pdf,docx"]), args.runs
-            )
-            pages = len(PdfReader(io.BytesIO(pdf_bytes)).pages)
-            converted = "not installed"
-            if soffice:
-                docx_path = scratch / f"{example.stem}.docx"
-                profile = (scratch / "lo-profile").as_uri()
-                convert = [
-                    soffice,
-                    f"-env:UserInstallation={profile}",
-                    "--headless",
-                    "--convert-to",
-                    "pdf",
-                    "--outdir",
-                    str(scratch / "lo"),
-                    str(docx_path),
-                ]
-                run(convert)  # first start creates the profile; not counted
-                converted = f"{median_seconds(partial(run, convert), args.runs):.2f} s"
-            print(
-                f"{example.stem:28} {pages:>5} {check * 1000:>6.0f}ms {pdf:>7.2f}s {docx:>7.2f}s {alone:>10.2f}s"
-                f" {process:>24.2f}s {converted:>17}"
-            )
+            out = scratch / example.stem
+            samples: dict[str, list[tuple[float, float]]] = {c: [] for c in columns}
+            for _ in range(args.runs):
+                for name, (formats, engine) in VARIANTS.items():
+                    target = out / name.replace(",", "+").replace(" ", "-")
+                    command = [*BUDGETGEN, "build", str(example), "-o", str(target), "--format", formats]
+                    samples[name].append(measured([*command, "--engine", engine]))
+                if soffice:
+                    docx = out / "pdf+docx-weasyprint" / f"{example.stem}.docx"
+                    profile = (scratch / "lo-profile").as_uri()
+                    convert = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+                    convert += ["--outdir", str(out / "lo"), str(docx)]
+                    if not (scratch / "lo-profile").exists():
+                        measured(convert)  # the first start creates the profile; not counted
+                    samples["soffice docx→pdf"].append(measured(convert))
+            cpu = {c: statistics.median(s[0] for s in samples[c]) for c in columns}
+            memory = {c: max(s[1] for s in samples[c]) for c in columns}
+            counted = "/".join(str(pages(out / f"pdf-{e}" / f"{example.stem}.pdf")) for e in ("weasyprint", "typst"))
+            cells = " ".join(f"{f'{cpu[c]:.2f} ({memory[c]:.0f})':>22}" for c in columns)
+            lo = f"{cpu['pdf,docx typst'] / cpu['soffice docx→pdf']:>9.2f}" if soffice else f"{'—':>9}"
+            wp = cpu["pdf,docx typst"] / cpu["pdf,docx weasyprint"]
+            docx_ratio = cpu["docx typst"] / cpu["docx weasyprint"]
+            print(f"{example.stem:24} {counted:>10} {cells}  {lo} {wp:>9.2f} {docx_ratio:>9.2f}")
 
 
 if __name__ == "__main__":

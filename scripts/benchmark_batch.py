@@ -53,71 +53,53 @@ def timed(command: list[str]) -> tuple[float, float]:
     return time.perf_counter() - started, children_cpu() - cpu
 
 
+def batch_command(source: Path, output: Path, engine: str) -> list[str]:
+    return (
+        BUDGETGEN
+        + ["batch", str(source), "-o", str(output), "-j", "2", "--format", "pdf,docx", "--force", "--json"]
+        + [
+            "--engine",
+            engine,
+        ]
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--departments", type=int, default=20)
     parser.add_argument("--memory", type=int, default=0, help="also run batch over this many departments for memory")
+    parser.add_argument("--engines", default="weasyprint,typst", help="the PDF engines to run the batch with")
     args = parser.parse_args()
+    engines = args.engines.split(",")
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
         files = make_city(work / "city", args.departments)
+        n = len(files)
+        cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+        print(f"{n} departments, pdf+docx, on {cores} cores")
         sequential_wall = sequential_cpu = 0.0
         for path in files:
-            wall, cpu = timed(BUDGETGEN + ["build", str(path), "-o", str(work / "one-by-one"), "--format", "pdf,docx"])
+            command = BUDGETGEN + ["build", str(path), "-o", str(work / "one-by-one"), "--format", "pdf,docx"]
+            wall, cpu = timed(command + ["--engine", engines[0]])
             sequential_wall += wall
             sequential_cpu += cpu
-        batch_wall, batch_cpu = timed(
-            BUDGETGEN
-            + [
-                "batch",
-                str(work / "city"),
-                "-o",
-                str(work / "batch"),
-                "-j",
-                "2",
-                "--format",
-                "pdf,docx",
-                "--force",
-                "--json",
-            ]
-        )
-        n = len(files)
         print(
-            f"{n} departments, pdf+docx, on"
-            f" {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores"
-        )
-        print(
-            f"  one `budgetgen build` process each, one after another: {sequential_wall:6.1f} s wall,"
+            f"  one `budgetgen build --engine {engines[0]}` process each: {sequential_wall:6.1f} s wall,"
             f" {sequential_cpu / n:5.2f} s CPU per department"
         )
-        print(
-            f"  `budgetgen batch -j 2`:                                 {batch_wall:6.1f} s wall,"
-            f" {batch_cpu / n:5.2f} s CPU per department"
-        )
-        print(
-            f"  speed-up {sequential_wall / batch_wall:.2f}×; batch CPU per department"
-            f" {batch_cpu / sequential_cpu:.2f}× a CLI build's"
-        )
-        report_memory(work / "batch" / "汇总.json")
+        for engine in engines:
+            batch_wall, batch_cpu = timed(batch_command(work / "city", work / f"batch-{engine}", engine))
+            print(
+                f"  `budgetgen batch -j 2 --engine {engine}`: {batch_wall:6.1f} s wall,"
+                f" {batch_cpu / n:5.2f} s CPU per department ({batch_cpu / sequential_cpu:.2f}× the processes')"
+            )
+            report_memory(work / f"batch-{engine}" / "汇总.json")
         if args.memory:
             make_city(work / "big", args.memory)
-            wall, _ = timed(
-                BUDGETGEN
-                + [
-                    "batch",
-                    str(work / "big"),
-                    "-o",
-                    str(work / "big-out"),
-                    "-j",
-                    "2",
-                    "--format",
-                    "pdf,docx",
-                    "--force",
-                    "--json",
-                ]
-            )
-            print(f"{args.memory} departments by batch -j 2: {wall:.1f} s wall")
-            report_memory(work / "big-out" / "汇总.json")
+            for engine in engines:
+                wall, _ = timed(batch_command(work / "big", work / f"big-{engine}", engine))
+                print(f"{args.memory} departments by batch -j 2 --engine {engine}: {wall:.1f} s wall")
+                report_memory(work / f"big-{engine}" / "汇总.json")
 
 
 def report_memory(summary: Path) -> None:

@@ -15,6 +15,14 @@ REFERENCE_EXAMPLES = {
 }
 
 
+ENGINES = ("weasyprint", "typst")  # every PDF test runs against both
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request):
+    return request.param
+
+
 def invoke(*args, **runner_options):
     """The command line as a finance officer runs it (typer's runner); never a traceback or an
     internal error, whatever the input. The one way tests run a command in-process."""
@@ -85,7 +93,10 @@ def built_examples(tmp_path_factory):
         for ref, example in REFERENCE_EXAMPLES.items():
             folder = shared / ref
             if not (folder / ".complete").exists():
-                build(example, folder, ("pdf", "docx", "html"))
+                build(example, folder, ("pdf", "docx", "html"), engine="weasyprint")
+                build(example, folder / "typst", ("pdf",), engine="typst")
                 (folder / ".complete").touch()
             results[ref] = {fmt: folder / f"{example.stem}.{fmt}" for fmt in ("pdf", "docx", "html")}
+            results[ref]["pdf-weasyprint"] = results[ref]["pdf"]
+            results[ref]["pdf-typst"] = folder / "typst" / f"{example.stem}.pdf"
     return results

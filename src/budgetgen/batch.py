@@ -117,12 +117,18 @@ def common_base(files: list[Path]) -> Path:
     return Path(os.path.commonpath(parents)) if parents else Path(".")
 
 
-def input_digest(path: Path, template_dirs: tuple[Path, ...], formats: tuple[str, ...], strict: bool = False) -> str:
+def input_digest(
+    path: Path,
+    template_dirs: tuple[Path, ...],
+    formats: tuple[str, ...],
+    strict: bool = False,
+    engine: str | None = None,
+) -> str:
     """What a department's outputs depend on: its file, every template set and city catalog it may
     use, budgetgen's version, the formats asked for and --strict."""
     from .theme import search_dirs_for
 
-    digest = hashlib.sha256(f"{__version__}|{','.join(formats)}|{'strict' if strict else ''}".encode())
+    digest = hashlib.sha256(f"{__version__}|{','.join(formats)}|{'strict' if strict else ''}|{engine or ''}".encode())
     try:
         digest.update(read_limited(path))
     except InputRejected:
@@ -159,6 +165,7 @@ def build_department(
     template_dirs: tuple[str, ...],
     force: bool,
     strict: bool = False,
+    engine: str | None = None,
 ) -> dict:
     """Build one department into output_root/<key>/; the summary row as a plain dict."""
     from .build import build, write_file
@@ -166,7 +173,7 @@ def build_department(
     path = Path(source)
     folder = Path(output_root) / key
     dirs = tuple(Path(d) for d in template_dirs)
-    digest = input_digest(path, dirs, formats, strict)
+    digest = input_digest(path, dirs, formats, strict, engine)
     stamp = folder / STAMP
     if not force and stamp.is_file():
         try:
@@ -178,7 +185,7 @@ def build_department(
     started = time.perf_counter()
     row = Row(str(path))
     try:
-        result = build(path, folder, formats, dirs, strict=strict)
+        result = build(path, folder, formats, dirs, strict=strict, engine=engine)
     except InputRejected as exc:
         row.problems = [_problem(p, path) for p in exc.problems]
         row.errors = sum(1 for p in exc.problems if p.severity is Severity.ERROR)
@@ -241,9 +248,14 @@ def _warm_up() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stop at once (a write in progress cleans up first)
     end_with_parent()
-    import weasyprint  # noqa: F401
+    import typst  # noqa: F401
 
-    from .builders import docx, pdf, xlsx  # noqa: F401
+    from .builders import docx, pdf, typstpdf, xlsx  # noqa: F401
+
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):  # a machine without GTK/Pango builds with Typst
+        pass
     from .theme import list_sets, load_theme, search_dirs_for
 
     dirs = search_dirs_for(None)
@@ -297,6 +309,7 @@ def run_batch(
     on_start: Callable[[Path], None] = lambda path: None,
     on_done: Callable[[dict], None] = lambda row: None,
     base: Path | None = None,
+    engine: str | None = None,
 ) -> Run:
     """Build every file, each into output/<its output_key below base>/ (base: the files' common folder)."""
     jobs = max(1, jobs or os.cpu_count() or 1)
@@ -326,6 +339,7 @@ def run_batch(
                     tuple(str(d) for d in template_dirs),
                     force,
                     strict,
+                    engine,
                 )
                 pending[future] = path
             done, _ = wait(pending, return_when=FIRST_COMPLETED)

@@ -26,6 +26,7 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     pages: int | None = None  # of the PDF, when one was built
+    engine: str | None = None  # the PDF engine that built it
 
 
 def build(
@@ -35,6 +36,7 @@ def build(
     template_dirs: tuple[Path, ...] = (),
     pdfa: bool = False,
     strict: bool = False,
+    engine: str | None = None,
 ) -> BuildResult:
     """Raises InputRejected (with every problem) when the input has errors or a file cannot be written."""
     started = time.perf_counter()
@@ -45,12 +47,13 @@ def build(
     result.seconds["check"] = time.perf_counter() - started
     document = compose(analysis)
     outputs: dict[str, bytes] = {}
-    options = BuildOptions(pdfa=pdfa)
+    options = BuildOptions(pdfa=pdfa, engine=engine)
     for fmt in formats:
         started = time.perf_counter()
         outputs[fmt] = builder_for(fmt)(document, analysis.theme, options)
         result.seconds[fmt] = time.perf_counter() - started
     result.pages = options.report.get("pages")
+    result.engine = options.report.get("engine")
     result.written = write_all(output_dir, source.stem, outputs)
     return result
 

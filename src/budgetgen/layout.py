@@ -12,7 +12,7 @@ import math
 import unicodedata
 from dataclasses import replace
 
-from .document import Heading, TableBlock
+from .document import Document, Heading, TableBlock
 from .settings import PageSettings
 
 PAGE_MM = {"A4": (210, 297), "A3": (297, 420), "B5": (176, 250), "Letter": (215.9, 279.4)}
@@ -348,3 +348,28 @@ def align_continued_tables(blocks: list) -> list:
         ):
             result[i - 1] = replace(upper, widths=lower.widths)
     return result
+
+
+def split_cut_merges(document: Document, row_pages: dict[int, dict[int, int]]) -> Document:
+    """The document with each page-cut merge split at the break; the same object when none is cut."""
+    blocks = list(document.blocks)
+    changed = False
+    for index, rows in row_pages.items():
+        block = blocks[index] if index < len(blocks) else None
+        if not isinstance(block, TableBlock) or len(set(rows.values())) < 2:
+            continue
+        split = split_merges_at_pages(block, rows)
+        if split.merges != block.merges:
+            blocks[index], changed = split, True
+    return Document(document.meta, blocks) if changed else document
+
+
+def kept_tail(text: str) -> int | None:
+    """Where the last few characters of a heading start that must stay together on its last line
+    (so a wrapped heading never ends in a line of 1–4 characters), at a word boundary; None when
+    the heading is that short."""
+    keep = SHORT_LAST_LINE + 1
+    if len(text) <= keep:
+        return None
+    start = next((i for i in range(len(text) - keep, max(len(text) - 2 * keep, 0), -1) if good_break(text, i)), None)
+    return len(text) - keep if start is None else start

@@ -508,8 +508,8 @@ class Narrator:
             source = "" if source is None else str(source)
         try:
             with time_limit(SENTENCE_SECONDS, f"句子 narrative.{where} "):
-                template = self.env.from_string(self.snippet_macros + source)
-                text = render_bounded(template, SENTENCE_CHARS, **values).strip()
+                template = self.env.from_string(source)
+                text = render_bounded(template, SENTENCE_CHARS, **values, **self._macros(values)).strip()
         except (TemplateError, RenderLimit, TypeError, ValueError, ArithmeticError) as exc:
             raise InputRejected(
                 [
@@ -592,6 +592,20 @@ class Narrator:
             for name, value in self.snippets.items()
             if isinstance(value, dict) and value.get("params")
         )
+
+    @cached_property
+    def _macro_template(self):
+        """The snippets with parameters, compiled once (not once per sentence: they are most of
+        what compiling a sentence would cost)."""
+        return self.env.from_string(self.snippet_macros) if self.snippet_macros else None
+
+    def _macros(self, values: dict) -> dict:
+        """The snippet macros, seeing the same figures as the sentence that calls them."""
+        template = self._macro_template
+        if template is None:
+            return {}
+        module = template.make_module(values)
+        return {name: getattr(module, name) for name in self.snippets if hasattr(module, str(name))}
 
     @cached_property
     def context(self) -> dict:

@@ -529,10 +529,10 @@ def build_docx(document: Document, theme: Theme, options: BuildOptions) -> bytes
     pages = options.report.get("anchor_pages")
     if pages is None:  # no PDF in this build: lay one out for the contents' page numbers
         from ..fonts import installed_cjk_font
-        from .pdf import page_numbers
+        from . import page_numbers
 
         # Without a CJK font there is no layout to take numbers from; the contents then lists
         # the headings without page numbers (Word's “更新域” adds them).
-        pages = page_numbers(document, theme) if installed_cjk_font(theme) else {}
+        pages = page_numbers(document, theme, options.engine) if installed_cjk_font(theme) else {}
         options.report["anchor_pages"] = pages
     return render_docx(document, theme, pages)

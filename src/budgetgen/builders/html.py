@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from ..document import Block, Contents, CoverPage, Document, HeaderCell, Heading, Paragraph, TableBlock
 from ..fonts import css_fonts
-from ..layout import SHORT_LAST_LINE, UNBREAKABLE_KINDS, good_break
+from ..layout import UNBREAKABLE_KINDS, kept_tail
 from ..problems import InputRejected, Problem, error
 from ..sandbox import BoundedSandbox, RenderLimit, render_bounded, time_limit
 from ..theme import Theme, set_file
@@ -88,12 +88,9 @@ def _keep_last(text: str) -> Markup:
     """A heading whose last few characters stay together, so a wrapped heading never ends in a
     line of 1–4 characters (the characters before them move down instead)."""
     text = str(text)
-    keep = SHORT_LAST_LINE + 1
-    if len(text) <= keep:
+    start = kept_tail(text)
+    if start is None:
         return escape(text)
-    # the kept tail starts at a word boundary (信息公开情况说明, not 开情况说明)
-    start = next((i for i in range(len(text) - keep, max(len(text) - 2 * keep, 0), -1) if good_break(text, i)), None)
-    start = len(text) - keep if start is None else start
     return escape(text[:start]) + Markup('<span class="keep">') + escape(text[start:]) + Markup("</span>")
 
 

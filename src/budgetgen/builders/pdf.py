@@ -7,9 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..document import Document, TableBlock
+from ..document import Document
 from ..fonts import require_installed_cjk_font
-from ..layout import split_merges_at_pages
+from ..layout import split_cut_merges
 from ..loading import read_limited
 from ..theme import Theme
 from .html import render_html, set_file_for_url
@@ -30,7 +30,8 @@ def render_pdf(
         report["anchor_pages"] = anchor_pages(laid_out)
     options = {"pdf_variant": "pdf/a-2b"} if pdfa else {}
     # A fixed identifier keeps identical input byte-identical (WeasyPrint would otherwise hash the time).
-    pdf: bytes = laid_out.write_pdf(pdf_identifier=b"budgetgen", **options)
+    # tagged (headings, paragraphs, tables with header cells) for screen readers, as Typst's
+    pdf: bytes = laid_out.write_pdf(pdf_identifier=b"budgetgen", pdf_tags=True, **options)
     return pdf
 
 
@@ -43,7 +44,7 @@ def lay_out(document: Document, theme: Theme, trimmed_ua: bool = True) -> LaidOu
     require_installed_cjk_font(theme)
     laid_out = _lay_out_once(document, theme, trimmed_ua)
     for _ in range(SPLIT_PASSES):
-        split = _split_cut_merges(document, table_row_pages(laid_out))
+        split = split_cut_merges(document, table_row_pages(laid_out))
         if split is document:
             break
         document = split
@@ -78,20 +79,6 @@ def _rows(box: Any, table: int | None) -> Iterator[tuple[int, int]]:
         return
     for child in getattr(box, "children", ()):
         yield from _rows(child, table)
-
-
-def _split_cut_merges(document: Document, row_pages: dict[int, dict[int, int]]) -> Document:
-    """The document with each page-cut merge split at the break; the same object when none is cut."""
-    blocks = list(document.blocks)
-    changed = False
-    for index, rows in row_pages.items():
-        block = blocks[index] if index < len(blocks) else None
-        if not isinstance(block, TableBlock) or len(set(rows.values())) < 2:
-            continue
-        split = split_merges_at_pages(block, rows)
-        if split.merges != block.merges:
-            blocks[index], changed = split, True
-    return Document(document.meta, blocks) if changed else document
 
 
 def anchor_pages(laid_out: LaidOut) -> dict[str, int]:

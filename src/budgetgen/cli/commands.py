@@ -14,6 +14,7 @@ from pathlib import Path
 import typer
 
 from ..analysis import Analysis, analyse
+from ..builders import DEFAULT_FORMATS, ENGINE_NAMES, FORMATS, formats_help
 from ..model import json_schema
 from ..oserrors import os_reason
 from ..problems import InputRejected, Problem, Severity, has_errors
@@ -51,6 +52,31 @@ TemplatesOption = typer.Option(None, "--templates", metavar="文件夹", help="�
 StrictOption = typer.Option(
     False, "--strict", help="发布前的检查（职责、机构、绩效、项目为空，元填入万元文件等）按错误处理"
 )
+EngineOption = typer.Option(
+    None,
+    "--engine",
+    metavar="引擎",
+    help=f"PDF 排版引擎：{'、'.join(ENGINE_NAMES)}（默认按模板集的 engine 设置）",
+)
+
+
+def chosen_formats(formats: str) -> tuple[str, ...]:
+    """The formats of --format, or a refusal naming those that exist."""
+    chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        typer.echo(f"不支持的格式：{'、'.join(unknown) or '（空）'}。可选：{formats_help()}。", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    return chosen
+
+
+def checked_engine(engine: str | None) -> str | None:
+    if engine is not None and engine.strip().lower() not in ENGINE_NAMES:
+        typer.echo(f"不支持的 PDF 引擎：{engine}。可选：{'、'.join(ENGINE_NAMES)}。", err=True)
+        raise typer.Exit(EXIT_ERRORS)
+    return engine.strip().lower() if engine else None
+
+
 DepartmentFile = typer.Argument(
     ..., metavar="部门文件", help="部门预算 YAML 文件，或 budgetgen new --xlsx 的填写用工作簿"
 )
@@ -145,8 +171,11 @@ def _check_problems(analysis: Analysis) -> list[Problem]:
 def build(
     file: Path = DepartmentFile,
     output: Path = typer.Option(Path("output"), "-o", "--output", metavar="文件夹", help="输出文件夹"),
-    formats: str = typer.Option("pdf,docx", "--format", metavar="格式", help="输出格式，逗号分隔：pdf、docx、html"),
+    formats: str = typer.Option(
+        ",".join(DEFAULT_FORMATS), "--format", metavar="格式", help=f"输出格式，逗号分隔：{formats_help()}"
+    ),
     pdfa: bool = typer.Option(False, "--pdfa", help="PDF 按 PDF/A-2b 归档格式输出"),
+    engine: str | None = EngineOption,
     templates: Path | None = TemplatesOption,
     strict: bool = StrictOption,
 ) -> None:
@@ -156,23 +185,19 @@ def build(
     budgetgen build examples/qinhuangdao-gxj-2023.yaml -o output --format pdf,docx
     """
     from ..build import build as run_build
-    from ..builders import FORMATS
 
-    chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
-    unknown = [f for f in chosen if f not in FORMATS]
-    if unknown or not chosen:
-        typer.echo(f"不支持的格式：{'、'.join(unknown) or '（空）'}。可选：{'、'.join(FORMATS)}。", err=True)
-        raise typer.Exit(EXIT_ERRORS)
+    chosen = chosen_formats(formats)
     dirs = (templates,) if templates else ()
     try:
-        result = _guarded(lambda: run_build(file, output, chosen, dirs, pdfa, strict))
+        result = _guarded(lambda: run_build(file, output, chosen, dirs, pdfa, strict, checked_engine(engine)))
     except InputRejected as exc:
         _refuse(exc, file, "，未生成文件（原有输出文件未改动）")
     _print_problems(result.analysis.problems, file)
     for path in result.written:
         typer.echo(f"已生成 {path}")
     timings = "，".join(f"{k} {v:.2f} 秒" for k, v in result.seconds.items())
-    typer.echo(f"用时：{timings}")
+    engine = f"（PDF 排版：{result.engine}）" if result.engine else ""
+    typer.echo(f"用时：{timings}{engine}")
 
 
 @command()
@@ -448,8 +473,9 @@ def batch(
     ),
     jobs: int | None = typer.Option(None, "-j", "--jobs", metavar="N", help="同时生成的进程数（默认：CPU 核数）"),
     formats: str = typer.Option(
-        "pdf,docx", "--format", metavar="格式", help="输出格式，逗号分隔：pdf、docx、html、xlsx"
+        ",".join(DEFAULT_FORMATS), "--format", metavar="格式", help=f"输出格式，逗号分隔：{formats_help()}"
     ),
+    engine: str | None = EngineOption,
     templates: Path | None = TemplatesOption,
     force: bool = typer.Option(False, "--force", help="全部重新生成（默认跳过输入、模板集和版本都没变的部门）"),
     as_json: bool = typer.Option(False, "--json", help="另写 汇总.json，供其他程序读取"),
@@ -464,13 +490,10 @@ def batch(
     budgetgen batch 各部门/ -o 公开文件/ -j 2 --templates 城市模板
     """
     from ..batch import discover, run_batch
-    from ..builders import FORMATS
     from ..summary import write_summary
 
-    chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
-    if not chosen or any(f not in FORMATS for f in chosen):
-        typer.echo(f"不支持的格式：{formats}。可选：{'、'.join(FORMATS)}。", err=True)
-        raise typer.Exit(EXIT_ERRORS)
+    chosen = chosen_formats(formats)
+    engine = checked_engine(engine)
     files, notes = discover(inputs, output)
     for note_text in notes:
         typer.echo(f"提示：{note_text}", err=True)
@@ -482,7 +505,17 @@ def batch(
     with progress:
         base = inputs[0] if len(inputs) == 1 and inputs[0].is_dir() else None
         run = run_batch(
-            files, output, chosen, dirs, jobs, force, strict, on_start=progress.start, on_done=progress.done, base=base
+            files,
+            output,
+            chosen,
+            dirs,
+            jobs,
+            force,
+            strict,
+            on_start=progress.start,
+            on_done=progress.done,
+            base=base,
+            engine=engine,
         )
     rows = run.rows
     try:
