@@ -336,43 +336,51 @@ def compile_typst(document: Document, theme: Theme, pdfa: bool = False, report: 
     return pdf
 
 
-def _compile(document: Document, theme: Theme, pdfa: bool) -> tuple[bytes, dict[str, Any]]:
+def _compile(document: Document, theme: Theme, pdfa: bool, export: bool = True) -> tuple[bytes, dict[str, Any]]:
+    """Lay the document out (splitting page-cut merges, a few passes at most), then write the PDF;
+    without `export` only the layout, for the pages a DOCX's contents names."""
     import typst  # the compiler: a self-contained wheel, imported only for a Typst build
 
     folder = Path(tempfile.mkdtemp(prefix="budgetgen-typst-"))
     try:
         images = _images(document, theme, folder)
-        stamp = datetime(document.meta.year - 1, 12, 31, tzinfo=UTC)
-        # PDF/UA-1 always (tagged: headings, paragraphs, tables with header cells, the language);
-        # PDF/A-2b on request, for archiving
-        standards: Any = ["a-2b", "ua-1"] if pdfa else "ua-1"
         try:
+            compiler = None
             for _ in range(SPLIT_PASSES + 1):
                 writer = Writer(document, theme, images)
                 (folder / SOURCE).write_text(writer.source(), encoding="utf-8")
-                compiler = typst.Compiler(str(folder / SOURCE), root=str(folder))
-                try:
-                    pdf = compiler.compile(format="pdf", timestamp=stamp, pdf_standards=standards)
-                except typst.TypstError as exc:
-                    if "PDF/UA" not in exc.message:
-                        raise
-                    # a character no installed font has (an ancient or rare one): PDF/UA forbids
-                    # the substitute glyph, so the file stays tagged but does not claim PDF/UA-1
-                    standards = ["a-2b"] if pdfa else None
-                    pdf = compiler.compile(format="pdf", timestamp=stamp, pdf_standards=standards)
+                # one compiler for every pass: it reads the file again and lays out what changed
+                compiler = compiler or typst.Compiler(str(folder / SOURCE), root=str(folder))
                 laid_out = _report(compiler.query(f"<{PAGES_LABEL}>", field="value", one=True), writer.labels)
                 split = split_cut_merges(document, laid_out.pop("row_pages"))
                 if split is document:
                     break
                 document = split
+            assert compiler is not None
+            return (_export(compiler, typst, document, pdfa) if export else b""), laid_out
         except typst.TypstError as exc:  # a bug of this writer, or a limit of the compiler
             raise InputRejected(
                 [error("排版", f"Typst 排版失败：{exc.message}", "请把部门文件发给维护人员。")]
             ) from None
-        assert isinstance(pdf, bytes)
-        return pdf, laid_out
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _export(compiler: Any, typst: Any, document: Document, pdfa: bool) -> bytes:
+    """The PDF of the laid-out document: PDF/UA-1 (tagged: headings, paragraphs, tables with header
+    cells, the language), and PDF/A-2b on request, for archiving."""
+    stamp = datetime(document.meta.year - 1, 12, 31, tzinfo=UTC)
+    standards: Any = ["a-2b", "ua-1"] if pdfa else "ua-1"
+    try:
+        pdf = compiler.compile(format="pdf", timestamp=stamp, pdf_standards=standards)
+    except typst.TypstError as exc:
+        if "PDF/UA" not in exc.message:
+            raise
+        # a character no installed font has (an ancient or rare one): PDF/UA forbids the
+        # substitute glyph, so the file stays tagged but does not claim PDF/UA-1
+        pdf = compiler.compile(format="pdf", timestamp=stamp, pdf_standards=["a-2b"] if pdfa else None)
+    assert isinstance(pdf, bytes)
+    return pdf
 
 
 def in_child(function: Callable[..., T], *args: Any) -> T:
@@ -435,7 +443,7 @@ def build_pdf(document: Document, theme: Theme, options: BuildOptions) -> bytes:
 
 def page_numbers(document: Document, theme: Theme) -> dict[str, int]:
     """Where each heading falls in the Typst layout of this document (for the DOCX contents)."""
-    report: dict[str, Any] = {}
-    compile_typst(document, theme, report=report)
-    pages: dict[str, int] = report["anchor_pages"]
+    require_installed_cjk_font(theme)
+    _, laid_out = in_child(_compile, document, theme, False, False)
+    pages: dict[str, int] = laid_out["anchor_pages"]
     return pages
