@@ -63,3 +63,15 @@ def test_carried_over_project_fills_carry_forward_rows():
     assert fiscal[32][:2] == ["年初财政拨款结转和结余", "293.00"]
     assert fiscal[33][:2] == ["一、一般公共预算拨款", "293.00"]
     assert fiscal[36] == ["收入总计", "724.00", "支出总计", "724.00", "724.00", "", ""]
+
+
+def test_importing_the_command_line_leaves_the_garbage_collector_as_it_found_it():
+    """The CLI pauses the collector while importing (cli/__init__.py); a program that imports it
+    (the tests, a bureau's script) gets it back running, and one that had turned it off keeps it off."""
+    import subprocess
+    import sys
+
+    program = "import gc{}\nimport budgetgen.cli\nprint(gc.isenabled())"
+    for before, expected in (("", "True"), ("; gc.disable()", "False")):
+        result = subprocess.run([sys.executable, "-c", program.format(before)], capture_output=True, text=True)
+        assert result.stdout.strip() == expected, result.stderr

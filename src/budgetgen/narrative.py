@@ -508,7 +508,7 @@ class Narrator:
             source = "" if source is None else str(source)
         try:
             with time_limit(SENTENCE_SECONDS, f"句子 narrative.{where} "):
-                template = self.env.from_string(source)
+                template = self.env.compiled(source)
                 text = render_bounded(template, SENTENCE_CHARS, **values, **self._macros(values)).strip()
         except (TemplateError, RenderLimit, TypeError, ValueError, ArithmeticError) as exc:
             raise InputRejected(
@@ -597,7 +597,7 @@ class Narrator:
     def _macro_template(self):
         """The snippets with parameters, compiled once (not once per sentence: they are most of
         what compiling a sentence would cost)."""
-        return self.env.from_string(self.snippet_macros) if self.snippet_macros else None
+        return self.env.compiled(self.snippet_macros) if self.snippet_macros else None
 
     def _macros(self, values: dict) -> dict:
         """The snippet macros, seeing the same figures as the sentence that calls them."""

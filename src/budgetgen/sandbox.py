@@ -5,12 +5,17 @@ batch only its own departments fail.
 
 from __future__ import annotations
 
+import hashlib
 import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
+from types import CodeType
 from typing import Any
 
+from jinja2 import Template
+from jinja2.bccache import BytecodeCache, FileSystemBytecodeCache
 from jinja2.exceptions import SecurityError, TemplateRuntimeError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -22,8 +27,67 @@ class RenderLimit(Exception):
     """A template exceeded its time or output budget."""
 
 
+MAX_REMEMBERED = 4096  # compiled sentences kept in a process (a web server or a batch worker)
+_compiled_code: dict[tuple[str, str], CodeType] = {}
+
+
 class BoundedSandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**"})
+
+    def compiled(self, source: str) -> Template:
+        """`from_string`, with the compiling remembered — in this process, and across processes in
+        Jinja's bytecode cache (as Python keeps its .pyc files): compiling a set's sixty sentences
+        was most of composing a document. Keyed by the source and by what shapes the generated
+        code (this class and its intercepted operators), so a changed sentence compiles afresh."""
+        key = (self._code_shape, source)
+        code = _compiled_code.get(key)
+        if code is None:
+            code = self._compile_through_cache(source)
+            if len(_compiled_code) >= MAX_REMEMBERED:
+                _compiled_code.clear()
+            _compiled_code[key] = code
+        return self.template_class.from_code(self, code, self.make_globals(None), None)
+
+    @property
+    def _code_shape(self) -> str:
+        options = (
+            self.block_start_string,
+            self.variable_start_string,
+            self.comment_start_string,
+            self.line_statement_prefix,
+            self.trim_blocks,
+            self.lstrip_blocks,
+            self.autoescape,
+            self.keep_trailing_newline,
+            self.newline_sequence,
+            sorted(self.intercepted_binops),
+            sorted(self.intercepted_unops),
+            type(self).__module__,
+            type(self).__qualname__,
+        )
+        return repr(options)
+
+    def _compile_through_cache(self, source: str) -> CodeType:
+        cache = bytecode_cache()
+        if cache is None:
+            return self._code(source)
+        name = "budgetgen:" + hashlib.sha256(f"{self._code_shape}\0{source}".encode()).hexdigest()
+        try:
+            bucket = cache.get_bucket(self, name, None, source)
+        except Exception:  # an unreadable or foreign cache file: compile as if there were none
+            return self._code(source)
+        if bucket.code is None:
+            bucket.code = self._code(source)
+            try:
+                cache.set_bucket(bucket)
+            except OSError:  # a full or read-only disk: the next run compiles again
+                pass
+        return bucket.code
+
+    def _code(self, source: str) -> CodeType:
+        code = self.compile(source)
+        assert isinstance(code, CodeType)
+        return code
 
     def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
         if operator == "*":
@@ -37,6 +101,16 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
             raise SecurityError(f"幂运算的指数太大（超过 {MAX_EXPONENT}）")
         return super().call_binop(context, operator, left, right)
+
+
+@cache
+def bytecode_cache() -> BytecodeCache | None:
+    """Jinja's cache of compiled templates in the temporary folder (a folder of the user's own, which
+    Jinja checks on POSIX); none where it cannot be made."""
+    try:
+        return FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
 
 
 def render_bounded(template, limit_chars: int, **context: Any) -> str:

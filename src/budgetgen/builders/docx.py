@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
+from html import escape as html_escape
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape
 
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -36,6 +36,14 @@ ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "
 LANGUAGE = "zh-CN"
 
 
+def xml_text(text: str) -> str:
+    return html_escape(text, quote=False)
+
+
+def xml_attribute(text: str) -> str:
+    return html_escape(text, quote=True)
+
+
 class DocxWriter:
     def __init__(self, document: Document, theme: Theme, pages: dict[str, int] | None = None) -> None:
         self.source = document
@@ -49,6 +57,7 @@ class DocxWriter:
         self.orientation = "portrait"
         self.first_block = True
         self.numbered = False  # whether the page-numbered body section has started
+        self.style_ids: dict[str, str] = {}
 
     # ------------------------------------------------------------ document setup
     def render(self) -> bytes:
@@ -100,12 +109,21 @@ class DocxWriter:
         for border in title.element.xpath(".//w:pBdr"):
             border.getparent().remove(border)
 
+    def _styled_paragraph(self, style: str, text: str = "") -> Any:
+        """A paragraph in a named style, the style's id looked up once (python-docx searches
+        styles.xml for it on every paragraph)."""
+        if style not in self.style_ids:
+            self.style_ids[style] = self.docx.styles[style].style_id
+        paragraph = self.docx.add_paragraph(text)
+        paragraph._p.style = self.style_ids[style]
+        return paragraph
+
     def _heading_size(self, level: int) -> float:
         return float(self.fonts.size_title_pt if level <= 2 else self.fonts.size_body_pt + 1)
 
     def _heading_paragraph(self, text: str, level: int, orientation: str, align: str | None = None) -> Any:
         """A heading whose lines are balanced when its last line would hold only a few characters."""
-        paragraph = self.docx.add_paragraph(style=HEADING_STYLES.get(level, "Heading 3"))
+        paragraph = self._styled_paragraph(HEADING_STYLES.get(level, "Heading 3"))
         lines = balanced_lines(text, units_per_line(self.page, self._heading_size(level), orientation))
         for number, line in enumerate(lines):
             run = paragraph.add_run(line)
@@ -197,14 +215,14 @@ class DocxWriter:
             picture = self.docx.add_paragraph()
             picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
             picture.add_run().add_picture(str(block.image.path), width=Mm(block.image.width_mm))
-        title = self.docx.add_paragraph(block.title, style="Title")
-        subtitle = self.docx.add_paragraph(block.subtitle, style="Title")
+        title = self._styled_paragraph("Title", block.title)
+        subtitle = self._styled_paragraph("Title", block.subtitle)
         subtitle.runs[0].font.size = Pt(22)
         for paragraph in (title, subtitle):
             _stamp_fonts(paragraph, self.fonts.docx_heading)
 
     def _contents(self, block: Contents) -> None:
-        heading = self.docx.add_paragraph(block.title, style="Title")
+        heading = self._styled_paragraph("Title", block.title)
         heading.runs[0].font.size = Pt(self.fonts.size_title_pt)
         heading.paragraph_format.page_break_before = True
         _stamp_fonts(heading, self.fonts.docx_heading)
@@ -216,7 +234,7 @@ class DocxWriter:
         Word and LibreOffice show that result as it is (no update prompt on opening); “更新域”
         in Word recomputes the numbers for the DOCX's own pagination, which follows the PDF's
         closely (same page, margins, fonts and column widths)."""
-        body_font = escape(self.fonts.docx_body, {'"': "&quot;"})
+        body_font = xml_attribute(self.fonts.docx_body)
         run_props = (
             f'<w:rPr><w:rFonts w:ascii="{body_font}" w:hAnsi="{body_font}" w:eastAsia="{body_font}"'
             f' w:cs="{body_font}"/></w:rPr>'
@@ -238,18 +256,18 @@ class DocxWriter:
             number = self.pages.get(entry.anchor) if block.page_numbers else None
             page = (
                 run('<w:fldChar w:fldCharType="begin"/>')
-                + run(f'<w:instrText xml:space="preserve"> PAGEREF {escape(entry.anchor)} \\h </w:instrText>')
+                + run(f'<w:instrText xml:space="preserve"> PAGEREF {xml_text(entry.anchor)} \\h </w:instrText>')
                 + run('<w:fldChar w:fldCharType="separate"/>')
                 + run(f"<w:t>{number}</w:t>")
                 + run('<w:fldChar w:fldCharType="end"/>')
                 if number is not None
                 else ""
             )
-            text = run('<w:t xml:space="preserve">' + escape(entry.text) + "</w:t>")
+            text = run('<w:t xml:space="preserve">' + xml_text(entry.text) + "</w:t>")
             paragraphs.append(
                 f'<w:p><w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{right}"/></w:tabs>'
                 f'<w:ind w:left="{(entry.level - 1) * 420}"/></w:pPr>'
-                f'{start}<w:hyperlink w:anchor="{escape(entry.anchor)}" w:history="1">{text}{run("<w:tab/>")}'
+                f'{start}<w:hyperlink w:anchor="{xml_attribute(entry.anchor)}" w:history="1">{text}{run("<w:tab/>")}'
                 f"{page}</w:hyperlink></w:p>"
             )
         end = "<w:p>" + run('<w:fldChar w:fldCharType="end"/>') + "</w:p>"
@@ -343,7 +361,7 @@ class TableXml:
     @staticmethod
     def _run_props(font: str, size_pt: float) -> str:
         half_points = int(round(size_pt * 2))
-        name = escape(font, {'"': "&quot;"})
+        name = xml_attribute(font)
         return (
             f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}" w:cs="{name}"/><w:sz'
             f' w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
@@ -432,7 +450,7 @@ class TableXml:
         jc = {"left": "left", "center": "center", "right": "right"}[align]
         run = ""
         if text:
-            pieces = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in text.split("\n"))
+            pieces = "<w:br/>".join(f'<w:t xml:space="preserve">{xml_text(line)}</w:t>' for line in text.split("\n"))
             run = f"<w:r><w:rPr>{self.run_props}{'<w:b/><w:bCs/>' if bold else ''}</w:rPr>{pieces}</w:r>"
         # in twips of the table's font size: LibreOffice does not read Word's character units
         indentation = f'<w:ind w:left="{round(indent * self.font_pt * 20)}"/>' if indent else ""
@@ -452,7 +470,7 @@ class TableXml:
         )
         runs = "".join(
             f'<w:r><w:rPr>{self.run_props}</w:rPr>{"<w:tab/>" if i else ""}<w:t xml:space="preserve">'
-            f"{escape(text)}</w:t></w:r>"
+            f"{xml_text(text)}</w:t></w:r>"
             for i, text in enumerate((line.left, line.middle, line.right))
         )
         no_borders = (
@@ -506,7 +524,7 @@ def _set_font(style: Any, font: str, size_pt: float) -> None:
 
 def _bookmark(paragraph: Any, name: str) -> None:
     identifier = paragraph.getparent().index(paragraph) + 1  # unique: one bookmark per body paragraph
-    start = parse_xml(f'<w:bookmarkStart {W} w:id="{identifier}" w:name="{escape(name)}"/>')
+    start = parse_xml(f'<w:bookmarkStart {W} w:id="{identifier}" w:name="{xml_attribute(name)}"/>')
     end = parse_xml(f'<w:bookmarkEnd {W} w:id="{identifier}"/>')
     paragraph.insert(1 if paragraph.pPr is not None else 0, start)
     paragraph.append(end)
