@@ -15,8 +15,8 @@ from docx import Document as open_docx
 from pypdf import PdfReader
 
 from budgetgen.analysis import analyse
+from budgetgen.build import document_for
 from budgetgen.builders.html import render_html
-from budgetgen.compose import compose
 from budgetgen.problems import InputRejected
 from budgetgen.theme import load_theme
 
@@ -130,7 +130,7 @@ def test_six_row_three_public_table_in_every_format(district):
 
 def test_the_pdf_indents_the_sub_rows(district):
     html = render_html(
-        compose(analyse(district["path"])), load_theme("district-2026", (district["folder"] / "templates",))
+        document_for(analyse(district["path"])), load_theme("district-2026", (district["folder"] / "templates",))
     )
     assert re.search(r'style="padding-left: 2em">其中：公务用车购置费', html)
 
@@ -182,7 +182,7 @@ def test_each_settings_example_of_the_guide_builds(tmp_path, index):
     else:
         path = department(tmp_path, "from-guide")
     try:
-        html = render_html(compose(analyse(path)), load_theme("from-guide", (tmp_path / "templates",)))
+        html = render_html(document_for(analyse(path)), load_theme("from-guide", (tmp_path / "templates",)))
     except InputRejected as exc:
         pytest.fail(f"guide example {index} is refused: {[p.message for p in exc.problems]}\n{block}")
     assert "</html>" in html

@@ -11,7 +11,7 @@ from conftest import invoke
 from export_layouts import Layout, putuo_export
 
 from budgetgen.analysis import analyse
-from budgetgen.compose import compose
+from budgetgen.build import document_for
 from budgetgen.document import TableBlock
 from budgetgen.excel.importer import _amount_cells, import_workbook
 from budgetgen.excel.tables import find_tables
@@ -38,7 +38,7 @@ def expected_amounts() -> Counter:
 def printed_amounts(path: Path) -> Counter:
     analysis = analyse(path)
     assert analysis.tables_ok, [p.message for p in analysis.table_problems if p.severity.name == "ERROR"]
-    document = compose(analysis, narrative=False)
+    document = document_for(analysis, narrative=False)
     return Counter(
         c.text.replace(",", "")
         for b in document.blocks

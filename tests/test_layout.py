@@ -14,7 +14,7 @@ from docx import Document as open_docx
 from stress import stress_department
 
 from budgetgen.analysis import analyse
-from budgetgen.compose import compose
+from budgetgen.build import document_for
 from budgetgen.document import TableBlock
 from budgetgen.layout import balanced_lines, text_units
 
@@ -95,7 +95,7 @@ def test_a_heading_is_never_left_alone_before_a_landscape_table(stress):
 
 
 def test_a_long_merged_cell_is_split_only_where_the_page_breaks(stress):
-    document = compose(analyse(stress["source"]))
+    document = document_for(analyse(stress["source"]))
     first = next(b for b in document.blocks if isinstance(b, TableBlock) and b.anchor == "project-1-indicators")
     output = [m for m in first.merges if m.column == 0 and first.rows[m.row].cells[0].text == "产出指标"]
     assert len(output) == 1 and output[0].flows and output[0].rowspan >= 45, "one merge of 49 产出 rows, flowing"
@@ -215,7 +215,7 @@ def test_a_bad_docx_setting_is_refused_with_its_line(tmp_path):
 
 
 def test_a_goal_row_and_its_indicators_share_their_columns():
-    document = compose(analyse(EXAMPLES / "qinhuangdao-gxj-2023.yaml"))
+    document = document_for(analyse(EXAMPLES / "qinhuangdao-gxj-2023.yaml"))
     tables = [b for b in document.blocks if isinstance(b, TableBlock)]
     pairs = [(upper, lower) for upper, lower in zip(tables, tables[1:], strict=False) if lower.continues]
     assert pairs and all(upper.widths == lower.widths for upper, lower in pairs)

@@ -159,7 +159,7 @@ def test_tables_command_needs_only_sound_tables(tmp_path):
 
 def test_2025_change_sentence_without_personnel_split(tmp_path):
     """Without last year's 人员/公用 figures the 2025 sentence falls back to the typed reason."""
-    from budgetgen.compose import compose
+    from budgetgen.build import document_for
     from budgetgen.document import Paragraph
 
     text = REFERENCE_EXAMPLES["001"].read_text(encoding="utf-8")
@@ -169,13 +169,13 @@ def test_2025_change_sentence_without_personnel_split(tmp_path):
     path.write_text(text, encoding="utf-8")
     analysis = analyse(path)
     assert analysis.ok, analysis.problems
-    paragraphs = [b.text for b in compose(analysis).blocks if isinstance(b, Paragraph)]
+    paragraphs = [b.text for b in document_for(analysis).blocks if isinstance(b, Paragraph)]
     assert any("基本支出减少5.07万元，主要为人员变动；项目支出增加76.90万元" in p for p in paragraphs)
 
 
 def test_missing_prior_three_public_is_a_warning_and_the_sentence_degrades(tmp_path):
     """004's per-item sentence without last year's 三公 figures: no comparison, no broken wording."""
-    from budgetgen.compose import compose
+    from budgetgen.build import document_for
     from budgetgen.document import Paragraph
 
     text = REFERENCE_EXAMPLES["004"].read_text(encoding="utf-8")
@@ -186,7 +186,7 @@ def test_missing_prior_three_public_is_a_warning_and_the_sentence_degrades(tmp_p
     analysis = analyse(path)
     assert "没有上年“三公”经费" in " ".join(p.message for p in analysis.problems)
     sentence = next(
-        b.text for b in compose(analysis).blocks if isinstance(b, Paragraph) and "“三公”经费预算安排" in b.text
+        b.text for b in document_for(analysis).blocks if isinstance(b, Paragraph) and "“三公”经费预算安排" in b.text
     )
     assert (
         sentence == "2022年，我局财政拨款“三公”经费预算安排8.00万元。其中：公务用车购置及运维费预算数6.00万元；"
@@ -195,7 +195,7 @@ def test_missing_prior_three_public_is_a_warning_and_the_sentence_degrades(tmp_p
 
 
 def test_change_without_a_reason_is_a_warning_and_the_sentence_stays_well_formed(tmp_path):
-    from budgetgen.compose import compose
+    from budgetgen.build import document_for
     from budgetgen.document import Paragraph
 
     text = REFERENCE_EXAMPLES["000"].read_text(encoding="utf-8")
@@ -205,6 +205,8 @@ def test_change_without_a_reason_is_a_warning_and_the_sentence_stays_well_formed
     analysis = analyse(path)
     assert any("项目支出比上年有增减，但没有写增减原因" in p.message for p in analysis.problems)
     sentence = next(
-        b.text for b in compose(analysis).blocks if isinstance(b, Paragraph) and b.text.startswith("2023年预算收支安排")
+        b.text
+        for b in document_for(analysis).blocks
+        if isinstance(b, Paragraph) and b.text.startswith("2023年预算收支安排")
     )
     assert sentence.endswith("项目支出增加2615.88万元。")

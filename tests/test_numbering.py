@@ -3,7 +3,7 @@
 import pytest
 
 from budgetgen.analysis import analyse
-from budgetgen.compose import compose
+from budgetgen.build import document_for
 from budgetgen.document import Heading, Paragraph, TableBlock
 from budgetgen.numbering import STYLES, chinese_numeral, number_label
 
@@ -95,7 +95,7 @@ def test_120_items_in_every_numbered_list(tmp_path, set_name):
     path = tmp_path / "long.yaml"
     path.write_text(department_with_long_lists(set_name), encoding="utf-8")
     analysis = analyse(path)
-    document = compose(analysis)
+    document = document_for(analysis)
     found = texts(document)
     theme = analysis.theme
     for setting, item in (

@@ -206,12 +206,12 @@ def test_a_single_line_in_yuan_in_a_wan_file_is_named_at_the_line(tmp_path):
 def test_empty_sections_print_what_a_reference_prints_for_none(tmp_path):
     """No procurement: the set's “none” sentence and no “见下表” above an empty table; no bare
     headings over empty 分项绩效目标 and 工作保障措施; no “拟购置…0.00万元，已按要求列入政府采购预算”."""
-    from budgetgen.compose import compose
+    from budgetgen.build import document_for
     from budgetgen.document import Heading, Paragraph, TableBlock
 
     path = tmp_path / "dept.yaml"
     path.write_text(VALID + "国有资产:\n  车辆: {数量: 1, 价值: 20.00}\n", encoding="utf-8")
-    document = compose(analyse(path))
+    document = document_for(analyse(path))
     texts = [b.text for b in document.blocks if isinstance(b, (Paragraph, Heading))]
     words = "".join(texts)
     assert "本部门2026年无政府采购预算。" in words and "具体内容见下表" not in words
@@ -250,10 +250,10 @@ def test_small_performance_tables_are_kept_whole_and_their_merges_uncut():
     the same page); a taller one flows on, and never leaves its title alone on a page."""
     from conftest import EXAMPLES
 
-    from budgetgen.compose import compose
+    from budgetgen.build import document_for
     from budgetgen.document import TableBlock
 
-    document = compose(analyse(EXAMPLES / "xingtai-gxj-2022.yaml"))
+    document = document_for(analyse(EXAMPLES / "xingtai-gxj-2022.yaml"))
     tables = [b for b in document.blocks if isinstance(b, TableBlock) and not b.part_table]
     kept = [b for b in tables if b.keep_together]
     assert kept and len(kept) < len(tables), "small tables kept, tall ones flowing"
@@ -305,11 +305,13 @@ def test_a_sentence_never_prints_an_empty_list(tmp_path):
 def test_the_part_title_is_not_repeated_unless_the_set_prints_it_as_its_reference_does(tmp_path):
     from conftest import EXAMPLES
 
-    from budgetgen.compose import compose
+    from budgetgen.build import document_for
     from budgetgen.document import Paragraph
 
     def title_lines(path):
-        return [b.text for b in compose(analyse(path)).blocks if isinstance(b, Paragraph) and b.style == "title-line"]
+        return [
+            b.text for b in document_for(analyse(path)).blocks if isinstance(b, Paragraph) and b.style == "title-line"
+        ]
 
     path = tmp_path / "dept.yaml"
     path.write_text(VALID, encoding="utf-8")

@@ -185,6 +185,24 @@ def test_pdf_fonts_are_all_embedded(built, ref, engine):
     assert any("CJK" in row for row in rows)
 
 
+def test_the_fonts_check_names_are_the_fonts_each_engine_embeds(built, ref, engine):
+    """`check` says which installed font prints each role (fonts.fonts_used, asked of fontconfig);
+    both engines pick from the same list in the same order, so the PDF embeds exactly those."""
+    from budgetgen.analysis import analyse
+    from budgetgen.fonts import fonts_used
+
+    def letters(name: str) -> str:
+        return re.sub(r"[^a-z]", "", name.lower())
+
+    output = subprocess.run(
+        ["pdffonts", str(built[ref][f"pdf-{engine}"])], capture_output=True, text=True, check=True
+    ).stdout
+    embedded = {letters(row.split()[0].split("+")[-1]) for row in output.splitlines()[2:]}
+    used = {letters(font) for _, font, _ in fonts_used(analyse(REFERENCE_EXAMPLES[ref]).theme).values() if font}
+    assert used, "fontconfig names the fonts on this machine"
+    assert {next((u for u in used if e.startswith(u)), e) for e in embedded} == used, (embedded, used)
+
+
 def test_pdf_header_repeats_on_continuation_pages(built, engine):
     """000's 收入总表 spans two pages; the top line and 栏次 row repeat on the second."""
     path = built["000"][f"pdf-{engine}"]
@@ -219,11 +237,13 @@ def test_trimmed_user_agent_stylesheet_gives_identical_pages(built, tmp_path):
     """budgetgen's trimmed UA stylesheet (builders/ua.css) lays out exactly as WeasyPrint's own:
     every page image of 001 is the same."""
     from budgetgen.analysis import analyse
+    from budgetgen.build import document_for
     from budgetgen.builders.pdf import render_pdf
-    from budgetgen.compose import compose
 
     analysis = analyse(REFERENCE_EXAMPLES["001"])
-    (tmp_path / "default.pdf").write_bytes(render_pdf(compose(analysis), analysis.theme, trimmed_ua=False))
+    (tmp_path / "default.pdf").write_bytes(
+        render_pdf(document_for(analysis, "weasyprint"), analysis.theme, trimmed_ua=False)
+    )
     for name, pdf in (("default", tmp_path / "default.pdf"), ("trimmed", built["001"]["pdf"])):
         subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / name)], check=True)
     default_pages = sorted(tmp_path.glob("default-*.png"))

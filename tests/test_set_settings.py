@@ -14,7 +14,7 @@ from conftest import EXAMPLES, REFERENCE_EXAMPLES, invoke
 from test_statement import VALID, department
 
 from budgetgen.analysis import analyse
-from budgetgen.compose import compose
+from budgetgen.build import document_for
 from budgetgen.document import Paragraph, TableBlock
 from budgetgen.money import format_percent, format_sentence_amount
 from budgetgen.narrative import VARIABLES, Narrator, sentence_environment, variable_paths
@@ -199,7 +199,7 @@ def test_short_name_and_place_reach_titles_and_sentences(tmp_path):
         .replace("  级次: 区\n", "  级次: 区\n  简称: 科工局\n  地区: 海港区\n"),
     )
     assert n.render("{{ place }}{{ short_name }}", "t") == "海港区科工局"
-    cover = compose(n.analysis).blocks[0]
+    cover = document_for(n.analysis).blocks[0]
     assert cover.subtitle == "海港区科工局2025年部门预算"
 
 
@@ -223,12 +223,12 @@ def test_indicators_print_as_typed_unless_the_set_asks_for_canonical(tmp_path):
     )
     path = tmp_path / "d.yaml"
     path.write_text(text, encoding="utf-8")
-    assert [r[0] for r in indicator_rows(compose(analyse(path)))] == ["效益指标", "产出指标", "满意度指标"]
+    assert [r[0] for r in indicator_rows(document_for(analyse(path)))] == ["效益指标", "产出指标", "满意度指标"]
     analysis = analyse(path)
     dirs = write_set(
         tmp_path / "t", "canonical", "extends: base\nnarrative:\n  performance:\n    indicator_order: canonical\n"
     )
-    sorted_doc = compose(replace(analysis, theme=load_theme("canonical", dirs)))
+    sorted_doc = document_for(replace(analysis, theme=load_theme("canonical", dirs)))
     assert [r[0] for r in indicator_rows(sorted_doc)] == ["产出指标", "效益指标", "满意度指标"]
 
 
@@ -242,7 +242,7 @@ def test_no_subordinate_units_answers_e10_and_changes_the_sentence(tmp_path):
     answered = department(tmp_path, one_unit + [("  职责: [负责测试]\n", "  职责: [负责测试]\n  无所属单位: true\n")])
     analysis = analyse(answered)
     assert "E10" not in {p.check for p in analysis.problems}
-    text = "".join(b.text for b in compose(analysis).blocks if isinstance(b, Paragraph))
+    text = "".join(b.text for b in document_for(analysis).blocks if isinstance(b, Paragraph))
     assert "测试局机关的收支包含在部门预算中" in text
 
 

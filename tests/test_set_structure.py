@@ -78,7 +78,7 @@ UNIT_SAMPLE = ROOT / "tests" / "fixtures" / "shanghai" / "unit-sample.yaml"
 
 def test_the_unit_caliber_set_splits_the_summary_into_personnel_public_and_project():
     from budgetgen.analysis import analyse
-    from budgetgen.compose import compose
+    from budgetgen.build import document_for
     from budgetgen.document import CoverPage
 
     analysis = analyse(UNIT_SAMPLE)
@@ -88,7 +88,7 @@ def test_the_unit_caliber_set_splits_the_summary_into_personnel_public_and_proje
     printed = summary.as_printed()
     assert printed[0][2:] == ["一、公共安全支出", "2,000,000.00", "700,000.00", "500,000.00", "800,000.00"]
     assert printed[-1][2:] == ["支出总计", "2,150,000.00", "850,000.00", "500,000.00", "800,000.00"]
-    cover = compose(analysis).blocks[0]
+    cover = document_for(analysis).blocks[0]
     assert isinstance(cover, CoverPage) and cover.subtitle == "预算单位：普陀区示例中心"
 
 
@@ -137,7 +137,7 @@ def test_a_beijing_style_set_prints_fourteen_tables_after_the_explanation(tmp_pa
 
 def test_procurement_by_kind_is_derived_from_the_items_when_not_typed(tmp_path):
     from budgetgen.analysis import analyse
-    from budgetgen.compose import compose
+    from budgetgen.build import document_for
     from budgetgen.document import Paragraph
 
     items = (
@@ -153,7 +153,7 @@ def test_procurement_by_kind_is_derived_from_the_items_when_not_typed(tmp_path):
     path = tmp_path / "unit.yaml"
     path.write_text(text, encoding="utf-8")
     analysis = analyse(path)
-    words = "".join(b.text for b in compose(analysis).blocks if isinstance(b, Paragraph))
+    words = "".join(b.text for b in document_for(analysis).blocks if isinstance(b, Paragraph))
     assert (
         "政府采购预算4.25万元，其中：政府采购货物预算1.2万元、政府采购工程预算0万元、政府采购服务预算3.05万元。"
         in words

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from budgetgen.analysis import analyse
-from budgetgen.compose import compose
+from budgetgen.build import document_for
 from budgetgen.document import Heading, Paragraph, TableBlock
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +34,7 @@ TABLE_KEYS = {  # 005.json's table names → the set's table keys
 def document():
     analysis = analyse(EXAMPLE)
     assert analysis.ok, [p.message for p in analysis.problems]
-    return analysis, compose(analysis)
+    return analysis, document_for(analysis)
 
 
 def blocks_by_key(document):

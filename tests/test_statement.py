@@ -12,8 +12,8 @@ import pytest
 from conftest import REFERENCE_EXAMPLES, ROOT, invoke
 
 from budgetgen.analysis import analyse
+from budgetgen.build import document_for
 from budgetgen.checks import REGISTRY, check, registry_table
-from budgetgen.compose import compose
 from budgetgen.document import Paragraph
 from budgetgen.problems import Severity
 
@@ -309,7 +309,7 @@ def test_yuan_input_prints_one_302_figure_in_table_and_sentence(tmp_path):
     table = analysis.tables["一般公共预算财政拨款基本支出表"]
     rows = {row.cells[0]: row.cells for row in table.rows}
     assert table.printed_value(rows["302"][2]) == Decimal("0.01") == analysis.statement["operating.goods"]
-    text = "".join(b.text for b in compose(analysis).blocks if isinstance(b, Paragraph))
+    text = "".join(b.text for b in document_for(analysis).blocks if isinstance(b, Paragraph))
     assert "机关运行经费共计安排0.01万元，主要商品和服务支出0.01万元" in text
 
 
@@ -344,7 +344,7 @@ def test_every_builder_fails_loudly_on_an_unknown_block(tmp_path):
         title: str
 
     analysis = analyse(REFERENCE_EXAMPLES["001"])
-    document = compose(analysis)
+    document = document_for(analysis)
     document.blocks.append(Chart("未知的块"))
     for fmt in FORMATS:
         with pytest.raises(TypeError, match="Chart"):
@@ -355,7 +355,7 @@ def test_amount_cells_carry_their_statement_figure():
     from budgetgen.document import TableBlock
 
     analysis = analyse(REFERENCE_EXAMPLES["000"])
-    t3 = next(b for b in compose(analysis).blocks if isinstance(b, TableBlock) and b.title == "部门预算支出总表")
+    t3 = next(b for b in document_for(analysis).blocks if isinstance(b, TableBlock) and b.title == "部门预算支出总表")
     total_row = t3.rows[0]
     assert [c.kind for c in total_row.cells[:4]] == ["number", "code", "text", "amount"]
     assert total_row.cells[3].value == analysis.statement["expense.total"] and total_row.cells[3].text == "4212.66"

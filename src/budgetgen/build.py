@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .analysis import Analysis, analyse
-from .builders import BuildOptions, builder_for
+from .builders import BuildOptions, builder_for, engine_of
 from .compose import compose
+from .document import Document
 from .oserrors import os_reason
 from .problems import InputRejected, Problem, Terminated, error, has_errors
 
@@ -27,6 +28,12 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
     pages: int | None = None  # of the PDF, when one was built
     engine: str | None = None  # the PDF engine that built it
+
+
+def document_for(analysis: Analysis, engine: str | None = None, narrative: bool = True) -> Document:
+    """The Document a build writes: its tables fitted to the room the chosen PDF engine declares
+    (and the DOCX's), so that codes and amounts stay whole in every format built from it."""
+    return compose(analysis, engine_of(analysis.theme, engine).cells, narrative)
 
 
 def build(
@@ -45,7 +52,7 @@ def build(
         raise InputRejected(analysis.problems)
     result = BuildResult(analysis)
     result.seconds["check"] = time.perf_counter() - started
-    document = compose(analysis)
+    document = document_for(analysis, engine)
     outputs: dict[str, bytes] = {}
     options = BuildOptions(pdfa=pdfa, engine=engine)
     for fmt in formats:
@@ -67,7 +74,7 @@ def check_problems(analysis: Analysis) -> list[Problem]:
     problems = list(analysis.problems)
     if analysis.ok:
         try:
-            render_html(compose(analysis), analysis.theme)
+            render_html(document_for(analysis), analysis.theme)
         except InputRejected as exc:
             problems += exc.problems
     return problems

@@ -26,11 +26,13 @@ from .document import (
     TopLine,
 )
 from .layout import (
+    CellRoom,
     align_continued_tables,
     fit_columns,
     keep_headings_with_tables,
     keep_small_tables_together,
     mark_flowing_merges,
+    room_for,
 )
 from .numbering import number_label
 from .problems import InputRejected, error
@@ -41,9 +43,10 @@ from .theme import Theme, set_file
 from .wording import NARRATIVE_PART, TABLES_PART, document_parts, fill, wording_values
 
 
-def compose(analysis: Analysis, narrative: bool = True) -> Document:
-    """The whole disclosure, its parts in the set's order; with narrative=False only the tables
-    (for spreadsheets)."""
+def compose(analysis: Analysis, cells: CellRoom, narrative: bool = True) -> Document:
+    """The whole disclosure, its parts in the set's order, its tables fitted to the room the PDF
+    engine (`cells`, its declaration) and the DOCX put beside a cell's text; with narrative=False
+    only the tables (for spreadsheets)."""
     theme = analysis.theme
     values = wording_values(analysis.budget)
     settings = theme.config.document
@@ -67,11 +70,12 @@ def compose(analysis: Analysis, narrative: bool = True) -> Document:
         elif narrative:
             body += section_part(analysis, part, label, number)
     body = _return_to_portrait(keep_headings_with_tables(body))
-    page, font_pt, padding = theme.config.page, theme.config.fonts.size_table_pt, theme.config.docx.cell_padding_mm
+    page, font_pt = theme.config.page, theme.config.fonts.size_table_pt
+    room = room_for(cells, theme.config.docx.cell_padding_mm)
     body = align_continued_tables(
-        [fit_columns(b, page, font_pt, padding) if isinstance(b, TableBlock) else b for b in body]
+        [fit_columns(b, page, font_pt, room) if isinstance(b, TableBlock) else b for b in body]
     )
-    body = mark_flowing_merges(keep_small_tables_together(body, font_pt, padding), font_pt, padding)
+    body = mark_flowing_merges(keep_small_tables_together(body, font_pt, room), font_pt, room)
     document = Document(meta)
     document.blocks.append(CoverPage(text(settings.cover_title), text(settings.cover_subtitle), cover_image(theme)))
     page_numbers = settings.contents_page_numbers

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from .document import Document, Heading, TableBlock
 from .settings import PageSettings
 
 PAGE_MM = {"A4": (210, 297), "A3": (297, 420), "B5": (176, 250), "Letter": (215.9, 279.4)}
 MM_PER_PT = 25.4 / 72
-PDF_CELL_PADDING_MM = 2.1  # 3pt each side (style.css.j2)
-SPARE_MM = 1.1  # WeasyPrint needs about 0.6 mm beyond the glyphs and padding to keep a line whole
+DOCX_SPARE_MM = 1.1  # Word and LibreOffice, which may stand another font in for the set's
 SHORT_UNITS = 20  # text up to 10 CJK characters is a value or label, kept on one line
 HEADER_WORD_UNITS = 8  # a header label keeps at least 4 CJK characters a line
 LONG_TEXT_CAP_UNITS = 80  # what a long text column may ask for before it wraps anyway
@@ -41,17 +40,36 @@ def _char_units(ch: str) -> float:
     return LATIN_UNITS if ch.isalnum() else 1
 
 
+@dataclass(frozen=True)
+class CellRoom:
+    """What a renderer puts beside the text of a table cell: its padding on each side, and what it
+    needs beyond the glyphs and the padding to keep a line whole. Each PDF engine declares its own
+    (builders.ENGINES); the DOCX's padding is the set's docx.cell_padding_mm."""
+
+    padding_pt: float  # each side
+    spare_mm: float
+
+    @property
+    def total_mm(self) -> float:
+        return 2 * self.padding_pt * MM_PER_PT + self.spare_mm
+
+
+def room_for(pdf: CellRoom, docx_padding_mm: float) -> float:
+    """The room (mm) beside a cell's text that keeps it whole in the PDF and in the DOCX, which are
+    laid out from the same Document."""
+    return max(pdf.total_mm, CellRoom(docx_padding_mm / MM_PER_PT, DOCX_SPARE_MM).total_mm)
+
+
 def available_mm(page: PageSettings, orientation: str) -> float:
     short, long = PAGE_MM.get(page.size, PAGE_MM["A4"])
     width = long if orientation == "landscape" else short
     return float(width) - page.margin_left_mm - page.margin_right_mm
 
 
-def fit_columns(block: TableBlock, page: PageSettings, font_pt: float, docx_padding_mm: float = 1.0) -> TableBlock:
+def fit_columns(block: TableBlock, page: PageSettings, font_pt: float, room_mm: float) -> TableBlock:
     """The block with widths (in mm, summing to the text width) that keep its unbreakable cells
-    whole in the PDF and in the DOCX (whose cell padding the set chooses)."""
-    padding = max(PDF_CELL_PADDING_MM, 2 * docx_padding_mm) + SPARE_MM
-    unit_mm = font_pt * MM_PER_PT / 2
+    whole in the PDF and in the DOCX (`room_mm` beside the text: room_for)."""
+    unit_mm, padding = _units(font_pt, room_mm)
     width = available_mm(page, block.orientation)
     count = block.column_count
     need, wish = _needs(block)
@@ -66,22 +84,23 @@ def fit_columns(block: TableBlock, page: PageSettings, font_pt: float, docx_padd
     return replace(block, widths=tuple(round(w, 2) for w in widths))
 
 
-def mark_flowing_merges(blocks: list, font_pt: float, docx_padding_mm: float = 1.0) -> list:
+def mark_flowing_merges(blocks: list, font_pt: float, room_mm: float) -> list:
     """Every table's merges too tall to move whole onto the next page marked as flowing: their rows
     run on across a page break, where the PDF splits them (`split_merges_at_pages`)."""
-    unit_mm, padding = _units(font_pt, docx_padding_mm)
+    unit_mm, padding = _units(font_pt, room_mm)
     return [
         replace(b, merges=_mark_flowing(b, unit_mm, padding, font_pt)) if isinstance(b, TableBlock) else b
         for b in blocks
     ]
 
 
-def _units(font_pt: float, docx_padding_mm: float) -> tuple[float, float]:
-    return font_pt * MM_PER_PT / 2, max(PDF_CELL_PADDING_MM, 2 * docx_padding_mm) + SPARE_MM
+def _units(font_pt: float, room_mm: float) -> tuple[float, float]:
+    """A half-width unit of the table font, and the room beside a cell's text (mm)."""
+    return font_pt * MM_PER_PT / 2, room_mm
 
 
-def _height_mm(block: TableBlock, font_pt: float, docx_padding_mm: float) -> float:
-    unit_mm, padding = _units(font_pt, docx_padding_mm)
+def _height_mm(block: TableBlock, font_pt: float, room_mm: float) -> float:
+    unit_mm, padding = _units(font_pt, room_mm)
     covered = block.covered()
     return sum(_row_height_mm(block, r, covered, unit_mm, padding, font_pt) for r in range(len(block.rows)))
 
@@ -314,7 +333,7 @@ KEPT_TABLE_MM = 180  # a kept-together table this tall still fits a page with it
 SMALL_TABLE_ROWS = 15  # a 绩效目标表 of up to this many rows (both parts) is kept on one page
 
 
-def keep_small_tables_together(blocks: list, font_pt: float, docx_padding_mm: float = 1.0) -> list:
+def keep_small_tables_together(blocks: list, font_pt: float, room_mm: float) -> list:
     """A small table inside the explanatory part (a project's 绩效目标表: its goal rows and its
     indicators) is printed whole on one page with its title, not split across a page break — if
     both its parts fit a page; a taller one flows on as before (never leaving a title alone)."""
@@ -325,7 +344,7 @@ def keep_small_tables_together(blocks: list, font_pt: float, docx_padding_mm: fl
         lower = result[i + 1] if i + 1 < len(result) else None
         parts = [block] + ([lower] if isinstance(lower, TableBlock) and lower.continues else [])
         rows = sum(len(p.rows) for p in parts)
-        height = sum(_height_mm(p, font_pt, docx_padding_mm) for p in parts)
+        height = sum(_height_mm(p, font_pt, room_mm) for p in parts)
         if rows <= SMALL_TABLE_ROWS and height <= KEPT_TABLE_MM:
             result[i] = replace(block, keep_together=True)
             if isinstance(lower, TableBlock) and lower.continues:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..document import Document
+from ..layout import CellRoom
 from ..theme import Theme
 
 
@@ -46,6 +47,7 @@ class Engine:
     label: str
     builder: str  # "module:function" → the PDF's bytes
     pages: str  # "module:function" (document, theme) → {anchor: page}, for the DOCX's contents
+    cells: CellRoom  # what it puts beside a table cell's text: the columns are fitted to it
 
 
 OUTPUTS: tuple[Output, ...] = (
@@ -67,9 +69,26 @@ OUTPUTS: tuple[Output, ...] = (
     ),
     Output("html", ".html", "text/html; charset=utf-8", "HTML", "budgetgen.builders.html:build_html", on_page=False),
 )
+# 3pt of padding each side (base's style.css.j2 prints it from here); WeasyPrint needs about 0.6 mm
+# more than the glyphs and the padding to keep a line whole
+WEASYPRINT_CELLS = CellRoom(padding_pt=3, spare_mm=1.1)
+# the Typst writer's inset; Typst keeps a line whole at its glyphs' exact advance
+TYPST_CELLS = CellRoom(padding_pt=3, spare_mm=0.3)
 ENGINES: tuple[Engine, ...] = (
-    Engine("weasyprint", "WeasyPrint", "budgetgen.builders.pdf:build_pdf", "budgetgen.builders.pdf:page_numbers"),
-    Engine("typst", "Typst", "budgetgen.builders.typstpdf:build_pdf", "budgetgen.builders.typstpdf:page_numbers"),
+    Engine(
+        "weasyprint",
+        "WeasyPrint",
+        "budgetgen.builders.pdf:build_pdf",
+        "budgetgen.builders.pdf:page_numbers",
+        WEASYPRINT_CELLS,
+    ),
+    Engine(
+        "typst",
+        "Typst",
+        "budgetgen.builders.typstpdf:build_pdf",
+        "budgetgen.builders.typstpdf:page_numbers",
+        TYPST_CELLS,
+    ),
 )
 DEFAULT_ENGINE = "typst"  # passes every PDF test both engines run (tests/test_render.py and others)
 # The set's HTML/CSS templates: a set that changes them has its own look, which only WeasyPrint reads.

@@ -20,6 +20,7 @@ from ..layout import UNBREAKABLE_KINDS, kept_tail
 from ..problems import InputRejected, Problem, error
 from ..sandbox import BoundedSandbox, RenderLimit, render_bounded, time_limit
 from ..theme import Theme, set_file
+from . import WEASYPRINT_CELLS
 
 if TYPE_CHECKING:
     from . import BuildOptions
@@ -148,6 +149,7 @@ def _render(document: Document, theme: Theme) -> str:
         blocks=[(block_kind(block), block) for block in document.blocks],
         fonts=css_fonts(theme),
         page=theme.config.page,
+        cells=WEASYPRINT_CELLS,  # the room the layout fitted the columns to
         widths=column_percentages,
         header_rows=header_rows,
         unbreakable=UNBREAKABLE_KINDS,

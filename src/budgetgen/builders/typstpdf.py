@@ -25,6 +25,7 @@ from ..layout import kept_tail, split_cut_merges
 from ..loading import read_limited
 from ..problems import InputRejected, error
 from ..theme import Theme
+from . import TYPST_CELLS
 
 if TYPE_CHECKING:
     from . import BuildOptions
@@ -113,7 +114,8 @@ class Writer:
                 '#show heading: set text(font: heading-font, weight: "bold")',
                 "#show heading: set block(above: 1.1em, below: 0.7em)",
                 '#show strong: set text(weight: "bold")',
-                "#set table(stroke: 0.5pt + black, inset: (x: 3pt, y: 1.5pt + 0.15em))",  # line-height 1.3
+                # the inset the layout fitted the columns to (builders.TYPST_CELLS); line-height 1.3
+                f"#set table(stroke: 0.5pt + black, inset: (x: {TYPST_CELLS.padding_pt}pt, y: 1.5pt + 0.15em))",
                 "#set table.cell(breakable: false)",
                 "#show table.cell: set par(justify: false, leading: 0.3em)",
                 '#show table.cell.where(y: 0): set text(weight: "regular")',

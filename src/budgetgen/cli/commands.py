@@ -251,12 +251,13 @@ def tables(
 
 
 def _write_tables_workbook(analysis: Analysis, target: Path) -> None:
-    from ..build import write_file
+    from ..build import document_for, write_file
     from ..builders import BuildOptions, builder_for
-    from ..compose import compose
 
     try:
-        data = _guarded(lambda: builder_for("xlsx")(compose(analysis, narrative=False), analysis.theme, BuildOptions()))
+        data = _guarded(
+            lambda: builder_for("xlsx")(document_for(analysis, narrative=False), analysis.theme, BuildOptions())
+        )
         _guarded(lambda: write_file(target, data))
     except InputRejected as exc:
         _refuse(exc, analysis.path, "，未写入工作簿")
