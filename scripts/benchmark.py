@@ -44,9 +44,10 @@ VARIANTS = {
 ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def measured(command: list[str]) -> tuple[float, float]:
+def measured(command: list[str], environment: dict[str, str] | None = None) -> tuple[float, float]:
     """CPU seconds and peak MiB of one process, as the OS counts them."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENVIRONMENT)
+    environment = ENVIRONMENT if environment is None else environment
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment)
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
