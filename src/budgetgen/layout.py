@@ -57,7 +57,7 @@ class CellRoom:
 def room_for(pdf: CellRoom, docx_padding_mm: float) -> float:
     """The room (mm) beside a cell's text that keeps it whole in the PDF and in the DOCX, which are
     laid out from the same Document."""
-    return max(pdf.total_mm, CellRoom(docx_padding_mm / MM_PER_PT, DOCX_SPARE_MM).total_mm)
+    return max(pdf.total_mm, 2 * docx_padding_mm + DOCX_SPARE_MM)
 
 
 def available_mm(page: PageSettings, orientation: str) -> float:
@@ -69,7 +69,7 @@ def available_mm(page: PageSettings, orientation: str) -> float:
 def fit_columns(block: TableBlock, page: PageSettings, font_pt: float, room_mm: float) -> TableBlock:
     """The block with widths (in mm, summing to the text width) that keep its unbreakable cells
     whole in the PDF and in the DOCX (`room_mm` beside the text: room_for)."""
-    unit_mm, padding = _units(font_pt, room_mm)
+    unit_mm, padding = _unit_mm(font_pt), room_mm
     width = available_mm(page, block.orientation)
     count = block.column_count
     need, wish = _needs(block)
@@ -87,22 +87,20 @@ def fit_columns(block: TableBlock, page: PageSettings, font_pt: float, room_mm: 
 def mark_flowing_merges(blocks: list, font_pt: float, room_mm: float) -> list:
     """Every table's merges too tall to move whole onto the next page marked as flowing: their rows
     run on across a page break, where the PDF splits them (`split_merges_at_pages`)."""
-    unit_mm, padding = _units(font_pt, room_mm)
     return [
-        replace(b, merges=_mark_flowing(b, unit_mm, padding, font_pt)) if isinstance(b, TableBlock) else b
+        replace(b, merges=_mark_flowing(b, _unit_mm(font_pt), room_mm, font_pt)) if isinstance(b, TableBlock) else b
         for b in blocks
     ]
 
 
-def _units(font_pt: float, room_mm: float) -> tuple[float, float]:
-    """A half-width unit of the table font, and the room beside a cell's text (mm)."""
-    return font_pt * MM_PER_PT / 2, room_mm
+def _unit_mm(font_pt: float) -> float:
+    """A half-width unit of the table font, in mm."""
+    return font_pt * MM_PER_PT / 2
 
 
 def _height_mm(block: TableBlock, font_pt: float, room_mm: float) -> float:
-    unit_mm, padding = _units(font_pt, room_mm)
     covered = block.covered()
-    return sum(_row_height_mm(block, r, covered, unit_mm, padding, font_pt) for r in range(len(block.rows)))
+    return sum(_row_height_mm(block, r, covered, _unit_mm(font_pt), room_mm, font_pt) for r in range(len(block.rows)))
 
 
 def _needs(block: TableBlock) -> tuple[list[float], list[float]]:

@@ -39,10 +39,11 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         Jinja's bytecode cache (as Python keeps its .pyc files): compiling a set's sixty sentences
         was most of composing a document. Keyed by the source and by what shapes the generated
         code (this class and its intercepted operators), so a changed sentence compiles afresh."""
-        key = (self._code_shape, source)
+        shape = self._code_shape
+        key = (shape, source)
         code = _compiled_code.get(key)
         if code is None:
-            code = self._compile_through_cache(source)
+            code = self._compile_through_cache(shape, source)
             if len(_compiled_code) >= MAX_REMEMBERED:
                 _compiled_code.clear()
             _compiled_code[key] = code
@@ -50,6 +51,8 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
 
     @property
     def _code_shape(self) -> str:
+        """What shapes the code Jinja generates from a source (read each time: an overlay of this
+        environment copies its attributes and may change the syntax)."""
         options = (
             self.block_start_string,
             self.variable_start_string,
@@ -67,11 +70,11 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         )
         return repr(options)
 
-    def _compile_through_cache(self, source: str) -> CodeType:
+    def _compile_through_cache(self, shape: str, source: str) -> CodeType:
         cache = bytecode_cache()
         if cache is None:
             return self._code(source)
-        name = "budgetgen:" + hashlib.sha256(f"{self._code_shape}\0{source}".encode()).hexdigest()
+        name = "budgetgen:" + hashlib.sha256(f"{shape}\0{source}".encode()).hexdigest()
         try:
             bucket = cache.get_bucket(self, name, None, source)
         except Exception:  # an unreadable or foreign cache file: compile as if there were none
