@@ -77,10 +77,14 @@ def test_output_folder_that_is_a_file(tmp_path):
 def test_unwritable_output_folder(tmp_path, monkeypatch, previous_output):
     folder, before = previous_output
 
-    def denied(*args, **kwargs):
-        raise PermissionError(errno.EACCES, "Permission denied")
+    real_open = build_module.os.open
 
-    monkeypatch.setattr(build_module.tempfile, "mkstemp", denied)
+    def denied(path, *args, **kwargs):  # creating the temporary output file
+        if str(path).endswith(".tmp"):
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(build_module.os, "open", denied)
     result = invoke("build", EXAMPLE, "-o", folder, "--format", "xlsx")
     assert result.exit_code == 1 and "没有写入权限" in result.output
     assert_untouched(folder, before)

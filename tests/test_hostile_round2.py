@@ -399,6 +399,31 @@ def test_immutable_file_really_blocks_nothing_half_written(tmp_path):
         subprocess.run(["chattr", "-i", str(out / "dept.docx")])
 
 
+def test_a_signal_the_moment_a_temporary_file_is_created_leaves_nothing_behind(tmp_path, monkeypatch):
+    """The window the signal test above can only hit by chance (it did, on a loaded machine: an
+    empty .html.tmp left after Ctrl-C): the interrupt arrives just after the file is created,
+    before any code of ours has its name."""
+    import os
+
+    from budgetgen.build import write_all
+
+    out = tmp_path / "out"
+    old = previous_outputs(out)
+    real_open = os.open
+
+    def interrupted_after_creating(path, flags, mode=0o777, **kwargs):
+        handle = real_open(path, flags, mode, **kwargs)
+        if str(path).endswith(".tmp"):
+            os.close(handle)
+            raise KeyboardInterrupt
+        return handle
+
+    monkeypatch.setattr(os, "open", interrupted_after_creating)
+    with pytest.raises(KeyboardInterrupt):
+        write_all(out, "dept", {"html": b"<p>new</p>", "docx": b"new docx"})
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == old
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_signal_while_writing_leaves_no_temporary_file(tmp_path, signum):

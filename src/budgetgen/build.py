@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import errno
 import os
+import secrets
 import signal
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -138,12 +138,13 @@ def write_all(output_dir: Path, stem: str, outputs: dict[str, bytes]) -> list[Pa
                     )
                 ]
             )
+    made: list[Path] = []  # every temporary name, listed before its file is created
     staged: list[tuple[Path, Path]] = []
     moved: list[tuple[Path, Path]] = []
     try:
         with termination_raises():
             for fmt, data in outputs.items():
-                staged.append((_write_temporary(output_dir, stem, fmt, data), targets[fmt]))
+                staged.append((_write_temporary(output_dir, stem, fmt, data, made), targets[fmt]))
             for _, target in staged:
                 if target.exists() or target.is_symlink():
                     backup = target.with_name(f".{target.name}.{os.getpid()}.old")
@@ -157,7 +158,7 @@ def write_all(output_dir: Path, stem: str, outputs: dict[str, bytes]) -> list[Pa
             raise InputRejected([_write_problem(output_dir, exc)]) from None
         raise
     finally:
-        for temporary, _ in staged:
+        for temporary in made:
             temporary.unlink(missing_ok=True)
     for _, backup in moved:
         backup.unlink(missing_ok=True)
@@ -172,18 +173,35 @@ def write_file(target: Path, data: bytes) -> Path:
     return write_all(target.parent, target.stem, {target.suffix[1:]: data})[0]
 
 
-def _write_temporary(folder: Path, stem: str, fmt: str, data: bytes) -> Path:
-    handle, name = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".{fmt}.tmp", dir=folder)
-    temporary = Path(name)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; published files are readable
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+# as tempfile.mkstemp opens: created here or failing, never following a link, binary, not inherited
+TEMPORARY_FLAGS = (
+    os.O_WRONLY
+    | os.O_CREAT
+    | os.O_EXCL
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_NOINHERIT", 0)
+)
+
+
+def _write_temporary(folder: Path, stem: str, fmt: str, data: bytes, made: list[Path]) -> Path:
+    """`data` in a new temporary file beside the output. Its name goes into `made` before the file
+    exists: a signal can land at any moment (mkstemp could be interrupted after creating its file
+    but before naming it to anyone, leaving it behind after a Ctrl-C), and the caller removes
+    every name in `made` that is still there."""
+    while True:
+        temporary = folder / f".{stem}.{secrets.token_hex(4)}.{fmt}.tmp"
+        made.append(temporary)
+        try:
+            handle = os.open(temporary, TEMPORARY_FLAGS, 0o600)
+            break
+        except FileExistsError:  # another writer's file of that name: not ours to remove
+            made.pop()
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.chmod(temporary, 0o666 & ~_umask())  # created 0600; published files are readable
     return temporary
 
 
